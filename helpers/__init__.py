@@ -1,0 +1,94 @@
+"""Helpers for the course "Audio data for deep learning".
+
+A small, plain package: one module per topic, each function returning data together with its
+axes. Notebooks import it as ``import helpers`` (or ``from helpers import ...``).
+
+Modules: ``data`` (shipped clips, downloads), ``audio`` (load, play), ``validate`` (input
+checks), ``spectral`` (FFT/STFT), ``features`` (mel, MFCC), ``plot`` (figures),
+``widgets`` (slider explorers), ``dataset`` (features for deep learning), ``exercises``.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from . import data  # noqa: E402
+from .audio import info, load, play  # noqa: E402
+
+__all__ = ["__version__", "data", "info", "load", "play", "check_environment", "setup_notebook"]
+
+
+def check_environment(verbose: bool = True) -> dict:
+    """Versions of the libraries the course needs, and whether they are supported.
+
+    Used by 00_overview. Returns ``{name: version}``; raises ``RuntimeError`` with the fix when
+    something essential is missing or too old.
+    """
+    import importlib
+    import sys
+
+    needed = {
+        "numpy": "1.26", "scipy": "1.11", "librosa": "0.11", "matplotlib": "3.8",
+        "soundfile": "0.12", "ipywidgets": "7.7", "IPython": "8.0",
+    }
+    found, problems = {}, []
+    for mod, minimum in needed.items():
+        try:
+            found[mod] = importlib.import_module(mod).__version__
+        except ImportError:
+            problems.append(f"{mod} is not installed")
+            continue
+        if _vtuple(found[mod]) < _vtuple(minimum):
+            problems.append(f"{mod} {found[mod]} is older than {minimum}")
+    found["python"] = sys.version.split()[0]
+    found["helpers"] = __version__
+    if verbose:
+        for k, v in found.items():
+            print(f"{k:>11}: {v}")
+    if problems:
+        raise RuntimeError(
+            "The environment is not ready: " + "; ".join(problems)
+            + ". Run `make lab` from the course folder, or `pip install -e .` in this kernel."
+        )
+    return found
+
+
+def _vtuple(v: str) -> tuple[int, ...]:
+    out = []
+    for part in v.split(".")[:3]:
+        digits = "".join(ch for ch in part if ch.isdigit())
+        out.append(int(digits) if digits else 0)
+    return tuple(out)
+
+
+def setup_notebook(*, quiet: bool = False) -> None:
+    """The first call of every notebook: plot defaults, version line, strict warnings in tests.
+
+    When the environment variable ``AUDIO_COURSE_STRICT=1`` is set (the test command sets it),
+    DeprecationWarning and FutureWarning raised from notebook code, ``helpers`` or ``librosa``
+    become errors, so an outdated API call fails the notebook test instead of scrolling past.
+    """
+    import os
+    import warnings
+
+    import matplotlib as mpl
+
+    mpl.rcParams.update({
+        "figure.figsize": (9, 3.2),
+        "figure.dpi": 96,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "image.cmap": "magma",
+    })
+    if os.environ.get("AUDIO_COURSE_STRICT") == "1":
+        for category in (DeprecationWarning, FutureWarning):
+            warnings.filterwarnings(
+                "error", category=category, module=r"(__main__|helpers|librosa)(\..*)?$"
+            )
+    if not quiet:
+        import librosa
+
+        print(f"helpers {__version__} | librosa {librosa.__version__} | "
+              f"Python {__import__('sys').version.split()[0]}")

@@ -1,0 +1,198 @@
+"""Input checks shared by every helper: one place that turns learner mistakes into clear errors.
+
+Every public helper calls these before handing data to librosa/numpy, so a learner sees
+"n_fft=4096 is longer than the signal (1000 samples) ..." instead of a numba traceback.
+
+Used by: all notebooks (indirectly, through the other helper modules).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import scipy.signal
+
+__all__ = [
+    "check_signal",
+    "check_sr",
+    "check_positive_int",
+    "check_frame_params",
+    "check_window",
+    "check_mel_params",
+]
+
+
+def check_signal(
+    y,
+    *,
+    name: str = "y",
+    mono: bool = True,
+    min_length: int = 1,
+    allow_silent: bool = True,
+) -> np.ndarray:
+    """Return ``y`` as a float ndarray after checking it is a usable audio signal.
+
+    Raises
+    ------
+    TypeError
+        ``y`` is not array-like of numbers, or holds integers/booleans (convert first).
+    ValueError
+        ``y`` is empty, shorter than ``min_length``, has NaN/inf values, has the wrong number of
+        dimensions (stereo where mono is expected), or is all zeros when ``allow_silent=False``.
+    """
+    if isinstance(y, (str, bytes)) or y is None:
+        raise TypeError(
+            f"{name} must be a numpy array of audio samples, got {type(y).__name__}. "
+            "Load a file first: y, sr = helpers.load(path)."
+        )
+    arr = np.asarray(y)
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
+        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}.")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(
+            f"{name} is complex ({arr.dtype}); audio signals are real. "
+            "Did you pass an STFT instead of the waveform? Use np.abs(...) or the original signal."
+        )
+    if np.issubdtype(arr.dtype, np.integer) or arr.dtype == np.bool_:
+        raise TypeError(
+            f"{name} has integer dtype {arr.dtype}; helpers expect floating-point samples in "
+            "[-1, 1]. Convert 16-bit PCM with y.astype(np.float32) / 32768, or load the file with "
+            "helpers.load(), which returns float32."
+        )
+    if mono and arr.ndim != 1:
+        raise ValueError(
+            f"{name} must be a mono signal (1-D array), got shape {arr.shape}. "
+            "For stereo (channels, samples) down-mix with y.mean(axis=0), or load with "
+            "helpers.load(path, mono=True)."
+        )
+    if not mono and arr.ndim not in (1, 2):
+        raise ValueError(f"{name} must be 1-D (mono) or 2-D (channels, samples), got {arr.shape}.")
+    n = arr.shape[-1] if arr.ndim else 0
+    if arr.ndim == 0 or n == 0:
+        raise ValueError(f"{name} is empty (0 samples): there is nothing to analyse.")
+    if n < min_length:
+        raise ValueError(
+            f"{name} has {n} samples but at least {min_length} are needed here. "
+            "Use a longer clip or a smaller n_fft / segment length."
+        )
+    finite = np.isfinite(arr)
+    if not finite.all():
+        bad = int(arr.size - finite.sum())
+        first = int(np.flatnonzero(~finite.ravel())[0])
+        raise ValueError(
+            f"{name} contains {bad} NaN or infinite value(s) (first at flat index {first}). "
+            "Clean it first, e.g. y = np.nan_to_num(y), or find where they came from "
+            "(division by zero? log of 0?)."
+        )
+    if not allow_silent and not np.any(arr):
+        raise ValueError(
+            f"{name} is all zeros (silence): this step needs a non-silent signal "
+            "(e.g. a dB scale relative to the maximum is undefined)."
+        )
+    if arr.dtype not in (np.float32, np.float64):
+        arr = arr.astype(np.float32)
+    return arr
+
+
+def check_sr(sr, *, name: str = "sr") -> int:
+    """A sample rate must be a positive, finite number of samples per second (returned as int)."""
+    if isinstance(sr, bool) or not isinstance(sr, numbers.Real):
+        raise TypeError(f"{name} must be a number of samples per second (e.g. 22050), got {sr!r}.")
+    if not np.isfinite(sr) or sr <= 0:
+        raise ValueError(f"{name} must be > 0 samples per second (e.g. 22050), got {sr!r}.")
+    if float(sr) != int(sr):
+        raise ValueError(f"{name} must be a whole number of samples per second, got {sr!r}.")
+    return int(sr)
+
+
+def check_positive_int(value, name: str, *, minimum: int = 1) -> int:
+    """Check an integer parameter such as n_fft, hop_length, n_mels (>= ``minimum``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        if isinstance(value, numbers.Real) and float(value).is_integer():
+            value = int(value)
+        else:
+            raise TypeError(f"{name} must be a whole number, got {value!r}.")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
+    return int(value)
+
+
+def check_frame_params(
+    n_fft, hop_length=None, win_length=None, *, n_samples: int | None = None
+) -> tuple[int, int, int]:
+    """Check STFT framing parameters; return ``(n_fft, hop_length, win_length)``.
+
+    ``hop_length`` defaults to ``n_fft // 4`` and ``win_length`` to ``n_fft`` (librosa's defaults).
+    A hop larger than the window would skip samples entirely, so it is refused.
+    """
+    n_fft = check_positive_int(n_fft, "n_fft", minimum=2)
+    win_length = n_fft if win_length is None else check_positive_int(win_length, "win_length")
+    if win_length > n_fft:
+        raise ValueError(
+            f"win_length={win_length} is larger than n_fft={n_fft}; the window must fit in the "
+            "FFT frame. Use win_length <= n_fft."
+        )
+    hop_length = max(1, n_fft // 4) if hop_length is None else hop_length
+    if isinstance(hop_length, numbers.Real) and not isinstance(hop_length, bool) and hop_length <= 0:
+        raise ValueError(f"hop_length must be > 0 samples, got {hop_length}.")
+    hop_length = check_positive_int(hop_length, "hop_length")
+    if hop_length > win_length:
+        raise ValueError(
+            f"hop_length={hop_length} is larger than the window ({win_length} samples): samples "
+            "between frames would be skipped. Use hop_length <= win_length (often n_fft // 4)."
+        )
+    if n_samples is not None and n_fft > n_samples:
+        raise ValueError(
+            f"n_fft={n_fft} is longer than the signal ({n_samples} samples). "
+            f"Use n_fft <= {n_samples} or a longer clip."
+        )
+    return n_fft, hop_length, win_length
+
+
+def check_window(window, n: int = 16):
+    """Accept a scipy window name / tuple or an array; raise ValueError for unknown names."""
+    if isinstance(window, np.ndarray):
+        if window.ndim != 1 or not np.all(np.isfinite(window)):
+            raise ValueError("a window array must be 1-D and finite.")
+        return window
+    try:
+        scipy.signal.get_window(window, n, fftbins=True)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(
+            f"unknown window {window!r}. Use a scipy.signal window name such as 'hann', "
+            "'hamming', 'blackman', 'boxcar' (rectangular) or ('kaiser', 8.0)."
+        ) from exc
+    return window
+
+
+def check_mel_params(sr: int, n_mels=128, fmin=0.0, fmax=None, n_mfcc=None, n_fft=None):
+    """Check mel/MFCC parameters; return ``(n_mels, fmin, fmax)`` with fmax defaulted to Nyquist."""
+    nyquist = sr / 2
+    n_mels = check_positive_int(n_mels, "n_mels")
+    fmax = nyquist if fmax is None else fmax
+    for label, f in (("fmin", fmin), ("fmax", fmax)):
+        if isinstance(f, bool) or not isinstance(f, numbers.Real) or not np.isfinite(f):
+            raise TypeError(f"{label} must be a frequency in Hz, got {f!r}.")
+    if fmin < 0:
+        raise ValueError(f"fmin must be >= 0 Hz, got {fmin}.")
+    if fmax > nyquist:
+        raise ValueError(
+            f"fmax={fmax} Hz is above the Nyquist frequency sr/2 = {nyquist:g} Hz: a signal "
+            f"sampled at {sr} Hz holds nothing above {nyquist:g} Hz. Use fmax <= {nyquist:g}."
+        )
+    if fmin >= fmax:
+        raise ValueError(f"fmin={fmin} Hz must be below fmax={fmax} Hz.")
+    if n_mfcc is not None:
+        n_mfcc = check_positive_int(n_mfcc, "n_mfcc")
+        if n_mfcc > n_mels:
+            raise ValueError(
+                f"n_mfcc={n_mfcc} is larger than n_mels={n_mels}: the DCT of {n_mels} mel bands "
+                f"has only {n_mels} coefficients. Use n_mfcc <= n_mels (13-40 is typical)."
+            )
+    if n_fft is not None and n_mels > n_fft // 2 + 1:
+        raise ValueError(
+            f"n_mels={n_mels} is more than the {n_fft // 2 + 1} FFT bins of n_fft={n_fft}: some "
+            "mel filters would be empty. Use fewer mel bands or a larger n_fft."
+        )
+    return n_mels, float(fmin), float(fmax)
