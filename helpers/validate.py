@@ -13,6 +13,9 @@ import numbers
 import numpy as np
 import scipy.signal
 
+#: Highest sample rate accepted (768 kHz is the highest used by audio hardware).
+MAX_SR = 1_000_000
+
 __all__ = [
     "check_signal",
     "check_sr",
@@ -103,6 +106,11 @@ def check_sr(sr, *, name: str = "sr") -> int:
         raise ValueError(f"{name} must be > 0 samples per second (e.g. 22050), got {sr!r}.")
     if float(sr) != int(sr):
         raise ValueError(f"{name} must be a whole number of samples per second, got {sr!r}.")
+    if sr > MAX_SR:
+        raise ValueError(
+            f"{name}={sr!r} is far above any audio sample rate (the highest in use is 768000); "
+            "did you pass a number of samples instead of a rate?"
+        )
     return int(sr)
 
 

@@ -86,6 +86,8 @@ def _zero_frames(d):
         (dict(sr=0), ValueError, "sr must be > 0"),
         (dict(sr=-8000), ValueError, "sr must be > 0"),
         (dict(sr="22050"), TypeError, "sr must be a number"),
+        (dict(sr=6e11), ValueError, "far above any audio sample rate"),
+        (dict(sr=22050.5), ValueError, "whole number"),
         (dict(offset=-1), ValueError, "offset"),
         (dict(offset=100.0), ValueError, "past the end"),
         (dict(duration=0), ValueError, "duration"),
