@@ -1,0 +1,216 @@
+"""helpers.stft: the from-scratch STFT agrees with librosa, axes are right, bad input is refused.
+
+Tolerances: the from-scratch STFT must match ``librosa.stft`` to ``atol = 1e-5 * max|S|`` for
+float32 input (single-precision rounding of the output) and ``1e-12 * max|S|`` for float64.
+The ISTFT round trip must reconstruct to a max abs error < 1e-5 (float32) / 1e-10 (float64)
+for a signal in [-1, 1].
+"""
+
+from __future__ import annotations
+
+import librosa
+import numpy as np
+import pytest
+import scipy.signal
+
+import helpers
+from helpers import stft as H
+
+SR = 22050
+TOL = {np.float32: 1e-5, np.float64: 1e-12}
+
+
+def _signal(n, dtype, seed=0):
+    return (0.3 * np.random.default_rng(seed).standard_normal(n)).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    "n_fft, hop, window",
+    [
+        (2048, 512, "hann"),
+        (1024, 256, "hamming"),
+        (511, 128, "hann"),         # odd n_fft
+        (256, 256, "blackman"),     # hop == window: no overlap
+        (400, 160, ("kaiser", 8.0)),
+        (64, 1, "boxcar"),          # hop of one sample
+        (255, 100, "hann"),         # odd n_fft, hop not a divisor
+    ],
+)
+def test_stft_matches_librosa(dtype, n_fft, hop, window):
+    y = _signal(5003, dtype)
+    freqs, times, S = H.stft(y, sr=SR, n_fft=n_fft, hop_length=hop, window=window)
+    ref = librosa.stft(y=y, n_fft=n_fft, hop_length=hop, window=window, center=True,
+                       pad_mode="constant")
+    assert S.shape == ref.shape
+    assert S.dtype == ref.dtype
+    scale = np.abs(ref).max()
+    np.testing.assert_allclose(S, ref, rtol=0, atol=TOL[dtype] * scale)
+    np.testing.assert_allclose(freqs, librosa.fft_frequencies(sr=SR, n_fft=n_fft), rtol=1e-12)
+    assert times.shape == (S.shape[1],)
+
+
+def test_stft_matches_a_plain_numpy_dft_of_one_frame():
+    """Independent of librosa: frame t of the STFT is the rfft of the windowed padded slice."""
+    y = _signal(3000, np.float64, seed=1)
+    n_fft, hop, t = 512, 128, 7
+    _, _, S = H.stft(y, sr=SR, n_fft=n_fft, hop_length=hop, window="hamming")
+    padded = np.concatenate([np.zeros(n_fft // 2), y, np.zeros(n_fft // 2)])
+    seg = padded[t * hop: t * hop + n_fft] * scipy.signal.get_window("hamming", n_fft)
+    k = np.arange(n_fft // 2 + 1)
+    n = np.arange(n_fft)
+    dft = np.exp(-2j * np.pi * np.outer(k, n) / n_fft) @ seg
+    np.testing.assert_allclose(S[:, t], dft, atol=1e-9)
+
+
+def test_center_false_matches_librosa_and_times_are_frame_centres():
+    y = _signal(4000, np.float32)
+    _, times, S = H.stft(y, sr=SR, n_fft=1024, hop_length=256, center=False)
+    ref = librosa.stft(y=y, n_fft=1024, hop_length=256, center=False)
+    np.testing.assert_allclose(S, ref, atol=1e-5 * np.abs(ref).max())
+    np.testing.assert_allclose(times, (np.arange(S.shape[1]) * 256 + 512) / SR)
+
+
+@pytest.mark.parametrize("n", [1024, 1025, 5000, 22050, 22051])
+@pytest.mark.parametrize("n_fft, hop", [(1024, 256), (1023, 256), (2048, 512), (512, 500)])
+@pytest.mark.parametrize("center", [True, False])
+def test_frame_count_formula(n, n_fft, hop, center):
+    y = np.zeros(n, dtype=np.float32)
+    if n_fft > n:  # refused with a clear message instead of librosa's error
+        with pytest.raises(ValueError, match="longer than the signal"):
+            H.n_frames(n, n_fft=n_fft, hop_length=hop, center=center)
+        return
+    got = H.n_frames(n, n_fft=n_fft, hop_length=hop, center=center)
+    assert got == librosa.stft(y=y, n_fft=n_fft, hop_length=hop, center=center).shape[1]
+    assert got == H.frame_signal(y, frame_length=n_fft, hop_length=hop, center=center).shape[0]
+    if center and n_fft % 2 == 0:
+        assert got == 1 + n // hop  # the formula the notebook prints
+
+
+def test_frame_signal_content():
+    y = np.arange(20, dtype=np.float64)
+    frames = H.frame_signal(y, frame_length=8, hop_length=4, center=False)
+    assert frames.shape == (4, 8)
+    np.testing.assert_array_equal(frames[2], np.arange(8, 16))
+    centred = H.frame_signal(y, frame_length=8, hop_length=4)
+    np.testing.assert_array_equal(centred[0], [0, 0, 0, 0, 0, 1, 2, 3])  # 4 zeros of padding
+    centred[0, 0] = 99  # a copy, not a view into y
+    assert y[0] == 0
+
+
+def test_resolution_numbers():
+    r = H.resolution(22050, 2048, 512)
+    assert r["delta_t_s"] == pytest.approx(512 / 22050)
+    assert r["delta_f_hz"] == pytest.approx(22050 / 2048)
+    assert r["window_ms"] == pytest.approx(1000 * 2048 / 22050)
+    assert r["hop_ms"] == pytest.approx(1000 * 512 / 22050)
+    assert r["n_bins"] == 1025 and r["overlap"] == pytest.approx(0.75)
+    # the bin spacing is the step of the frequency axis
+    assert np.diff(librosa.fft_frequencies(sr=22050, n_fft=2048))[0] == pytest.approx(
+        r["delta_f_hz"])
+
+
+@pytest.mark.parametrize("dtype, tol", [(np.float32, 1e-5), (np.float64, 1e-10)])
+@pytest.mark.parametrize("n_fft, hop", [(2048, 512), (1024, 256), (512, 128)])
+def test_istft_round_trip(dtype, tol, n_fft, hop):
+    y = np.clip(_signal(11025, dtype, seed=2), -1, 1)
+    _, _, S = H.stft(y, sr=SR, n_fft=n_fft, hop_length=hop)
+    back = H.istft(S, hop_length=hop, n_fft=n_fft, length=y.size)
+    assert back.shape == y.shape
+    assert np.max(np.abs(back - y)) < tol
+
+
+def test_click_train_peaks_at_click_times():
+    """Frame energy peaks where the clicks are, to within one hop: the time axis is right."""
+    y, sr = helpers.load("clicks")
+    clicks = np.flatnonzero(np.abs(y) > 0.5) / sr  # independent: the samples themselves
+    assert clicks.size == 7
+    for n_fft, hop in [(512, 128), (2048, 512), (1024, 256)]:
+        _, times, S = H.stft(y, sr=sr, n_fft=n_fft, hop_length=hop)
+        energy = (np.abs(S) ** 2).sum(axis=0)
+        peaks, _ = scipy.signal.find_peaks(energy, height=0.5 * energy.max(),
+                                           distance=max(1, int(0.1 * sr / hop)))
+        assert peaks.size == clicks.size
+        assert np.all(np.abs(times[peaks] - clicks) <= hop / sr)
+
+
+def test_time_axis_of_a_tone_burst():
+    """A burst from 0.5 s to 1.0 s: frames with energy lie inside it (+/- half a window)."""
+    y = np.zeros(SR * 2, dtype=np.float32)
+    t = np.arange(SR // 2) / SR
+    y[SR // 2: SR] = 0.5 * np.sin(2 * np.pi * 1000 * t)
+    n_fft, hop = 1024, 256
+    freqs, times, S = H.stft(y, sr=SR, n_fft=n_fft, hop_length=hop)
+    active = times[(np.abs(S) ** 2).sum(axis=0) > 1e-3 * (np.abs(S) ** 2).sum(axis=0).max()]
+    half = n_fft / 2 / SR
+    assert active.min() >= 0.5 - half - 1e-9 and active.max() <= 1.0 + half + 1e-9
+    assert freqs[np.argmax(np.abs(S).sum(axis=1))] == pytest.approx(1000, abs=SR / n_fft)
+
+
+GOOD = _signal(4096, np.float32)
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, message",
+    [
+        (dict(y=np.array([], dtype=np.float32)), ValueError, "empty"),
+        (dict(y=GOOD[:100]), ValueError, "longer than the signal"),
+        (dict(y=np.r_[GOOD, np.nan].astype(np.float32)), ValueError, "NaN"),
+        (dict(y=np.r_[GOOD, np.inf].astype(np.float32)), ValueError, "NaN or infinite"),
+        (dict(y=(GOOD * 32767).astype(np.int16)), TypeError, "integer dtype"),
+        (dict(y=np.stack([GOOD, GOOD])), ValueError, "mono"),
+        (dict(y="blues"), TypeError, "numpy array"),
+        (dict(y=GOOD.astype(np.complex64)), TypeError, "complex"),
+        (dict(sr=0), ValueError, "sr must be > 0"),
+        (dict(sr=-22050), ValueError, "sr must be > 0"),
+        (dict(n_fft=8192), ValueError, "longer than the signal"),
+        (dict(n_fft=1), ValueError, "n_fft must be >= 2"),
+        (dict(n_fft=512.5), TypeError, "whole number"),
+        (dict(hop_length=0), ValueError, "hop_length must be > 0"),
+        (dict(hop_length=-4), ValueError, "hop_length must be > 0"),
+        (dict(hop_length=4096), ValueError, "larger than the window"),
+        (dict(window="hannn"), ValueError, "unknown window"),
+        (dict(window=np.ones(100)), ValueError, "n_fft=2048 samples"),
+        (dict(center="yes"), TypeError, "center must be True or False"),
+        (dict(pad_mode="zeros"), ValueError, "unknown pad_mode"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_stft_bad_input(kwargs, exc, message):
+    args = dict(y=GOOD, sr=SR, n_fft=2048, hop_length=512)
+    args.update(kwargs)
+    with pytest.raises(exc, match=message):
+        H.stft(**args)
+
+
+@pytest.mark.parametrize(
+    "call, exc, message",
+    [
+        (lambda: H.frame_signal(GOOD, frame_length=8192, hop_length=512), ValueError,
+         "longer than the signal"),
+        (lambda: H.frame_signal(GOOD, frame_length=512, hop_length=1024), ValueError,
+         "larger than the window"),
+        (lambda: H.n_frames(0, n_fft=512, hop_length=128), ValueError, "n_samples must be >= 1"),
+        (lambda: H.n_frames(1.5, n_fft=512, hop_length=128), TypeError, "whole number"),
+        (lambda: H.resolution(0, 2048, 512), ValueError, "sr must be > 0"),
+        (lambda: H.resolution(22050, 2048, 0), ValueError, "hop_length must be > 0"),
+        (lambda: H.istft(np.abs(_S()), hop_length=512), TypeError, "magnitude or power"),
+        (lambda: H.istft(_S()[0], hop_length=512), ValueError, "must be 2-D"),
+        (lambda: H.istft(_S().tolist(), hop_length=512), TypeError, "numpy array"),
+        (lambda: H.istft(_S(), hop_length=512, n_fft=1024), ValueError, "frequency bins"),
+        (lambda: H.istft(_S(), hop_length=4096), ValueError, "larger than the window"),
+        (lambda: H.istft(_S() * np.nan, hop_length=512), ValueError, "NaN"),
+        (lambda: H.istft(_S(), hop_length=512, window="nope"), ValueError, "unknown window"),
+        (lambda: H.istft(_S(), hop_length=512, length=0), ValueError, "length must be"),
+    ],
+    ids=["frame-too-long", "frame-hop", "n-zero", "n-float", "res-sr", "res-hop",
+         "istft-real", "istft-1d", "istft-list", "istft-nfft", "istft-hop", "istft-nan",
+         "istft-window", "istft-length"],
+)
+def test_other_bad_input(call, exc, message):
+    with pytest.raises(exc, match=message):
+        call()
+
+
+def _S():
+    return H.stft(GOOD, sr=SR, n_fft=2048, hop_length=512)[2]
