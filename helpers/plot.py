@@ -70,16 +70,177 @@ def colorbar(img, ax, label: str):
 # ---------------------------------------------------------------------------------------------
 # 02: spectra  (owned by the 01/02 author; add below)
 # ---------------------------------------------------------------------------------------------
+__all__ += ["samples", "spectrum"]
+
+_SPECTRUM_LABELS = {
+    ("magnitude", False): "Magnitude (linear amplitude, full scale = 1)",
+    ("power", False): "Power (amplitude², full scale² = 1)",
+    ("magnitude", True): "Magnitude (dB re max)",
+    ("power", True): "Power (dB re max)",
+}
+
+
+def samples(y, sr, *, ax=None, start: float = 0.0, title: str | None = None, **kw):
+    """Individual samples as dots joined by thin lines, time in seconds. Used by 01 (zoom-in)."""
+    y = check_signal(y, mono=True)
+    sr = check_sr(sr)
+    ax = new_axes(ax)
+    t = start + np.arange(y.size) / sr
+    ax.plot(t, y, lw=0.6, color=kw.pop("color", "C0"), alpha=0.6)
+    ax.plot(t, y, ".", ms=kw.pop("ms", 4), color="C0", **kw)
+    ax.set(xlabel="Time (s)", ylabel="Amplitude (full scale = 1)", title=title)
+    return ax
+
+
+def spectrum(freqs, values, *, ax=None, quantity: str = "magnitude", db: bool = False,
+             log_freq: bool = False, fmax: float | None = None, title: str | None = None,
+             ylabel: str | None = None, **line_kw):
+    """Plot a one-sided spectrum ``(freqs, values)`` from ``helpers.spectral.spectrum``. Used by 02.
+
+    ``quantity`` names what ``values`` hold (``"magnitude"`` or ``"power"``); ``db=True`` shows
+    them in dB relative to their maximum (20·log10 for magnitude, 10·log10 for power, floored at
+    -120 dB). ``log_freq=True`` uses a logarithmic frequency axis (the 0 Hz bin is then hidden).
+    ``ylabel`` overrides the default label (e.g. for an unnormalised spectrum).
+    """
+    if quantity not in ("magnitude", "power"):
+        raise ValueError(f"quantity must be 'magnitude' or 'power', got {quantity!r}.")
+    f = np.asarray(freqs, dtype=float)
+    v = np.asarray(values, dtype=float)
+    if f.ndim != 1 or f.shape != v.shape or f.size < 2:
+        raise ValueError(f"freqs and values must be 1-D of equal length >= 2, got shapes "
+                         f"{f.shape} and {v.shape}.")
+    ax = new_axes(ax)
+    if db:
+        peak = v.max()
+        if peak <= 0:
+            raise ValueError("the spectrum is all zeros: dB re max is undefined.")
+        factor = 20 if quantity == "magnitude" else 10
+        v = factor * np.log10(np.maximum(v, peak * 10 ** (-120 / factor)) / peak)
+    ax.plot(f, v, lw=line_kw.pop("lw", 0.8), **line_kw)
+    lo = f[1] if log_freq else f[0]
+    ax.set(xlabel="Frequency (Hz)", ylabel=ylabel or _SPECTRUM_LABELS[(quantity, db)],
+           title=title, xlim=(lo, f[-1] if fmax is None else fmax))
+    if log_freq:
+        ax.set_xscale("log")
+    return ax
 
 
 # ---------------------------------------------------------------------------------------------
 # 03: STFT  (owned by the 03 author; add below)
 # ---------------------------------------------------------------------------------------------
+def stft_frames(y, sr, *, n_fft, hop_length, window="hann", first_frame=0, n_show=4, ax=None):
+    """The waveform with a few STFT frames (``center=True``) drawn on it as window shapes.
+
+    Frame ``t`` is centred on sample ``t * hop_length`` and spans ``n_fft`` samples; each frame's
+    window (scaled to the signal's peak) is drawn in its own colour, with its centre time.
+    Returns ``ax``. Used by 03_stft_spectrogram.
+    """
+    import scipy.signal
+
+    from .stft import resolution
+
+    y = check_signal(y, mono=True)
+    sr = check_sr(sr)
+    res = resolution(sr, n_fft, hop_length)
+    ax = new_axes(ax)
+    centres = (first_frame + np.arange(n_show)) * hop_length
+    lo = max(0, centres[0] - n_fft // 2 - hop_length)
+    hi = min(y.size, centres[-1] + n_fft - n_fft // 2 + hop_length)
+    seg = y[lo:hi]
+    peak = float(np.max(np.abs(seg))) or 1.0
+    ax.plot(np.arange(lo, hi) / sr, seg, color="0.55", lw=0.6, label="signal")
+    w = scipy.signal.get_window(window, n_fft, fftbins=True)
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, c in enumerate(centres):
+        n = np.arange(c - n_fft // 2, c - n_fft // 2 + n_fft)
+        col = colours[i % len(colours)]
+        ax.plot(n / sr, peak * w, color=col, lw=1.4,
+                label=f"frame {first_frame + i}: centre {c / sr:.3f} s")
+        ax.axvline(c / sr, color=col, lw=0.8, ls=":")
+    ax.set(xlabel="Time (s)", ylabel="Amplitude (full scale = 1)", xlim=(lo / sr, hi / sr),
+           title=f"n_fft = {n_fft} samples ({res['window_ms']:.1f} ms), hop = {hop_length} "
+                 f"samples ({res['hop_ms']:.1f} ms), {window} window")
+    ax.legend(loc="upper right", fontsize="small", ncols=2)
+    return ax
+
+
+def stft_tradeoff(y, sr, *, n_ffts=(256, 2048, 8192), hop_divisor=4, window="hann", fmax=None,
+                  top_db=80.0):
+    """One spectrogram per ``n_fft`` (hop = n_fft // hop_divisor), magnitude in dB re max.
+
+    Each title states the window length (ms), the frame spacing delta-t = hop / sr and the bin
+    spacing delta-f = sr / n_fft. Returns ``(fig, rows)`` with ``rows`` the
+    ``helpers.stft.resolution`` dicts (plus ``n_fft``, ``hop_length``). Used by 03.
+    """
+    import librosa
+
+    from .stft import resolution, stft
+
+    y = check_signal(y, mono=True)
+    sr = check_sr(sr)
+    fig, axes = plt.subplots(len(n_ffts), 1, figsize=(9, 2.6 * len(n_ffts)), sharex=True,
+                             layout="constrained")
+    axes = np.atleast_1d(axes)
+    rows = []
+    for ax, n_fft in zip(axes, n_ffts, strict=True):
+        hop = max(1, n_fft // hop_divisor)
+        _, _, S = stft(y, sr=sr, n_fft=n_fft, hop_length=hop, window=window)
+        db = librosa.amplitude_to_db(np.abs(S), ref=np.max, top_db=top_db)
+        r = dict(resolution(sr, n_fft, hop), n_fft=n_fft, hop_length=hop)
+        rows.append(r)
+        spectrogram(db, sr=sr, hop_length=hop, n_fft=n_fft, ax=ax, fmax=fmax,
+                    label="Magnitude (dB re max)",
+                    title=f"n_fft = {n_fft} ({r['window_ms']:.0f} ms window): "
+                          f"Δt = {1000 * r['delta_t_s']:.1f} ms, Δf = {r['delta_f_hz']:.1f} Hz")
+        if fmax is not None:
+            ax.set_ylim(0, fmax)
+    for ax in axes[:-1]:
+        ax.set_xlabel("")
+    return fig, rows
 
 
 # ---------------------------------------------------------------------------------------------
 # 04/05: dB, mel, MFCC  (owned by the 04/05 author; add below)
 # ---------------------------------------------------------------------------------------------
+__all__ += ["mel_filters", "mfcc"]
+
+
+def mel_filters(weights, fft_freqs, *, ax=None, every: int = 1, title=None):
+    """Each mel filter (a row of ``weights``) against frequency in Hz. Used by 05.
+
+    ``weights, fft_freqs, centres = helpers.features.mel_filterbank(...)``; ``every=k`` draws
+    every k-th filter so a 128-filter bank stays readable.
+    """
+    ax = new_axes(ax)
+    weights = np.asarray(weights)
+    for row in weights[::every]:
+        ax.plot(fft_freqs, row, lw=0.8)
+    ax.set(xlabel="Frequency (Hz)", ylabel="Filter weight (unit area, 1/Hz)",
+           xlim=(fft_freqs[0], fft_freqs[-1]), title=title)
+    return ax
+
+
+def mfcc(C, *, sr, hop_length, ax=None, title=None,
+         label="MFCC value (unitless: DCT of dB)", **kw):
+    """MFCCs as an image: time in s across, coefficient index (0, 1, ...) up. Used by 05.
+
+    The rows are DCT coefficients, not frequencies, so the y axis is an index and the
+    colourbar is the coefficient value (a DCT of dB values, no physical unit).
+    """
+    import librosa.display
+
+    ax = new_axes(ax)
+    sr = check_sr(sr)
+    C = np.asarray(C)
+    img = librosa.display.specshow(C, sr=sr, hop_length=hop_length, x_axis="time", ax=ax,
+                                   cmap=kw.pop("cmap", "coolwarm"), **kw)
+    n = C.shape[0]
+    ticks = np.arange(0, n, max(1, n // 7))
+    ax.set_yticks(ticks)
+    ax.set(xlabel="Time (s)", ylabel="MFCC coefficient index", title=title)
+    colorbar(img, ax, label)
+    return img
+
 
 
 # ---------------------------------------------------------------------------------------------

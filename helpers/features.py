@@ -1,0 +1,311 @@
+"""Decibels, the mel scale, mel spectrograms and MFCCs, written out in NumPy/SciPy.
+
+These are teaching implementations: each step is a few visible lines, and ``tests/
+test_features.py`` checks every one against librosa (``amplitude_to_db``, ``power_to_db``,
+``hz_to_mel``, ``filters.mel``, ``feature.melspectrogram``, ``feature.mfcc``, ``feature.delta``)
+with stated tolerances.
+
+Used by: 04_decibels (``to_db``, ``mel_spectrogram``), 05_mfcc (``hz_to_mel``, ``mel_to_hz``,
+``mel_filterbank``, ``power_spectrogram``, ``mfcc``, ``deltas``, ``normalise_per_coefficient``),
+06_dataset_for_deep_learning (``mfcc``, ``normalise_per_coefficient``).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import scipy.fft
+import scipy.signal
+
+from .validate import (
+    check_frame_params,
+    check_mel_params,
+    check_positive_int,
+    check_signal,
+    check_sr,
+)
+
+__all__ = [
+    "to_db",
+    "hz_to_mel",
+    "mel_to_hz",
+    "mel_filterbank",
+    "power_spectrogram",
+    "mel_spectrogram",
+    "mfcc",
+    "deltas",
+    "normalise_per_coefficient",
+]
+
+#: librosa's default ``amin`` (smallest value before the log) for each kind of input.
+DEFAULT_AMIN = {"amplitude": 1e-5, "power": 1e-10}
+
+
+# ---------------------------------------------------------------------------------------------
+# decibels (04)
+# ---------------------------------------------------------------------------------------------
+def _check_spectrum(S, name: str = "S") -> np.ndarray:
+    """A magnitude or power array: real, finite, non-negative, not empty."""
+    if S is None or isinstance(S, (str, bytes)):
+        raise TypeError(f"{name} must be a numpy array (a magnitude or power spectrogram).")
+    arr = np.asarray(S)
+    if arr.dtype == object or arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.number):
+        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}.")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(
+            f"{name} is complex ({arr.dtype}): that is the STFT itself, not a level. Take the "
+            "magnitude first, np.abs(stft) (for kind='amplitude'), or the power, "
+            "np.abs(stft) ** 2 (for kind='power')."
+        )
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty: there is nothing to convert to dB.")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values; clean it first.")
+    if np.any(arr < 0):
+        raise ValueError(
+            f"{name} has negative values (min {arr.min():.3g}): magnitudes and powers are never "
+            "negative. Did you pass the waveform? Use np.abs(stft) or np.abs(stft) ** 2."
+        )
+    return arr if np.issubdtype(arr.dtype, np.floating) else arr.astype(np.float64)
+
+
+def to_db(S, *, kind: str = "amplitude", ref=1.0, amin: float | None = None,
+          top_db: float | None = 80.0) -> np.ndarray:
+    """Convert a magnitude (``kind="amplitude"``) or power (``kind="power"``) array to decibels.
+
+    ``dB = 20 log10(max(amin, S) / ref)`` for magnitudes and ``10 log10(max(amin, S) / ref)``
+    for powers (power = magnitude**2, so both give the same dB for the same sound).
+
+    Parameters
+    ----------
+    S : array, real and >= 0
+        ``np.abs(stft)`` for ``kind="amplitude"``; ``np.abs(stft) ** 2`` (or a mel
+        spectrogram) for ``kind="power"``.
+    ref : float > 0, ``"max"`` or a callable
+        What 0 dB means. ``1.0``: "dB re full scale" (a full-scale value is 0 dB). ``"max"``
+        (or ``np.max``): the loudest value of ``S`` is 0 dB ("dB re max").
+    amin : float > 0
+        Values below ``amin`` are raised to it before the log (the log of 0 is -inf).
+        Default 1e-5 for magnitude, 1e-10 for power (the same -100 dB floor re 1.0).
+    top_db : float >= 0 or None
+        Clip everything more than ``top_db`` dB below the loudest value (None: no clipping).
+
+    Same numbers as ``librosa.amplitude_to_db`` / ``librosa.power_to_db``. Used by 04, 05.
+    """
+    if kind not in DEFAULT_AMIN:
+        raise ValueError(f"kind must be 'amplitude' (for |S|) or 'power' (for |S|**2), got {kind!r}.")
+    S = _check_spectrum(S)
+    amin = DEFAULT_AMIN[kind] if amin is None else amin
+    if isinstance(amin, bool) or not isinstance(amin, numbers.Real) or not amin > 0:
+        raise ValueError(f"amin must be a number > 0 (e.g. 1e-5), got {amin!r}: log10(0) is -inf.")
+    if top_db is not None and (
+        isinstance(top_db, bool) or not isinstance(top_db, numbers.Real) or not top_db >= 0
+    ):
+        raise ValueError(f"top_db must be a number of dB >= 0 (e.g. 80) or None, got {top_db!r}.")
+    if isinstance(ref, str):
+        if ref != "max":
+            raise ValueError(f"ref must be a number > 0, 'max' or a function such as np.max, "
+                             f"got {ref!r}.")
+        ref_value = float(np.max(S))
+    elif callable(ref):
+        ref_value = float(ref(S))
+    elif isinstance(ref, numbers.Real) and not isinstance(ref, bool) and np.isfinite(ref) \
+            and ref > 0:
+        ref_value = float(ref)
+    else:
+        raise ValueError(f"ref must be a number > 0 (e.g. 1.0), 'max' or np.max, got {ref!r}.")
+    if kind == "amplitude":  # work in power, as librosa does: 20 log10(a) = 10 log10(a**2)
+        S, ref_value, amin = np.square(S), ref_value**2, amin**2
+    db = 10.0 * np.log10(np.maximum(amin, S))
+    db -= 10.0 * np.log10(np.maximum(amin, ref_value))
+    if top_db is not None:
+        db = np.maximum(db, db.max() - top_db)
+    return db
+
+
+# ---------------------------------------------------------------------------------------------
+# the mel scale and filterbank (04, 05)
+# ---------------------------------------------------------------------------------------------
+_F_SP = 200.0 / 3  # Slaney: 3 mel per 200 Hz below 1 kHz (linear part)
+_MIN_LOG_HZ = 1000.0
+_MIN_LOG_MEL = _MIN_LOG_HZ / _F_SP  # = 15 mel
+_LOGSTEP = np.log(6.4) / 27.0  # Slaney: 27 mel per factor 6.4 in frequency above 1 kHz
+
+
+def _as_freqs(x, name: str) -> np.ndarray:
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"{name} must be a number or an array of numbers, got {type(x).__name__}.")
+    arr = np.asarray(x, dtype=float) if not isinstance(x, np.ndarray) or x.dtype.kind in "iub" \
+        else np.asarray(x)
+    if arr.dtype.kind not in "f":
+        raise TypeError(f"{name} must be real numbers, got dtype {arr.dtype}.")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    if np.any(arr < 0):
+        raise ValueError(f"{name} must be >= 0, got min {arr.min():g}.")
+    return arr
+
+
+def hz_to_mel(f, *, htk: bool = False):
+    """Frequency in Hz -> mel. ``htk=True``: ``2595 log10(1 + f/700)`` (1000 Hz = 1000 mel).
+
+    ``htk=False`` (librosa's default, Slaney's Auditory Toolbox): linear below 1 kHz
+    (``f / (200/3)``, so 1000 Hz = 15 mel), logarithmic above. Used by 05.
+    """
+    f = _as_freqs(f, "f (Hz)")
+    if htk:
+        return 2595.0 * np.log10(1.0 + f / 700.0)
+    mels = f / _F_SP
+    above = f >= _MIN_LOG_HZ
+    mels = np.where(above, _MIN_LOG_MEL + np.log(np.maximum(f, _MIN_LOG_HZ) / _MIN_LOG_HZ)
+                    / _LOGSTEP, mels)
+    return mels if mels.ndim else float(mels)
+
+
+def mel_to_hz(m, *, htk: bool = False):
+    """Mel -> frequency in Hz (the inverse of :func:`hz_to_mel`). Used by 05."""
+    m = _as_freqs(m, "m (mel)")
+    if htk:
+        return 700.0 * (10.0 ** (m / 2595.0) - 1.0)
+    f = _F_SP * m
+    f = np.where(m >= _MIN_LOG_MEL, _MIN_LOG_HZ * np.exp(_LOGSTEP * (m - _MIN_LOG_MEL)), f)
+    return f if f.ndim else float(f)
+
+
+def mel_filterbank(*, sr: int, n_fft: int, n_mels: int = 128, fmin: float = 0.0,
+                   fmax: float | None = None, htk: bool = False):
+    """Triangular mel filters: ``(weights, fft_freqs, mel_center_freqs_hz)``.
+
+    ``weights`` has shape ``(n_mels, 1 + n_fft // 2)``: row ``m`` is filter ``m`` evaluated at
+    each FFT bin frequency ``fft_freqs`` (Hz). Filter centres are equally spaced in mel between
+    ``fmin`` and ``fmax``; each triangle reaches from its left to its right neighbour's centre
+    and is scaled to unit area ("Slaney" normalisation, librosa's default), so a wide
+    high-frequency filter does not collect more energy just because it is wide.
+    Same numbers as ``librosa.filters.mel``. Used by 05.
+    """
+    sr = check_sr(sr)
+    n_fft = check_positive_int(n_fft, "n_fft", minimum=2)
+    n_mels, fmin, fmax = check_mel_params(sr, n_mels=n_mels, fmin=fmin, fmax=fmax, n_fft=n_fft)
+    fft_freqs = np.fft.rfftfreq(n_fft, d=1.0 / sr)
+    mel_edges = np.linspace(hz_to_mel(fmin, htk=htk), hz_to_mel(fmax, htk=htk), n_mels + 2)
+    hz_edges = mel_to_hz(mel_edges, htk=htk)  # n_mels + 2 points: left edge, centres, right edge
+    widths = np.diff(hz_edges)
+    ramps = hz_edges[:, None] - fft_freqs[None, :]
+    weights = np.zeros((n_mels, fft_freqs.size))
+    for i in range(n_mels):
+        rising = -ramps[i] / widths[i]
+        falling = ramps[i + 2] / widths[i + 1]
+        weights[i] = np.maximum(0.0, np.minimum(rising, falling))
+    weights *= (2.0 / (hz_edges[2:] - hz_edges[:-2]))[:, None]  # unit-area triangles
+    return weights, fft_freqs, hz_edges[1:-1]
+
+
+# ---------------------------------------------------------------------------------------------
+# spectrograms and MFCCs (04, 05, 06)
+# ---------------------------------------------------------------------------------------------
+def power_spectrogram(y, *, sr: int, n_fft: int = 2048, hop_length: int = 512):
+    """|STFT|**2 in NumPy: ``(freqs, times, P)`` with ``P`` of shape (1 + n_fft//2, frames).
+
+    Frames are centred (the signal is zero-padded by ``n_fft // 2`` at both ends, like
+    ``librosa.stft(center=True)``), Hann window, ``np.fft.rfft`` per frame, computed in
+    float64. ``times`` are the frame centres in seconds. Used by 05.
+    """
+    y = check_signal(y, mono=True)
+    sr = check_sr(sr)
+    n_fft, hop_length, _ = check_frame_params(n_fft, hop_length, n_samples=y.size)
+    padded = np.pad(y.astype(np.float64), n_fft // 2)
+    frames = np.lib.stride_tricks.sliding_window_view(padded, n_fft)[::hop_length]
+    window = scipy.signal.get_window("hann", n_fft, fftbins=True)
+    P = np.abs(np.fft.rfft(frames * window, axis=1).T) ** 2
+    freqs = np.fft.rfftfreq(n_fft, d=1.0 / sr)
+    times = np.arange(P.shape[1]) * hop_length / sr
+    return freqs, times, P
+
+
+def mel_spectrogram(y, *, sr: int, n_fft: int = 2048, hop_length: int = 512, n_mels: int = 128,
+                    fmin: float = 0.0, fmax: float | None = None):
+    """Mel **power** spectrogram: ``(mel_freqs, times, M)``, ``M = weights @ |STFT|**2``.
+
+    ``M`` has shape ``(n_mels, frames)``; ``mel_freqs`` are the filter centres in Hz. Convert
+    with ``to_db(M, kind="power")``. Same numbers as ``librosa.feature.melspectrogram``.
+    Used by 04, 05.
+    """
+    sr = check_sr(sr)
+    check_mel_params(sr, n_mels=n_mels, fmin=fmin, fmax=fmax, n_fft=n_fft)
+    _, times, P = power_spectrogram(y, sr=sr, n_fft=n_fft, hop_length=hop_length)
+    weights, _, mel_freqs = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin,
+                                           fmax=fmax)
+    return mel_freqs, times, weights @ P
+
+
+def mfcc(y, *, sr: int, n_mfcc: int = 13, n_mels: int = 128, n_fft: int = 2048,
+         hop_length: int = 512, fmin: float = 0.0, fmax: float | None = None,
+         top_db: float | None = 80.0):
+    """MFCCs from scratch: ``(coeff_index, times, C)`` with ``C`` of shape (n_mfcc, frames).
+
+    power spectrogram -> mel filterbank (matrix product) -> ``to_db(kind="power", ref=1.0,
+    top_db=80)`` -> orthonormal DCT-II along the mel axis -> first ``n_mfcc`` rows.
+    These are librosa's defaults, so ``C`` matches ``librosa.feature.mfcc(y=y, sr=sr,
+    n_mfcc=..., n_fft=..., hop_length=..., n_mels=...)``. Used by 05, 06.
+    """
+    sr = check_sr(sr)
+    n_mels, fmin, fmax = check_mel_params(sr, n_mels=n_mels, fmin=fmin, fmax=fmax,
+                                          n_mfcc=n_mfcc, n_fft=n_fft)
+    _, times, M = mel_spectrogram(y, sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels,
+                                  fmin=fmin, fmax=fmax)
+    log_mel = to_db(M, kind="power", ref=1.0, top_db=top_db)
+    C = scipy.fft.dct(log_mel, type=2, norm="ortho", axis=0)[:n_mfcc]
+    return np.arange(int(n_mfcc)), times, C
+
+
+def _check_features(C, name: str = "C") -> np.ndarray:
+    if C is None or isinstance(C, (str, bytes)):
+        raise TypeError(f"{name} must be a 2-D array (coefficients x frames).")
+    arr = np.asarray(C)
+    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.number) \
+            or np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}.")
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (coefficients x frames), got shape {arr.shape}.")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}).")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    return arr.astype(np.float64) if not np.issubdtype(arr.dtype, np.floating) else arr
+
+
+def deltas(C, *, order: int = 1, width: int = 9) -> np.ndarray:
+    """Local slope over time of each row of ``C`` (order 1 = delta, 2 = delta-delta).
+
+    A Savitzky-Golay derivative over ``width`` frames (odd, >= 3; 9 frames at hop 512 and
+    22,050 Hz is about 0.21 s), as ``librosa.feature.delta(C, width=width, order=order)``.
+    The shape is unchanged. Used by 05.
+    """
+    C = _check_features(C)
+    order = check_positive_int(order, "order")
+    width = check_positive_int(width, "width", minimum=3)
+    if width % 2 == 0:
+        raise ValueError(f"width must be odd (a window centred on each frame), got {width}.")
+    if width > C.shape[1]:
+        raise ValueError(
+            f"width={width} frames is more than the {C.shape[1]} frames in C. Use a smaller "
+            "odd width (>= 3) or a longer clip."
+        )
+    return scipy.signal.savgol_filter(C, window_length=width, polyorder=order, deriv=order,
+                                      axis=-1, mode="interp")
+
+
+def normalise_per_coefficient(C, *, eps: float = 1e-8):
+    """Standardise each row (coefficient) over time: ``(C_norm, mean, std)``.
+
+    ``C_norm[k] = (C[k] - mean[k]) / std[k]`` so every coefficient has mean 0 and standard
+    deviation 1 across frames (``mean`` and ``std`` have shape ``(n_coeff, 1)``). Without this,
+    c0 (overall log-energy, hundreds of units) dwarfs the others (a few units). A constant row
+    (std < ``eps``) is only centred. For a dataset, compute mean/std on the training set only
+    (notebook 06). Used by 05, 06.
+    """
+    C = _check_features(C)
+    mean = C.mean(axis=1, keepdims=True)
+    std = C.std(axis=1, keepdims=True)
+    return (C - mean) / np.where(std < eps, 1.0, std), mean, std
