@@ -1,0 +1,844 @@
+"""Slider explorers for notebooks 01-05: drag a parameter, see the figure and the numbers change.
+
+Each explorer is two layers:
+
+* a **pure compute function** (``waveform_view``, ``spectrum_view``, ``stft_view``, ``db_view``,
+  ``mfcc_view``): data in, a dict out with the arrays, their axes / image extent in seconds and
+  hertz, and the readout text. These are unit-tested against numpy / librosa.
+* **thin ipywidgets wiring** (``waveform_explorer`` ... ``mfcc_explorer``, class ``Explorer``):
+  sliders, a readout line and ONE persistent matplotlib figure whose artists are updated in place
+  (``AxesImage.set_data`` + ``set_extent`` + ``set_clim``, ``Line2D.set_data``); the layout is
+  fixed (explicit axes rectangles, no ``tight_layout`` per move) and only what a parameter
+  changes is recomputed (the signal is validated once; ``stft_explorer`` keeps a small LRU of
+  display images per ``(n_fft, hop_length, window)`` so moving back is instant; ``db_explorer``
+  computes ``|S|`` once and redoes only the dB mapping; ``mfcc_explorer`` keeps the power
+  spectrogram and redoes only mel filterbank + dB + DCT).
+
+Used by: 01_waveform (``waveform_explorer``), 02_fft_spectrum (``spectrum_explorer``),
+03_stft_spectrogram (``stft_explorer``), 04_decibels (``db_explorer``), 05_mfcc
+(``mfcc_explorer``). Leave the returned explorer as the last expression of a cell.
+
+How the figure reaches the page
+-------------------------------
+* Default (inline backend: JupyterLab, Binder, Colab with ipywidgets 7.7): the figure is a plain
+  ``matplotlib.figure.Figure`` on an Agg canvas (never registered with pyplot, so the inline
+  backend does not print it a second time). Each update renders it to PNG bytes (~900x320 px,
+  96 dpi, fast zlib level) and puts them into an ``ipywidgets.Image`` of fixed width and height,
+  so the page does not jump or flicker.
+* With ipympl active (``%matplotlib widget``) the figure's live canvas is shown instead and each
+  update calls ``fig.canvas.draw_idle()``.
+* Static default view: an explorer's ``_repr_mimebundle_`` returns the widget view **and** an
+  ``image/png`` of the current (default) view in the same output. JupyterLab and Colab render
+  the richest type they can (the live widget), so the figure appears once; nbconvert HTML,
+  GitHub and nbviewer have no live widget state and fall back to the PNG. (The alternative,
+  displaying the static figure and then the controls, duplicated the figure in JupyterLab.)
+
+Large spectrogram images are max-pooled for display to at most ``MAX_IMAGE_COLS`` x
+``MAX_IMAGE_ROWS`` (about the axes' size in pixels, so nothing visible is lost; max-pooling keeps
+narrow peaks visible). The numbers in the readouts always come from the full-resolution arrays.
+
+A parameter combination that is invalid (e.g. ``hop_length > n_fft``) does not raise from a
+slider: the readout shows the validation message in red and the figure keeps the last good view.
+Any other exception in a slider callback is shown as a traceback under the figure (an
+``ipywidgets.Output``), never swallowed silently.
+
+ipywidgets 7.7 (Colab) compatibility, checked against the 7.7 API: only ``FloatSlider``,
+``IntSlider``, ``SelectionSlider``, ``Dropdown``, ``ToggleButtons``, ``HTML``, ``Image``,
+``Output``, ``HBox``/``VBox`` and ``Layout(width=..., min_height=...)`` are used;
+``description`` + ``style={"description_width": ...}`` the 7.x way; ``Image`` gets
+``width``/``height`` as strings; no ``tooltip`` (8-only), no ``Stack``/``TagsInput``; the
+widget-view MIME bundle (``version_major`` 2) is built by hand because 7.x widgets have no
+``_repr_mimebundle_``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import numbers
+from collections import OrderedDict
+
+import numpy as np
+
+from .validate import check_frame_params, check_positive_int, check_signal, check_sr, check_window
+
+__all__ = [
+    "WINDOWS",
+    "Explorer",
+    "waveform_view",
+    "spectrum_view",
+    "stft_view",
+    "db_view",
+    "mfcc_view",
+    "maxpool_image",
+    "waveform_explorer",
+    "spectrum_explorer",
+    "stft_explorer",
+    "db_explorer",
+    "mfcc_explorer",
+]
+
+#: Windows offered by the spectrum and STFT explorers (scipy.signal names).
+WINDOWS = ("boxcar", "hann", "hamming", "blackman")
+FIG_W_PX, FIG_H_PX, DPI = 900, 320, 96
+MAX_IMAGE_COLS, MAX_IMAGE_ROWS = 1000, 600
+PNG_OPTIONS = {"compress_level": 1}  # fast zlib: ~3x quicker than the default, files stay small
+_STYLE = {"description_width": "initial"}
+
+
+# =============================================================================================
+# small checks
+# =============================================================================================
+def _check_number(value, name: str, *, low=None, high=None, low_open=False, unit="") -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number{' in ' + unit if unit else ''}, got {value!r}.")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}.")
+    if low is not None and (value <= low if low_open else value < low):
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low:g} {unit}, got {value:g}.")
+    if high is not None and value > high:
+        raise ValueError(f"{name} must be <= {high:g} {unit}, got {value:g}.")
+    return value
+
+
+def _check_choice(value, name: str, choices) -> str:
+    if value not in choices:
+        raise ValueError(f"unknown {name} {value!r}; choose one of {', '.join(map(repr, choices))}.")
+    return value
+
+
+def maxpool_image(img: np.ndarray, max_rows: int = MAX_IMAGE_ROWS, max_cols: int = MAX_IMAGE_COLS):
+    """Shrink a (rows, cols) image for display by taking the maximum over blocks.
+
+    Returns ``(pooled, (row_factor, col_factor))``. The last block is padded by repeating the edge,
+    so the pooled image covers ``ceil(rows / row_factor) * row_factor`` original rows; use
+    :func:`_pooled_extent` for its extent. The maximum is kept, so a narrow peak stays visible.
+    """
+    img = np.asarray(img)
+    rows, cols = img.shape
+    fr, fc = -(-rows // max_rows), -(-cols // max_cols)
+    if fr == 1 and fc == 1:
+        return img, (1, 1)
+    pr, pc = (-rows) % fr, (-cols) % fc
+    if pr or pc:
+        img = np.pad(img, ((0, pr), (0, pc)), mode="edge")
+    r2, c2 = img.shape
+    return img.reshape(r2 // fr, fr, c2 // fc, fc).max(axis=(1, 3)), (fr, fc)
+
+
+def _pooled_extent(extent, shape, pooled_shape, factors):
+    """Extent of a max-pooled image: the padded cells extend the right/top edge."""
+    x0, x1, y0, y1 = extent
+    rows, cols = shape
+    dx, dy = (x1 - x0) / cols, (y1 - y0) / rows
+    return (x0, x0 + pooled_shape[1] * factors[1] * dx, y0, y0 + pooled_shape[0] * factors[0] * dy)
+
+
+# =============================================================================================
+# pure compute functions (unit-tested)
+# =============================================================================================
+def waveform_view(y, sr, *, start: float = 0.0, length: float | None = None,
+                  max_points: int = 4000) -> dict:
+    """The part of a waveform from ``start`` to ``start + length`` seconds, ready to plot (01).
+
+    When more than ``max_points`` samples are in view, the line is a min/max envelope (for each
+    block of samples its minimum and maximum, drawn as a vertical stroke), which looks exactly
+    like the full line at screen resolution. The y limits are the whole clip's peak, so zooming
+    never rescales the amplitude axis.
+
+    Returns dict: ``t`` (s), ``values``, ``xlim`` (s), ``ylim``, ``n_samples`` (samples in view),
+    ``first_sample``, ``block`` (samples per envelope point, 1 = raw samples), ``readout``.
+    """
+    y = check_signal(y, mono=True)
+    sr = check_sr(sr)
+    duration = y.size / sr
+    start = _check_number(start, "start", low=0.0, unit="s")
+    if start >= duration:
+        raise ValueError(f"start={start:g} s is past the end of the clip ({duration:.3f} s long).")
+    length = duration if length is None else _check_number(length, "length", low=0.0,
+                                                            low_open=True, unit="s")
+    max_points = check_positive_int(max_points, "max_points", minimum=4)
+    i0 = int(round(start * sr))
+    i0 = min(i0, y.size - 1)
+    i1 = min(y.size, i0 + max(1, int(round(length * sr))))
+    seg = y[i0:i1]
+    n = seg.size
+    if n <= max_points:
+        block = 1
+        t = (i0 + np.arange(n)) / sr
+        values = seg
+    else:
+        block = -(-n // (max_points // 2))
+        pad = (-n) % block
+        segp = np.pad(seg, (0, pad), mode="edge") if pad else seg
+        blocks = segp.reshape(-1, block)
+        lo, hi = blocks.min(axis=1), blocks.max(axis=1)
+        tb = (i0 + np.arange(blocks.shape[0]) * block) / sr
+        t = np.repeat(tb, 2)
+        values = np.empty(t.size, dtype=seg.dtype)
+        values[0::2], values[1::2] = lo, hi
+    peak = float(np.max(np.abs(y))) or 1.0
+    t0 = i0 / sr
+    xlim = (t0, t0 + max(length, 1.0 / sr))
+    end_note = " (clip ends here)" if i0 + int(round(length * sr)) > y.size else ""
+    readout = (
+        f"Showing {t0:.3f} s to {i1 / sr:.3f} s{end_note}: <b>{n} samples</b> "
+        f"(sr = {sr} Hz, one sample = {1000 / sr:.4f} ms)"
+        + (f"; drawn as a min/max envelope of {block}-sample blocks" if block > 1
+           else "; every sample drawn" + (" (dots)" if n <= 200 else ""))
+    )
+    return dict(t=t, values=values, xlim=xlim, ylim=(-1.05 * peak, 1.05 * peak), n_samples=n,
+                first_sample=i0, block=block, readout=readout)
+
+
+def spectrum_view(sr: int = 22050, *, freq: float = 440.0, window: str = "hann",
+                  length_ms: float = 50.0, amplitude: float = 0.5) -> dict:
+    """Spectrum of a synthetic tone: ``amplitude * sin(2 pi freq t)`` for ``length_ms`` (02).
+
+    The segment (``N = round(length_ms * sr / 1000)`` samples) is multiplied by ``window``
+    (scipy's periodic window) and transformed with ``np.fft.rfft``; the frequency axis is
+    ``np.fft.rfftfreq(N, 1 / sr)``, so the bin spacing is ``delta_f = sr / N``.
+
+    Returns dict: ``t`` (s), ``segment`` (windowed samples), ``freqs`` (Hz), ``magnitude``,
+    ``magnitude_db`` (dB re the peak bin), ``peak_freq`` (Hz, from rfftfreq), ``peak_bin``,
+    ``delta_f`` (Hz), ``n`` (samples), ``readout``.
+    """
+    import scipy.signal
+
+    sr = check_sr(sr)
+    freq = _check_number(freq, "freq", low=0.0, low_open=True, high=sr / 2, unit="Hz")
+    length_ms = _check_number(length_ms, "length_ms", low=0.0, low_open=True, unit="ms")
+    amplitude = _check_number(amplitude, "amplitude", low=0.0, low_open=True)
+    check_window(window)
+    n = int(round(length_ms * sr / 1000))
+    if n < 2:
+        raise ValueError(
+            f"length_ms={length_ms:g} ms is only {n} sample(s) at sr={sr} Hz; use at least "
+            f"{2000 / sr:.2f} ms."
+        )
+    t = np.arange(n) / sr
+    w = scipy.signal.get_window(window, n, fftbins=True)
+    segment = amplitude * np.sin(2 * np.pi * freq * t) * w
+    magnitude = np.abs(np.fft.rfft(segment))
+    freqs = np.fft.rfftfreq(n, d=1.0 / sr)
+    k = int(np.argmax(magnitude))
+    top = magnitude[k] if magnitude[k] > 0 else 1.0
+    magnitude_db = 20 * np.log10(np.maximum(magnitude, top * 1e-10) / top)
+    delta_f = sr / n
+    readout = (
+        f"N = {n} samples ({1000 * n / sr:.1f} ms), window = {window} | "
+        f"bin spacing <b>&Delta;f = sr/N = {delta_f:.2f} Hz</b> | "
+        f"<b>peak at {freqs[k]:.2f} Hz</b> (bin {k} of np.fft.rfftfreq) for a {freq:g} Hz tone "
+        f"(error {freqs[k] - freq:+.2f} Hz)"
+    )
+    return dict(t=t, segment=segment, freqs=freqs, magnitude=magnitude,
+                magnitude_db=magnitude_db, peak_freq=float(freqs[k]), peak_bin=k,
+                delta_f=delta_f, n=n, readout=readout)
+
+
+def _stft_readout(sr, n_fft, hop, window, shape) -> str:
+    return (
+        f"window {window}, n_fft = {n_fft} samples = <b>{1000 * n_fft / sr:.1f} ms</b> | "
+        f"hop = {hop} samples: <b>&Delta;t = hop/sr = {1000 * hop / sr:.2f} ms</b> | "
+        f"<b>&Delta;f = sr/n_fft = {sr / n_fft:.2f} Hz</b> | "
+        f"<b>{shape[1]} frames x {shape[0]} bins</b> (array shape {shape})"
+    )
+
+
+def _spectrogram_extent(n_frames, n_bins, sr, hop, n_fft):
+    """imshow extent for frames centred at n*hop/sr and bins at k*sr/n_fft (edges half a cell out)."""
+    dt, df = hop / sr, sr / n_fft
+    return (-dt / 2, (n_frames - 0.5) * dt, -df / 2, (n_bins - 0.5) * df)
+
+
+def stft_view(y, sr, *, n_fft: int = 2048, hop_length: int = 512, window: str = "hann",
+              top_db: float = 80.0) -> dict:
+    """STFT magnitude in dB re max, with its time/frequency axes and extent (03).
+
+    ``librosa.stft(center=True)``: frame ``n`` is centred at ``n * hop_length / sr`` seconds;
+    bin ``k`` is at ``k * sr / n_fft`` Hz (``librosa.fft_frequencies``).
+
+    Returns dict: ``magnitude_db`` (bins x frames, dB re max, floor ``-top_db``), ``times`` (s),
+    ``freqs`` (Hz), ``extent`` (for ``imshow(origin="lower")``), ``delta_t`` (s), ``delta_f``
+    (Hz), ``window_ms``, ``shape``, ``readout``.
+    """
+    import librosa
+
+    y = check_signal(y, mono=True)
+    sr = check_sr(sr)
+    n_fft, hop_length, _ = check_frame_params(n_fft, hop_length, n_samples=y.size)
+    window = check_window(window)
+    top_db = _check_number(top_db, "top_db", low=0.0, low_open=True, unit="dB")
+    magnitude = np.abs(librosa.stft(y=y, n_fft=n_fft, hop_length=hop_length, window=window))
+    magnitude_db = librosa.amplitude_to_db(magnitude, ref=np.max, top_db=top_db)
+    n_bins, n_frames = magnitude.shape
+    times = librosa.frames_to_time(np.arange(n_frames), sr=sr, hop_length=hop_length)
+    freqs = librosa.fft_frequencies(sr=sr, n_fft=n_fft)
+    return dict(
+        magnitude_db=magnitude_db, times=times, freqs=freqs,
+        extent=_spectrogram_extent(n_frames, n_bins, sr, hop_length, n_fft),
+        delta_t=hop_length / sr, delta_f=sr / n_fft, window_ms=1000 * n_fft / sr,
+        shape=magnitude.shape, readout=_stft_readout(sr, n_fft, hop_length, window, magnitude.shape),
+    )
+
+
+def _parse_ref(ref):
+    if isinstance(ref, str):
+        if ref.strip().lower() == "max":
+            return "max"
+        try:
+            ref = float(ref)
+        except ValueError:
+            raise ValueError(f"ref must be 'max' or a positive number such as 1.0, got {ref!r}.") from None
+    return _check_number(ref, "ref", low=0.0, low_open=True)
+
+
+def db_view(magnitude, *, ref="max", top_db: float | None = 80.0, amin: float = 1e-5,
+            stats: tuple[float, float] | None = None) -> dict:
+    """Magnitude -> dB (``librosa.amplitude_to_db``) with the reference stated (04).
+
+    ``ref="max"``: 0 dB is the loudest bin ("dB re max"); ``ref=1.0``: 0 dB is a magnitude of 1.0
+    ("dB re 1.0"). ``amin`` is the smallest magnitude considered (a floor of
+    ``20 log10(amin / ref)`` dB), ``top_db`` clips everything more than ``top_db`` below the
+    loudest value (``None`` = no clipping).
+
+    ``stats=(min, max)`` of the full-resolution magnitude may be given when ``magnitude`` is a
+    max-pooled display copy, so the readout still reports the true range (dB is monotonic).
+
+    Returns dict: ``db``, ``vmin``/``vmax`` (dB range of the values), ``ref_value``, ``label``
+    (colourbar label with the reference), ``readout``.
+    """
+    import librosa
+
+    magnitude = np.asarray(magnitude)
+    if magnitude.size == 0:
+        raise ValueError("magnitude is empty: compute a spectrogram first.")
+    if np.iscomplexobj(magnitude):
+        raise TypeError("pass the magnitude np.abs(S), not the complex STFT S.")
+    if not np.all(np.isfinite(magnitude)) or np.any(magnitude < 0):
+        raise ValueError("magnitude must be finite and >= 0 (it is |S|).")
+    ref = _parse_ref(ref)
+    amin = _check_number(amin, "amin", low=0.0, low_open=True)
+    if top_db is not None:
+        top_db = _check_number(top_db, "top_db", low=0.0, low_open=True, unit="dB")
+    lo, hi = stats if stats is not None else (float(magnitude.min()), float(magnitude.max()))
+    ref_value = hi if ref == "max" else ref
+    db = librosa.amplitude_to_db(magnitude, ref=(np.max if ref == "max" else ref), amin=amin,
+                                 top_db=top_db)
+
+    def to_db(v):
+        return 20 * np.log10(max(amin, v)) - 20 * np.log10(max(amin, ref_value))
+
+    vmax, vmin = to_db(hi), to_db(lo)
+    if top_db is not None:
+        vmin = max(vmin, vmax - top_db)
+    name = "dB re max" if ref == "max" else f"dB re {ref!r}"
+    ref_text = (f"<b>{name}</b>: 0 dB = the loudest bin (|S| = {ref_value:.4g})" if ref == "max"
+                else f"<b>{name}</b>: 0 dB = a magnitude |S| of {ref!r}")
+    clip = (f"top_db = {top_db:g} clips everything below {vmax - top_db:.1f} dB" if top_db
+            is not None else "no top_db clipping")
+    readout = (
+        f"{ref_text} | <b>range shown: {vmin:.1f} dB to {vmax:.1f} dB</b> "
+        f"(span {vmax - vmin:.1f} dB) | {clip} | amin = {amin:.0e}: floor "
+        f"20&middot;log10(amin/ref) = {to_db(0.0):.1f} dB"
+    )
+    return dict(db=db, vmin=float(vmin), vmax=float(vmax), ref_value=float(ref_value),
+                label=f"Magnitude ({name})", readout=readout)
+
+
+def mfcc_view(power, sr, *, n_fft: int, n_mfcc: int = 13, n_mels: int = 128, fmin: float = 0.0,
+              fmax: float | None = None, mel_basis: np.ndarray | None = None) -> dict:
+    """Mel power spectrogram (dB re 1.0) and MFCCs from a power spectrogram ``|S|**2`` (05).
+
+    Same numbers as ``librosa.feature.mfcc(y=..., sr=sr, n_mfcc=n_mfcc, n_mels=n_mels,
+    n_fft=n_fft, hop_length=...)``: mel filterbank -> ``power_to_db`` (ref 1.0, top_db 80) ->
+    DCT-II (orthonormal) over the mel axis, first ``n_mfcc`` rows.
+
+    Returns dict: ``mel_db`` (n_mels x frames), ``mfcc`` (n_mfcc x frames), ``shape``,
+    ``readout``.
+    """
+    import librosa
+    import scipy.fft
+
+    sr = check_sr(sr)
+    power = np.asarray(power)
+    if power.ndim != 2 or power.size == 0:
+        raise ValueError(f"power must be a 2-D (bins, frames) array, got shape {power.shape}.")
+    n_fft = check_positive_int(n_fft, "n_fft", minimum=2)
+    if power.shape[0] != n_fft // 2 + 1:
+        raise ValueError(
+            f"power has {power.shape[0]} frequency bins but n_fft={n_fft} gives {n_fft // 2 + 1}."
+        )
+    n_mels, fmin, fmax = _mel_check(sr, n_mels, fmin, fmax, n_mfcc, n_fft)
+    if mel_basis is None:
+        mel_basis = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax)
+    mel = mel_basis @ power
+    mel_db = librosa.power_to_db(mel, ref=1.0, top_db=80.0)
+    mfcc = scipy.fft.dct(mel_db, axis=-2, type=2, norm="ortho")[:n_mfcc]
+    readout = (
+        f"{n_mels} mel bands -> DCT -> keep the first {n_mfcc}: <b>MFCC shape {mfcc.shape}</b> "
+        f"= (n_mfcc, frames) | log-mel shape {mel_db.shape} = (n_mels, frames)"
+    )
+    return dict(mel_db=mel_db, mfcc=mfcc, shape=mfcc.shape, readout=readout)
+
+
+def _mel_check(sr, n_mels, fmin, fmax, n_mfcc, n_fft):
+    from .validate import check_mel_params
+
+    n_mels, fmin, fmax = check_mel_params(sr, n_mels=n_mels, fmin=fmin, fmax=fmax, n_mfcc=n_mfcc,
+                                          n_fft=n_fft)
+    return n_mels, fmin, fmax
+
+
+# =============================================================================================
+# wiring: one persistent figure, controls, readout
+# =============================================================================================
+def _ipympl_active() -> bool:
+    import matplotlib
+
+    return "ipympl" in matplotlib.get_backend().lower() or matplotlib.get_backend() == "widget"
+
+
+class Explorer:
+    """Sliders + readout + one figure updated in place. Subclasses define ``compute``/``draw``.
+
+    ``explorer.update(name=value, ...)`` moves sliders from code (one redraw); ``explorer.png()``
+    gives the current view as PNG bytes; ``explorer.last_view`` is the last compute result.
+    """
+
+    height_px = FIG_H_PX
+
+    def __init__(self, controls: dict):
+        import ipywidgets as W
+
+        self.controls = controls
+        self._suspend = False
+        self.last_view = None
+        self._live = _ipympl_active()
+        if self._live:
+            import matplotlib.pyplot as plt
+
+            with plt.ioff():
+                self.fig = plt.figure(figsize=(FIG_W_PX / DPI, self.height_px / DPI), dpi=DPI)
+            for attr, val in (("header_visible", False), ("resizable", False),
+                              ("toolbar_visible", False)):
+                try:
+                    setattr(self.fig.canvas, attr, val)
+                except Exception:  # noqa: BLE001 - older ipympl lacks some traits
+                    pass
+            view = self.fig.canvas
+        else:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+            from matplotlib.figure import Figure
+
+            self.fig = Figure(figsize=(FIG_W_PX / DPI, self.height_px / DPI), dpi=DPI)
+            FigureCanvasAgg(self.fig)
+            view = W.Image(format="png", width=str(FIG_W_PX), height=str(self.height_px))
+            view.add_class("audio-course-figure")
+        self.view = view
+        self.readout = W.HTML(value="", layout=W.Layout(min_height="2.6em"))
+        self.readout.add_class("audio-course-readout")
+        self.errors = W.Output()
+        self.errors.add_class("audio-course-errors")
+        self._build(self.fig)
+        for c in controls.values():
+            c.observe(self._on_change, names="value")
+        row = W.HBox(list(controls.values()))
+        self.widget = W.VBox([row, self.readout, view, self.errors])
+        self.widget.add_class("audio-course-explorer")
+        view0 = self.redraw()
+        if view0 is None:  # the defaults were invalid: say so at creation, not later
+            raise ValueError(html.unescape(self._error))
+
+    # -- subclass API -------------------------------------------------------------------------
+    def _build(self, fig):  # create axes and artists
+        raise NotImplementedError
+
+    def compute(self, **params) -> dict:
+        raise NotImplementedError
+
+    def draw(self, view: dict) -> None:
+        raise NotImplementedError
+
+    # -- machinery ------------------------------------------------------------------------------
+    def params(self) -> dict:
+        return {k: c.value for k, c in self.controls.items()}
+
+    def update(self, **values):
+        """Set several controls at once (as a learner would by dragging) and redraw once."""
+        unknown = sorted(set(values) - set(self.controls))
+        if unknown:
+            raise TypeError(f"unknown parameter(s) {unknown}; this explorer has {list(self.controls)}.")
+        self._suspend = True
+        try:
+            for k, v in values.items():
+                self.controls[k].value = v
+        finally:
+            self._suspend = False
+        return self.redraw()
+
+    def _on_change(self, change):
+        if self._suspend:
+            return
+        with self.errors:  # an unexpected error shows as a traceback under the figure
+            self.redraw()
+
+    def redraw(self):
+        """Recompute for the current controls, update the artists, render. Returns the view."""
+        try:
+            view = self.compute(**self.params())
+        except (ValueError, TypeError) as exc:  # a parameter combination the learner can fix
+            self._error = html.escape(str(exc))
+            self.readout.value = f'<span style="color:#b00020">&#9888; {self._error}</span>'
+            return None
+        self.draw(view)
+        self.readout.value = view["readout"]
+        self.last_view = view
+        self._show()
+        return view
+
+    def png(self) -> bytes:
+        """The current figure as PNG bytes (what the inline view and exports show)."""
+        buf = io.BytesIO()
+        self.fig.canvas.print_png(buf, pil_kwargs=dict(PNG_OPTIONS))
+        return buf.getvalue()
+
+    def _show(self):
+        if self._live:
+            self.fig.canvas.draw_idle()
+        else:
+            self.view.value = self.png()
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        png = self.view.value if not self._live else self.png()
+        data = {
+            "text/plain": repr(self),
+            "image/png": base64.b64encode(bytes(png)).decode("ascii"),
+        }
+        model_id = getattr(self.widget, "model_id", None)
+        if model_id:
+            data["application/vnd.jupyter.widget-view+json"] = {
+                "version_major": 2, "version_minor": 0, "model_id": model_id,
+            }
+        return data
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
+        return f"<{type(self).__name__} {args}>"
+
+
+def _slider_kw(description):
+    return dict(description=description, style=_STYLE, layout={"width": "290px"})
+
+
+def _image_axes(fig, rect, cbar_rect, *, ylabel, cbar_label, cmap="magma"):
+    ax = fig.add_axes(rect)
+    cax = fig.add_axes(cbar_rect)
+    img = ax.imshow(np.zeros((2, 2)), origin="lower", aspect="auto", interpolation="nearest",
+                    extent=(0, 1, 0, 1), cmap=cmap)
+    cb = fig.colorbar(img, cax=cax)
+    cb.set_label(cbar_label)
+    ax.set(xlabel="Time (s)", ylabel=ylabel)
+    ax.grid(False)
+    return ax, img, cb
+
+
+# --- 01 waveform ------------------------------------------------------------------------------
+class WaveformExplorer(Explorer):
+    def __init__(self, y, sr, *, start=0.0, length=None):
+        import ipywidgets as W
+
+        self.y = check_signal(y, mono=True)
+        self.sr = check_sr(sr)
+        dur = self.y.size / self.sr
+        length = dur if length is None else length
+        waveform_view(self.y, self.sr, start=start, length=length)  # validate the defaults
+        step = max(0.001, round(dur / 1000, 3))
+        controls = dict(
+            start=W.FloatSlider(value=start, min=0.0, max=dur, step=step / 10, readout_format=".3f",
+                                **_slider_kw("start (s)")),
+            length=W.FloatSlider(value=min(length, dur), min=1.0 / self.sr * 8, max=dur,
+                                 step=step / 10, readout_format=".3f",
+                                 **_slider_kw("length (s)")),
+        )
+        super().__init__(controls)
+
+    def _build(self, fig):
+        self.ax = fig.add_axes((0.08, 0.16, 0.90, 0.78))
+        (self.line,) = self.ax.plot([], [], lw=0.7, color="C0", markersize=3)
+        self.ax.set(xlabel="Time (s)", ylabel="Amplitude (full scale = 1)")
+
+    def compute(self, start, length):
+        return waveform_view(self.y, self.sr, start=start, length=length)
+
+    def draw(self, v):
+        self.line.set_data(v["t"], v["values"])
+        self.line.set_marker("o" if v["block"] == 1 and v["n_samples"] <= 200 else "None")
+        self.ax.set_xlim(*v["xlim"])
+        self.ax.set_ylim(*v["ylim"])
+
+
+def waveform_explorer(y, sr, *, start: float = 0.0, length: float | None = None):
+    """Zoom into a waveform (01): sliders ``start`` (s) and ``length`` (s, default the whole clip).
+
+    The readout gives the number of samples in view; zoom below ~200 samples and each sample is
+    drawn as a dot.
+    """
+    return WaveformExplorer(y, sr, start=start, length=length)
+
+
+# --- 02 spectrum --------------------------------------------------------------------------------
+class SpectrumExplorer(Explorer):
+    def __init__(self, sr=22050, *, freq=440.0, window="hann", length_ms=50.0):
+        import ipywidgets as W
+
+        self.sr = check_sr(sr)
+        spectrum_view(self.sr, freq=freq, window=window, length_ms=length_ms)  # validate
+        window = _check_choice(window, "window", WINDOWS)
+        self.fmax = max(min(2000.0, 0.45 * self.sr), float(freq))
+        controls = dict(
+            freq=W.FloatSlider(value=freq, min=min(20.0, float(freq)), max=self.fmax, step=0.5,
+                               readout_format=".1f", **_slider_kw("frequency (Hz)")),
+            window=W.Dropdown(options=list(WINDOWS), value=window, description="window",
+                              style=_STYLE, layout={"width": "180px"}),
+            length_ms=W.FloatSlider(value=length_ms, min=5.0, max=max(500.0, length_ms), step=1.0,
+                                    readout_format=".0f", **_slider_kw("length (ms)")),
+        )
+        super().__init__(controls)
+
+    def _build(self, fig):
+        self.ax_t = fig.add_axes((0.07, 0.16, 0.25, 0.74))
+        self.ax_f = fig.add_axes((0.40, 0.16, 0.58, 0.74))
+        (self.line_t,) = self.ax_t.plot([], [], lw=0.8)
+        (self.line_f,) = self.ax_f.plot([], [], lw=0.9, marker=".", markersize=3)
+        self.peak = self.ax_f.axvline(0, color="C3", lw=0.8, ls="--")
+        self.ax_t.set(xlabel="Time (ms)", ylabel="Amplitude", title="windowed tone",
+                      ylim=(-0.55, 0.55))
+        self.ax_f.set(xlabel="Frequency (Hz)", ylabel="Magnitude (dB re peak)", ylim=(-120, 5),
+                      xlim=(0, min(self.sr / 2, self.fmax * 1.25)), title="spectrum (rfft)")
+
+    def compute(self, freq, window, length_ms):
+        return spectrum_view(self.sr, freq=freq, window=window, length_ms=length_ms)
+
+    def draw(self, v):
+        self.line_t.set_data(1000 * v["t"], v["segment"])
+        self.ax_t.set_xlim(0, 1000 * v["n"] / self.sr)
+        self.line_f.set_data(v["freqs"], v["magnitude_db"])
+        self.peak.set_xdata([v["peak_freq"], v["peak_freq"]])
+
+
+def spectrum_explorer(sr: int = 22050, *, freq: float = 440.0, window: str = "hann",
+                      length_ms: float = 50.0):
+    """Leakage and resolution of one FFT (02): a synthetic 0.5-amplitude tone of ``freq`` Hz,
+    ``length_ms`` long, times a ``window`` (boxcar / hann / hamming / blackman). The readout gives
+    the peak frequency (from ``np.fft.rfftfreq``) and the bin spacing ``delta_f = sr / N``."""
+    return SpectrumExplorer(sr, freq=freq, window=window, length_ms=length_ms)
+
+
+# --- 03 STFT ---------------------------------------------------------------------------------
+N_FFT_OPTIONS = (256, 512, 1024, 2048, 4096, 8192)
+HOP_OPTIONS = (128, 256, 512, 1024, 2048)
+
+
+class StftExplorer(Explorer):
+    cache_size = 8
+
+    def __init__(self, y, sr, *, n_fft=2048, hop_length=512, window="hann"):
+        import ipywidgets as W
+
+        self.y = check_signal(y, mono=True)
+        self.sr = check_sr(sr)
+        n_fft, hop_length, _ = check_frame_params(n_fft, hop_length, n_samples=self.y.size)
+        window = _check_choice(window, "window", WINDOWS)
+        self._cache: OrderedDict = OrderedDict()
+        nffts = sorted({n for n in N_FFT_OPTIONS if n <= self.y.size} | {n_fft})
+        hops = sorted(set(HOP_OPTIONS) | {hop_length})
+        # the STFT of a 30 s clip takes 20-300 ms depending on n_fft/hop: update on release only
+        controls = dict(
+            n_fft=W.SelectionSlider(options=nffts, value=n_fft, continuous_update=False,
+                                    **_slider_kw("n_fft (samples)")),
+            hop_length=W.SelectionSlider(options=hops, value=hop_length, continuous_update=False,
+                                         **_slider_kw("hop (samples)")),
+            window=W.Dropdown(options=list(WINDOWS), value=window, description="window",
+                              style=_STYLE, layout={"width": "180px"}),
+        )
+        super().__init__(controls)
+
+    def _build(self, fig):
+        self.ax, self.img, self.cb = _image_axes(
+            fig, (0.09, 0.16, 0.78, 0.76), (0.885, 0.16, 0.015, 0.76),
+            ylabel="Frequency (Hz)", cbar_label="Magnitude (dB re max)")
+        self.img.set_clim(-80, 0)
+        self.ax.set_xlim(0, self.y.size / self.sr)
+        self.ax.set_ylim(0, self.sr / 2)
+
+    def compute(self, n_fft, hop_length, window):
+        key = (n_fft, hop_length, window)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        v = stft_view(self.y, self.sr, n_fft=n_fft, hop_length=hop_length, window=window)
+        pooled, f = maxpool_image(v["magnitude_db"])
+        light = {k: v[k] for k in ("times", "freqs", "delta_t", "delta_f", "window_ms", "shape",
+                                   "readout", "extent")}
+        light["display"] = pooled
+        light["display_extent"] = _pooled_extent(v["extent"], v["shape"], pooled.shape, f)
+        self._cache[key] = light
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return light
+
+    def draw(self, v):
+        self.img.set_data(v["display"])
+        self.img.set_extent(v["display_extent"])
+
+
+def stft_explorer(y, sr, *, n_fft: int = 2048, hop_length: int = 512, window: str = "hann"):
+    """The time/frequency trade-off (03): sliders ``n_fft``, ``hop_length``, ``window``.
+
+    Shows ``|STFT|`` in dB re max (80 dB range). The readout states delta-t = hop/sr,
+    delta-f = sr/n_fft, frames x bins and the window length in ms. Sliders update on release
+    (a long STFT takes up to a few hundred ms); the last 8 settings are cached.
+    """
+    return StftExplorer(y, sr, n_fft=n_fft, hop_length=hop_length, window=window)
+
+
+# --- 04 decibels ------------------------------------------------------------------------------
+AMIN_OPTIONS = (1e-10, 1e-8, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2)
+
+
+class DbExplorer(Explorer):
+    def __init__(self, y, sr, *, ref="max", top_db=80.0, amin=1e-5, n_fft=2048, hop_length=512):
+        import ipywidgets as W
+        import librosa
+
+        self.y = check_signal(y, mono=True)
+        self.sr = check_sr(sr)
+        n_fft, hop_length, _ = check_frame_params(n_fft, hop_length, n_samples=self.y.size)
+        ref = _parse_ref(ref)
+        if ref not in ("max", 1.0):
+            raise ValueError(f"db_explorer offers ref='max' or ref=1.0, got {ref!r}; for other "
+                             "references call helpers.widgets.db_view(magnitude, ref=...).")
+        ref = "max" if ref == "max" else "1.0"
+        amin = _check_number(amin, "amin", low=0.0, low_open=True)
+        top_db = _check_number(top_db, "top_db", low=0.0, low_open=True, unit="dB")
+        # |S| once; the sliders only change the dB mapping
+        magnitude = np.abs(librosa.stft(y=self.y, n_fft=n_fft, hop_length=hop_length))
+        self.stats = (float(magnitude.min()), float(magnitude.max()))
+        self.magnitude, f = maxpool_image(magnitude)
+        self.extent = _pooled_extent(
+            _spectrogram_extent(magnitude.shape[1], magnitude.shape[0], self.sr, hop_length, n_fft),
+            magnitude.shape, self.magnitude.shape, f)
+        self.shape = magnitude.shape
+        amins = sorted(set(AMIN_OPTIONS) | {amin})
+        controls = dict(
+            ref=W.ToggleButtons(options=["max", "1.0"], value=ref, description="ref",
+                                style={"description_width": "initial", "button_width": "60px"}),
+            top_db=W.FloatSlider(value=top_db, min=10.0, max=max(160.0, top_db), step=5.0,
+                                 readout_format=".0f", **_slider_kw("top_db (dB)")),
+            amin=W.SelectionSlider(options=[(f"{a:.0e}", a) for a in amins], value=amin,
+                                   **_slider_kw("amin")),
+        )
+        super().__init__(controls)
+
+    def _build(self, fig):
+        self.ax, self.img, self.cb = _image_axes(
+            fig, (0.09, 0.16, 0.78, 0.76), (0.885, 0.16, 0.015, 0.76),
+            ylabel="Frequency (Hz)", cbar_label="Magnitude (dB re max)")
+        self.img.set_extent(self.extent)
+        self.ax.set_xlim(0, self.y.size / self.sr)
+        self.ax.set_ylim(0, self.sr / 2)
+
+    def compute(self, ref, top_db, amin):
+        v = db_view(self.magnitude, ref=ref, top_db=top_db, amin=amin, stats=self.stats)
+        v["readout"] = v["readout"] + f" | S shape {self.shape}"
+        return v
+
+    def draw(self, v):
+        self.img.set_data(v["db"])
+        self.img.set_clim(v["vmin"], v["vmax"] if v["vmax"] > v["vmin"] else v["vmin"] + 1)
+        self.cb.set_label(v["label"])
+
+
+def db_explorer(y, sr, *, ref="max", top_db: float = 80.0, amin: float = 1e-5,
+                n_fft: int = 2048, hop_length: int = 512):
+    """Decibels (04): ``ref`` ("max" or "1.0"), ``top_db`` and ``amin`` of
+    ``librosa.amplitude_to_db`` applied to ``|STFT|`` (computed once). The readout gives the dB
+    range shown and states the reference; the colour scale spans exactly that range."""
+    return DbExplorer(y, sr, ref=ref, top_db=top_db, amin=amin, n_fft=n_fft,
+                      hop_length=hop_length)
+
+
+# --- 05 MFCC ---------------------------------------------------------------------------------
+class MfccExplorer(Explorer):
+    height_px = 420
+
+    def __init__(self, y, sr, *, n_mfcc=13, n_mels=128, n_fft=2048, hop_length=512):
+        import ipywidgets as W
+        import librosa
+
+        self.y = check_signal(y, mono=True)
+        self.sr = check_sr(sr)
+        self.n_fft, self.hop, _ = check_frame_params(n_fft, hop_length, n_samples=self.y.size)
+        _mel_check(self.sr, n_mels, 0.0, None, n_mfcc, self.n_fft)
+        # power spectrogram once; the sliders only redo mel filterbank, dB and DCT
+        self.power = np.abs(librosa.stft(y=self.y, n_fft=self.n_fft, hop_length=self.hop)) ** 2
+        self._mel_bases: OrderedDict = OrderedDict()
+        self._extent_t = _spectrogram_extent(self.power.shape[1], 1, self.sr, self.hop,
+                                             self.n_fft)[:2]
+        controls = dict(
+            n_mfcc=W.IntSlider(value=n_mfcc, min=1, max=max(40, n_mfcc), **_slider_kw("n_mfcc")),
+            n_mels=W.IntSlider(value=n_mels, min=8, max=max(128, n_mels),
+                               **_slider_kw("n_mels")),
+        )
+        super().__init__(controls)
+
+    def _build(self, fig):
+        self.ax_mel, self.img_mel, self.cb_mel = _image_axes(
+            fig, (0.09, 0.58, 0.78, 0.37), (0.885, 0.58, 0.015, 0.37),
+            ylabel="Mel band", cbar_label="Mel power (dB re 1.0)")
+        self.ax_mfcc, self.img_mfcc, self.cb_mfcc = _image_axes(
+            fig, (0.09, 0.10, 0.78, 0.37), (0.885, 0.10, 0.015, 0.37),
+            ylabel="MFCC index", cbar_label="MFCC value", cmap="coolwarm")
+        self.ax_mel.set_xlabel("")
+        for ax in (self.ax_mel, self.ax_mfcc):
+            ax.set_xlim(0, self.y.size / self.sr)
+
+    def _mel_basis(self, n_mels):
+        import librosa
+
+        if n_mels not in self._mel_bases:
+            self._mel_bases[n_mels] = librosa.filters.mel(sr=self.sr, n_fft=self.n_fft,
+                                                          n_mels=n_mels)
+            while len(self._mel_bases) > 8:
+                self._mel_bases.popitem(last=False)
+        return self._mel_bases[n_mels]
+
+    def compute(self, n_mfcc, n_mels):
+        _mel_check(self.sr, n_mels, 0.0, None, n_mfcc, self.n_fft)
+        return mfcc_view(self.power, self.sr, n_fft=self.n_fft, n_mfcc=n_mfcc, n_mels=n_mels,
+                         mel_basis=self._mel_basis(n_mels))
+
+    def draw(self, v):
+        t0, t1 = self._extent_t
+        n_mels, n_mfcc = v["mel_db"].shape[0], v["mfcc"].shape[0]
+        self.img_mel.set_data(v["mel_db"])
+        self.img_mel.set_extent((t0, t1, -0.5, n_mels - 0.5))
+        self.img_mel.set_clim(float(v["mel_db"].min()), float(v["mel_db"].max()))
+        self.ax_mel.set_ylim(-0.5, n_mels - 0.5)
+        self.img_mfcc.set_data(v["mfcc"])
+        self.img_mfcc.set_extent((t0, t1, -0.5, n_mfcc - 0.5))
+        # c0 (overall loudness) is far larger than the rest: scale colours to c1.. symmetrically
+        rest = v["mfcc"][1:] if n_mfcc > 1 else v["mfcc"]
+        lim = float(np.max(np.abs(rest))) or 1.0
+        self.img_mfcc.set_clim(-lim, lim)
+        self.ax_mfcc.set_ylim(-0.5, n_mfcc - 0.5)
+
+
+def mfcc_explorer(y, sr, *, n_mfcc: int = 13, n_mels: int = 128, n_fft: int = 2048,
+                  hop_length: int = 512):
+    """MFCCs (05): sliders ``n_mfcc`` and ``n_mels``. Top: log-mel power (dB re 1.0); bottom:
+    the MFCC matrix. The readout gives the shape (n_mfcc, frames)."""
+    return MfccExplorer(y, sr, n_mfcc=n_mfcc, n_mels=n_mels, n_fft=n_fft, hop_length=hop_length)
