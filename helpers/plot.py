@@ -158,7 +158,7 @@ def stft_frames(y, sr, *, n_fft, hop_length, window="hann", first_frame=0, n_sho
                 label=f"frame {first_frame + i}: centre {c / sr:.3f} s")
         ax.axvline(c / sr, color=col, lw=0.8, ls=":")
     ax.set(xlabel="Time (s)", ylabel="Amplitude (full scale = 1)", xlim=(lo / sr, hi / sr),
-           ylim=(-1.1 * peak, 1.9 * peak),  # room for the legend above the windows
+           ylim=(-1.1 * peak, 2.3 * peak),  # room for the legend above the windows
            title=f"n_fft = {n_fft} samples ({res['window_ms']:.1f} ms), hop = {hop_length} "
                  f"samples ({res['hop_ms']:.1f} ms), {window} window")
     ax.legend(loc="upper right", fontsize="small", ncols=2)

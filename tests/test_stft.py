@@ -214,3 +214,82 @@ def test_other_bad_input(call, exc, message):
 
 def _S():
     return H.stft(GOOD, sr=SR, n_fft=2048, hop_length=512)[2]
+
+
+# --- exercise checks (03) and plot helpers --------------------------------------------------
+def test_check_n_frames(capsys):
+    from helpers import exercises as ex
+
+    y = np.zeros(44100, dtype=np.float32)
+    right = librosa.stft(y=y, n_fft=1024, hop_length=256).shape[1]
+    assert ex.check_n_frames(right) is True
+    assert ex.check_n_frames(librosa.stft(y=y, n_fft=1024, hop_length=256,
+                                          center=False).shape[1]) is False
+    assert "center=False" in capsys.readouterr().out
+    assert ex.check_n_frames(right - 1) is False
+    assert ex.check_n_frames(None) is False
+    assert "Not answered" in capsys.readouterr().out
+    assert ex.check_n_frames("many") is False
+
+
+def test_check_resolution(capsys):
+    from helpers import exercises as ex
+
+    n_fft = 2 ** int(np.ceil(np.log2(22050 / 10)))  # independent: smallest 2^k with sr/2^k <= 10
+    assert 22050 / n_fft <= 10 < 22050 / (n_fft // 2)
+    assert ex.check_resolution((n_fft, 1000 * n_fft / 22050)) is True
+    assert ex.check_resolution((n_fft, n_fft / 22050)) is False
+    assert "seconds" in capsys.readouterr().out
+    assert ex.check_resolution((n_fft // 2, 500 * n_fft / 22050)) is False
+    assert ex.check_resolution(None) is False
+    assert ex.check_resolution(4096) is False
+
+
+def test_check_first_click(capsys):
+    from helpers import exercises as ex
+
+    y, sr = helpers.load("clicks")
+    first = np.flatnonzero(np.abs(y) > 0.5)[0] / sr
+    assert ex.check_first_click(first) is True
+    assert ex.check_first_click(first + 0.5 * 512 / sr) is True
+    assert ex.check_first_click(round(first * sr / 512)) is False  # a frame index
+    assert "frame index" in capsys.readouterr().out
+    assert ex.check_first_click(0.5) is False
+    assert ex.check_first_click(None) is False
+
+
+def test_check_lowpass():
+    from helpers import exercises as ex
+
+    y, sr = helpers.load("speech")
+    spec = np.fft.rfft(y.astype(np.float64))
+    spec[np.fft.rfftfreq(y.size, 1 / sr) > 500] = 0  # independent brick-wall filter
+    brick = np.fft.irfft(spec, n=y.size)
+    assert ex.check_lowpass(brick, y, sr, cutoff_hz=500) is True
+    assert ex.check_lowpass(y, y, sr, cutoff_hz=500) is False          # nothing removed
+    assert ex.check_lowpass(np.zeros_like(y), y, sr, cutoff_hz=500) is False  # all removed
+    assert ex.check_lowpass(brick[:-10], y, sr, cutoff_hz=500) is False  # wrong length
+    assert ex.check_lowpass(None, y, sr) is False
+
+
+def test_plot_helpers_label_their_axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from helpers import plot
+
+    y, sr = helpers.load("chirp")
+    ax = plot.stft_frames(y, sr, n_fft=1024, hop_length=256, first_frame=10, n_show=3)
+    assert ax.get_xlabel() == "Time (s)" and "Amplitude" in ax.get_ylabel()
+    assert len(ax.get_lines()) == 1 + 3 + 3  # signal, 3 windows, 3 centre lines
+    centres = [ln.get_xdata()[0] for ln in ax.get_lines()[2::2]]
+    np.testing.assert_allclose(centres, (10 + np.arange(3)) * 256 / sr)
+    fig, rows = plot.stft_tradeoff(y, sr, n_ffts=(256, 1024))
+    assert [r["delta_f_hz"] for r in rows] == pytest.approx([sr / 256, sr / 1024])
+    assert [r["hop_length"] for r in rows] == [64, 256]
+    labels = [a.get_ylabel() for a in fig.axes]
+    assert "Magnitude (dB re max)" in labels and "Frequency (Hz)" in labels
+    assert "Δf = 86.1 Hz" in fig.axes[0].get_title()
+    plt.close("all")
