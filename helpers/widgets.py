@@ -82,8 +82,8 @@ __all__ = [
 #: Windows offered by the spectrum and STFT explorers (scipy.signal names).
 WINDOWS = ("boxcar", "hann", "hamming", "blackman")
 FIG_W_PX, FIG_H_PX, DPI = 900, 320, 96
-MAX_IMAGE_COLS, MAX_IMAGE_ROWS = 1000, 600
-PNG_OPTIONS = {"compress_level": 1}  # fast zlib: ~3x quicker than the default, files stay small
+MAX_IMAGE_COLS, MAX_IMAGE_ROWS = 720, 256  # ~ the image axes in pixels
+PNG_OPTIONS = {"compress_level": 1}  # fast zlib (RGB, no alpha): much quicker than the default
 _STYLE = {"description_width": "initial"}
 
 
@@ -140,7 +140,7 @@ def _pooled_extent(extent, shape, pooled_shape, factors):
 # pure compute functions (unit-tested)
 # =============================================================================================
 def waveform_view(y, sr, *, start: float = 0.0, length: float | None = None,
-                  max_points: int = 4000) -> dict:
+                  max_points: int = 1600) -> dict:
     """The part of a waveform from ``start`` to ``start + length`` seconds, ready to plot (01).
 
     When more than ``max_points`` samples are in view, the line is a min/max envelope (for each
@@ -442,6 +442,9 @@ class Explorer:
         self.readout.add_class("audio-course-readout")
         self.errors = W.Output()
         self.errors.add_class("audio-course-errors")
+        self._blit: list = []  # artists redrawn on a cached background (subclasses fill it)
+        self._bg = None
+        self._bg_dirty = True  # set by draw() when anything outside self._blit changed
         self._build(self.fig)
         for c in controls.values():
             c.observe(self._on_change, names="value")
@@ -499,10 +502,35 @@ class Explorer:
         self._show()
         return view
 
+    def _render_agg(self):
+        """Draw into the Agg buffer. When only the artists in ``self._blit`` changed, restore the
+        cached background (axes, ticks, labels) and draw just those artists (blitting)."""
+        canvas = self.fig.canvas
+        if self._blit and self._bg is not None and not self._bg_dirty:
+            canvas.restore_region(self._bg)
+        else:
+            for a in self._blit:
+                a.set_visible(False)
+            canvas.draw()
+            for a in self._blit:
+                a.set_visible(True)
+            self._bg = canvas.copy_from_bbox(self.fig.bbox) if self._blit else None
+            self._bg_dirty = False
+        for a in self._blit:
+            self.fig.draw_artist(a)
+
     def png(self) -> bytes:
         """The current figure as PNG bytes (what the inline view and exports show)."""
+        from PIL import Image
+
+        if self._live:
+            buf = io.BytesIO()
+            self.fig.canvas.print_png(buf)
+            return buf.getvalue()
+        self._render_agg()
+        rgb = np.asarray(self.fig.canvas.buffer_rgba())[..., :3]  # opaque figure: drop alpha
         buf = io.BytesIO()
-        self.fig.canvas.print_png(buf, pil_kwargs=dict(PNG_OPTIONS))
+        Image.fromarray(rgb).save(buf, format="png", **PNG_OPTIONS)
         return buf.getvalue()
 
     def _show(self):
@@ -618,6 +646,7 @@ class SpectrumExplorer(Explorer):
                       ylim=(-0.55, 0.55))
         self.ax_f.set(xlabel="Frequency (Hz)", ylabel="Magnitude (dB re peak)", ylim=(-120, 5),
                       xlim=(0, min(self.sr / 2, self.fmax * 1.25)), title="spectrum (rfft)")
+        self._blit = [self.ax_t, self.line_f, self.peak]
 
     def compute(self, freq, window, length_ms):
         return spectrum_view(self.sr, freq=freq, window=window, length_ms=length_ms)
@@ -673,6 +702,7 @@ class StftExplorer(Explorer):
         self.img.set_clim(-80, 0)
         self.ax.set_xlim(0, self.y.size / self.sr)
         self.ax.set_ylim(0, self.sr / 2)
+        self._blit = [self.img]
 
     def compute(self, n_fft, hop_length, window):
         key = (n_fft, hop_length, window)
@@ -750,6 +780,7 @@ class DbExplorer(Explorer):
         self.img.set_extent(self.extent)
         self.ax.set_xlim(0, self.y.size / self.sr)
         self.ax.set_ylim(0, self.sr / 2)
+        self._blit = [self.img, self.cb.ax]  # the colourbar's scale changes with every move
 
     def compute(self, ref, top_db, amin):
         v = db_view(self.magnitude, ref=ref, top_db=top_db, amin=amin, stats=self.stats)
@@ -805,6 +836,8 @@ class MfccExplorer(Explorer):
         self.ax_mel.set_xlabel("")
         for ax in (self.ax_mel, self.ax_mfcc):
             ax.set_xlim(0, self.y.size / self.sr)
+        self._blit = [self.img_mel, self.img_mfcc, self.cb_mel.ax, self.cb_mfcc.ax]
+        self._shapes = None
 
     def _mel_basis(self, n_mels):
         import librosa
@@ -835,6 +868,8 @@ class MfccExplorer(Explorer):
         lim = float(np.max(np.abs(rest))) or 1.0
         self.img_mfcc.set_clim(-lim, lim)
         self.ax_mfcc.set_ylim(-0.5, n_mfcc - 0.5)
+        if self._shapes != (n_mels, n_mfcc):  # the y axes changed: redraw the background
+            self._shapes, self._bg_dirty = (n_mels, n_mfcc), True
 
 
 def mfcc_explorer(y, sr, *, n_mfcc: int = 13, n_mels: int = 128, n_fft: int = 2048,

@@ -1,0 +1,351 @@
+"""helpers.widgets: the pure compute functions against numpy/scipy/librosa, and the wiring
+(in-place updates, caches, readouts, the static PNG fallback, clear errors)."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import librosa
+import numpy as np
+import pytest
+import scipy.fft
+import scipy.signal
+from PIL import Image
+
+from helpers import widgets as w
+
+SR = 22050
+
+
+@pytest.fixture(scope="module")
+def clip() -> np.ndarray:
+    """3 s: a 440 Hz tone, then a 2 kHz tone, plus a little noise (deterministic)."""
+    t = np.arange(3 * SR) / SR
+    y = 0.5 * np.sin(2 * np.pi * 440 * t) * (t < 1.5) + 0.3 * np.sin(2 * np.pi * 2000 * t) * (t >= 1.5)
+    y += 0.01 * np.random.default_rng(1).standard_normal(t.size)
+    return y.astype(np.float32)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    return Image.open(io.BytesIO(png)).size
+
+
+# ---------------------------------------------------------------------------------------------
+# pure compute functions vs independent implementations
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("start, length", [(0.0, 0.005), (1.0, 0.01), (0.5, 2.0), (2.9, 1.0)])
+def test_waveform_view_counts_and_values(clip, start, length):
+    v = w.waveform_view(clip, SR, start=start, length=length, max_points=1000)
+    i0 = round(start * SR)
+    i1 = min(clip.size, i0 + round(length * SR))
+    assert v["n_samples"] == i1 - i0
+    assert v["first_sample"] == i0
+    assert f"{i1 - i0} samples" in v["readout"]
+    seg = clip[i0:i1]
+    if v["block"] == 1:
+        np.testing.assert_array_equal(v["values"], seg)
+        np.testing.assert_allclose(v["t"], np.arange(i0, i1) / SR)
+    else:  # min/max envelope: each block's extremes, checked with a plain loop
+        b = v["block"]
+        for j in range(0, 5):
+            blk = seg[j * b:(j + 1) * b]
+            assert v["values"][2 * j] == blk.min() and v["values"][2 * j + 1] == blk.max()
+        assert v["values"].min() == seg.min() and v["values"].max() == seg.max()
+        assert v["t"].size <= 1000
+    assert v["xlim"][0] == pytest.approx(i0 / SR)
+    peak = np.abs(clip).max()
+    assert v["ylim"] == pytest.approx((-1.05 * peak, 1.05 * peak))
+
+
+@pytest.mark.parametrize("window", w.WINDOWS)
+@pytest.mark.parametrize("freq, length_ms", [(440.0, 50.0), (1000.0, 100.0), (1234.5, 23.0)])
+def test_spectrum_view_matches_numpy(window, freq, length_ms):
+    v = w.spectrum_view(SR, freq=freq, window=window, length_ms=length_ms, amplitude=0.5)
+    n = round(length_ms * SR / 1000)
+    assert v["n"] == n and v["delta_f"] == pytest.approx(SR / n)
+    win = scipy.signal.get_window(window, n, fftbins=True)
+    x = 0.5 * np.sin(2 * np.pi * freq * np.arange(n) / SR) * win
+    np.testing.assert_allclose(v["freqs"], np.fft.rfftfreq(n, d=1 / SR))
+    np.testing.assert_allclose(v["magnitude"], np.abs(np.fft.rfft(x)), rtol=1e-9, atol=1e-9)
+    # the peak bin is the nearest bin to the tone (within half a bin, so the readout is honest)
+    assert abs(v["peak_freq"] - freq) <= v["delta_f"] / 2 + 1e-9
+    assert f"{v['peak_freq']:.2f} Hz" in v["readout"] and f"{SR / n:.2f} Hz" in v["readout"]
+    assert v["magnitude_db"].max() == pytest.approx(0.0)
+
+
+def test_spectrum_view_on_bin_boxcar_amplitude():
+    # 1000 Hz in 100 ms: exactly 100 periods, on bin 100; a boxcar gives |X| = A N / 2 there
+    v = w.spectrum_view(SR, freq=1000.0, window="boxcar", length_ms=100.0, amplitude=0.5)
+    assert v["peak_bin"] == 100
+    assert v["magnitude"][100] == pytest.approx(0.5 * v["n"] / 2, rel=1e-9)
+
+
+def _numpy_stft_magnitude(y, n_fft, hop, window):
+    """Independent STFT: zero padding by n_fft//2 (librosa center=True, pad_mode='constant')."""
+    win = scipy.signal.get_window(window, n_fft, fftbins=True)
+    yp = np.pad(y.astype(np.float64), n_fft // 2)
+    n_frames = 1 + (yp.size - n_fft) // hop
+    frames = np.stack([yp[i * hop:i * hop + n_fft] * win for i in range(n_frames)], axis=1)
+    return np.abs(np.fft.rfft(frames, axis=0))
+
+
+@pytest.mark.parametrize("n_fft, hop, window", [(512, 128, "hann"), (2048, 512, "hamming"),
+                                                (1024, 1024, "boxcar")])
+def test_stft_view_matches_numpy(clip, n_fft, hop, window):
+    v = w.stft_view(clip, SR, n_fft=n_fft, hop_length=hop, window=window, top_db=80.0)
+    mag = _numpy_stft_magnitude(clip, n_fft, hop, window)
+    assert v["shape"] == mag.shape == v["magnitude_db"].shape
+    ref_db = 20 * np.log10(np.maximum(mag, 1e-5) / mag.max())
+    ref_db = np.maximum(ref_db, -80.0)
+    np.testing.assert_allclose(v["magnitude_db"], ref_db, atol=2e-3)  # float32 STFT vs float64
+    np.testing.assert_allclose(v["times"], np.arange(mag.shape[1]) * hop / SR)
+    np.testing.assert_allclose(v["freqs"], np.fft.rfftfreq(n_fft, d=1 / SR))
+    assert v["delta_t"] == hop / SR and v["delta_f"] == SR / n_fft
+    x0, x1, f0, f1 = v["extent"]  # cell edges half a frame / half a bin around the centres
+    assert x0 == pytest.approx(-hop / SR / 2) and x1 == pytest.approx(v["times"][-1] + hop / SR / 2)
+    assert f0 == pytest.approx(-SR / n_fft / 2) and f1 == pytest.approx(SR / 2 + SR / n_fft / 2)
+    r = v["readout"]
+    assert f"{1000 * hop / SR:.2f} ms" in r and f"{SR / n_fft:.2f} Hz" in r
+    assert f"{mag.shape[1]} frames x {mag.shape[0]} bins" in r
+
+
+@pytest.mark.parametrize("ref", ["max", 1.0, "1.0", 0.01])
+@pytest.mark.parametrize("top_db, amin", [(80.0, 1e-5), (40.0, 1e-3), (None, 1e-10)])
+def test_db_view_matches_formula(clip, ref, top_db, amin):
+    mag = _numpy_stft_magnitude(clip, 1024, 256, "hann")
+    v = w.db_view(mag, ref=ref, top_db=top_db, amin=amin)
+    ref_value = mag.max() if ref == "max" else float(ref)
+    expected = 20 * np.log10(np.maximum(amin, mag)) - 20 * np.log10(max(amin, ref_value))
+    if top_db is not None:
+        expected = np.maximum(expected, expected.max() - top_db)
+    np.testing.assert_allclose(v["db"], expected, atol=1e-4)
+    assert v["vmin"] == pytest.approx(expected.min(), abs=1e-4)
+    assert v["vmax"] == pytest.approx(expected.max(), abs=1e-4)
+    assert ("dB re max" if ref == "max" else f"dB re {float(ref)!r}") in v["label"]
+    assert f"{v['vmin']:.1f} dB to {v['vmax']:.1f} dB" in v["readout"]
+
+
+def test_db_of_maxpooled_equals_maxpool_of_db(clip):
+    """The explorer maps a max-pooled |S| to dB: the same picture as pooling the dB image."""
+    mag = _numpy_stft_magnitude(clip, 2048, 128, "hann")
+    pooled, _ = w.maxpool_image(mag, 100, 120)
+    stats = (float(mag.min()), float(mag.max()))
+    for ref, top_db in (("max", 80.0), (1.0, 30.0)):
+        full = w.db_view(mag, ref=ref, top_db=top_db)
+        small = w.db_view(pooled, ref=ref, top_db=top_db, stats=stats)
+        np.testing.assert_allclose(small["db"], w.maxpool_image(full["db"], 100, 120)[0], atol=1e-4)
+        assert (small["vmin"], small["vmax"]) == pytest.approx((full["vmin"], full["vmax"]))
+
+
+@pytest.mark.parametrize("n_mfcc, n_mels", [(13, 128), (20, 40), (1, 8)])
+def test_mfcc_view_matches_librosa(clip, n_mfcc, n_mels):
+    power = np.abs(librosa.stft(y=clip, n_fft=2048, hop_length=512)) ** 2
+    v = w.mfcc_view(power, SR, n_fft=2048, n_mfcc=n_mfcc, n_mels=n_mels)
+    ref = librosa.feature.mfcc(y=clip, sr=SR, n_mfcc=n_mfcc, n_mels=n_mels, n_fft=2048,
+                               hop_length=512)
+    assert v["shape"] == ref.shape == (n_mfcc, power.shape[1])
+    np.testing.assert_allclose(v["mfcc"], ref, rtol=1e-4, atol=1e-3)
+    # and the DCT step itself against scipy on the log-mel matrix
+    np.testing.assert_allclose(v["mfcc"], scipy.fft.dct(v["mel_db"], axis=0, norm="ortho")[:n_mfcc],
+                               rtol=1e-6, atol=1e-6)
+    assert f"MFCC shape ({n_mfcc}, {power.shape[1]})" in v["readout"]
+
+
+@pytest.mark.parametrize("shape, mr, mc", [((1025, 1292), 256, 720), ((10, 7), 3, 2), ((5, 5), 9, 9)])
+def test_maxpool_image_against_loop(shape, mr, mc):
+    img = np.random.default_rng(0).standard_normal(shape)
+    pooled, (fr, fc) = w.maxpool_image(img, mr, mc)
+    assert pooled.shape[0] <= mr and pooled.shape[1] <= mc
+    for i in range(pooled.shape[0]):
+        for j in (0, pooled.shape[1] - 1):
+            assert pooled[i, j] == img[i * fr:(i + 1) * fr, j * fc:(j + 1) * fc].max()
+    assert pooled.max() == img.max()
+    ext = w._pooled_extent((0.0, 10.0, 0.0, 5.0), shape, pooled.shape, (fr, fc))
+    assert ext[1] == pytest.approx(10.0 * pooled.shape[1] * fc / shape[1])
+
+
+# ---------------------------------------------------------------------------------------------
+# bad inputs: clear errors, table-driven
+# ---------------------------------------------------------------------------------------------
+_y = np.zeros(4096, dtype=np.float32) + 0.1
+BAD = [
+    ("waveform_view", ([], SR), {}, ValueError, "empty"),
+    ("waveform_view", (np.array([0.0, np.nan, 0.1]), SR), {}, ValueError, "NaN"),
+    ("waveform_view", (np.arange(100), SR), {}, TypeError, "integer"),
+    ("waveform_view", (np.zeros((2, 100)), SR), {}, ValueError, "mono"),
+    ("waveform_view", (_y, 0), {}, ValueError, "sr"),
+    ("waveform_view", (_y, SR), {"start": -1.0}, ValueError, "start"),
+    ("waveform_view", (_y, SR), {"start": 10.0}, ValueError, "past the end"),
+    ("waveform_view", (_y, SR), {"length": 0.0}, ValueError, "length"),
+    ("waveform_view", (_y, SR), {"length": "1"}, TypeError, "length"),
+    ("spectrum_view", (0,), {}, ValueError, "sr"),
+    ("spectrum_view", (SR,), {"freq": 20000.0}, ValueError, "freq"),
+    ("spectrum_view", (SR,), {"freq": float("nan")}, ValueError, "finite"),
+    ("spectrum_view", (SR,), {"window": "hannn"}, ValueError, "unknown window"),
+    ("spectrum_view", (SR,), {"length_ms": 0.01}, ValueError, "length_ms"),
+    ("stft_view", (_y, SR), {"n_fft": 8192}, ValueError, "longer than the signal"),
+    ("stft_view", (_y, SR), {"hop_length": 0}, ValueError, "hop_length"),
+    ("stft_view", (_y, SR), {"n_fft": 512, "hop_length": 1024}, ValueError, "hop_length"),
+    ("stft_view", (_y, SR), {"window": "nope"}, ValueError, "unknown window"),
+    ("stft_view", (_y, -5), {}, ValueError, "sr"),
+    ("stft_view", (np.ones(10, dtype=np.float32), SR), {}, ValueError, "longer than the signal"),
+    ("db_view", (np.ones((3, 3)) + 0j,), {}, TypeError, "magnitude"),
+    ("db_view", (-np.ones((3, 3)),), {}, ValueError, ">= 0"),
+    ("db_view", (np.ones((3, 3)),), {"ref": "loudest"}, ValueError, "ref"),
+    ("db_view", (np.ones((3, 3)),), {"ref": 0.0}, ValueError, "ref"),
+    ("db_view", (np.ones((3, 3)),), {"amin": 0.0}, ValueError, "amin"),
+    ("db_view", (np.ones((3, 3)),), {"top_db": -10.0}, ValueError, "top_db"),
+    ("db_view", (np.ones((0, 3)),), {}, ValueError, "empty"),
+    ("mfcc_view", (np.ones((1025, 4)), SR), {"n_fft": 2048, "n_mfcc": 40, "n_mels": 20},
+     ValueError, "n_mfcc"),
+    ("mfcc_view", (np.ones((1025, 4)), SR), {"n_fft": 2048, "fmax": 20000.0}, ValueError, "Nyquist"),
+    ("mfcc_view", (np.ones((513, 4)), SR), {"n_fft": 2048}, ValueError, "bins"),
+    ("mfcc_view", (np.ones(4), SR), {"n_fft": 2048}, ValueError, "2-D"),
+    ("waveform_explorer", ("blues", SR), {}, TypeError, "array"),
+    ("spectrum_explorer", (SR,), {"window": "kaiser"}, ValueError, "window"),
+    ("stft_explorer", (_y, SR), {"hop_length": 4096, "n_fft": 1024}, ValueError, "hop_length"),
+    ("stft_explorer", (_y, SR), {"window": "triang"}, ValueError, "window"),
+    ("db_explorer", (_y, SR), {"ref": 3.0}, ValueError, "ref"),
+    ("db_explorer", (_y, SR), {"top_db": 0}, ValueError, "top_db"),
+    ("mfcc_explorer", (_y, SR), {"n_mfcc": 50, "n_mels": 40}, ValueError, "n_mfcc"),
+    ("mfcc_explorer", (np.zeros((2, 4096)), SR), {}, ValueError, "mono"),
+]
+
+
+@pytest.mark.parametrize("func, args, kwargs, exc, fragment", BAD,
+                         ids=[f"{b[0]}-{b[4]}-{i}" for i, b in enumerate(BAD)])
+def test_bad_inputs_raise_clear_errors(func, args, kwargs, exc, fragment):
+    with pytest.raises(exc, match=fragment):
+        getattr(w, func)(*args, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# wiring
+# ---------------------------------------------------------------------------------------------
+EXPLORERS = {
+    "waveform": (lambda y: w.waveform_explorer(y, SR), dict(start=1.0, length=0.01)),
+    "spectrum": (lambda y: w.spectrum_explorer(SR), dict(freq=1234.0)),
+    "stft": (lambda y: w.stft_explorer(y, SR), dict(n_fft=512)),
+    "db": (lambda y: w.db_explorer(y, SR), dict(top_db=40.0)),
+    "mfcc": (lambda y: w.mfcc_explorer(y, SR), dict(n_mfcc=20)),
+}
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_explorer_updates_readout_and_figure(clip, name):
+    make, move = EXPLORERS[name]
+    ex = make(clip)
+    before_text, before_png = ex.readout.value, ex.view.value
+    assert _png_size(before_png) == (w.FIG_W_PX, ex.height_px)
+    assert ex.view.width == str(w.FIG_W_PX)  # fixed size: no jumping
+    ex.update(**move)
+    assert ex.readout.value != before_text
+    assert ex.view.value != before_png
+    assert _png_size(ex.view.value) == (w.FIG_W_PX, ex.height_px)
+    # moving a slider widget (as the browser does) redraws too
+    first = next(iter(ex.controls))
+    ctrl = ex.controls[first]
+    options = getattr(ctrl, "options", None)
+    if options:
+        values = [o[1] if isinstance(o, tuple) else o for o in options]
+        ctrl.value = values[-1] if ctrl.value != values[-1] else values[0]
+    else:
+        ctrl.value = (ctrl.min + ctrl.value) / 2 if ctrl.value > ctrl.min else ctrl.max / 2
+    assert ex.params()[first] == ctrl.value
+    assert ex.last_view["readout"] == ex.readout.value
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_static_png_fallback_in_mimebundle(clip, name):
+    ex = EXPLORERS[name][0](clip)
+    bundle = ex._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
+    png = base64.b64decode(bundle["image/png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and _png_size(png) == (w.FIG_W_PX, ex.height_px)
+    assert bundle["text/plain"].startswith("<")
+
+
+@pytest.mark.parametrize("name, move", [("spectrum", dict(window="boxcar")),
+                                        ("stft", dict(hop_length=256)),
+                                        ("db", dict(ref="1.0", amin=1e-3))])
+def test_blitting_gives_the_same_pixels_as_a_full_draw(clip, name, move):
+    ex = EXPLORERS[name][0](clip)
+    ex.update(**move)  # blitted update
+    blitted = np.asarray(Image.open(io.BytesIO(ex.view.value)))
+    ex._bg_dirty = True
+    full = np.asarray(Image.open(io.BytesIO(ex.png())))
+    np.testing.assert_array_equal(blitted, full)
+
+
+def test_stft_explorer_matches_pure_function_and_caches(clip, monkeypatch):
+    ex = w.stft_explorer(clip, SR, n_fft=1024, hop_length=256, window="hamming")
+    ref = w.stft_view(clip, SR, n_fft=1024, hop_length=256, window="hamming")
+    assert ex.readout.value == ref["readout"]
+    pooled, f = w.maxpool_image(ref["magnitude_db"])
+    np.testing.assert_allclose(ex.img.get_array(), pooled)
+    assert ex.img.get_extent() == pytest.approx(
+        list(w._pooled_extent(ref["extent"], ref["shape"], pooled.shape, f)))
+    ex.update(n_fft=2048)
+    calls = []
+    monkeypatch.setattr(w, "stft_view", lambda *a, **k: calls.append(1))
+    ex.update(n_fft=1024)  # moving back: from the cache, no recompute
+    assert calls == [] and ex.readout.value == ref["readout"]
+
+
+def test_db_and_mfcc_explorers_do_not_recompute_the_stft(clip, monkeypatch):
+    db = w.db_explorer(clip, SR)
+    mf = w.mfcc_explorer(clip, SR)
+
+    def boom(*a, **k):
+        raise AssertionError("STFT recomputed on a slider move")
+
+    monkeypatch.setattr(librosa, "stft", boom)
+    db.update(ref="1.0", top_db=60.0, amin=1e-3)
+    mf.update(n_mfcc=30, n_mels=64)
+    assert "dB re 1.0" in db.readout.value and "(30, " in mf.readout.value
+    assert db.cb.ax.get_ylabel() == "Magnitude (dB re 1.0)"
+    lo, hi = db.img.get_clim()
+    assert hi - lo == pytest.approx(60.0)
+
+
+def test_invalid_combination_shows_message_and_keeps_figure(clip):
+    ex = w.stft_explorer(clip, SR, n_fft=2048, hop_length=512)
+    png = ex.view.value
+    assert ex.update(n_fft=512, hop_length=1024) is None
+    assert "hop_length=1024" in ex.readout.value and "&#9888;" in ex.readout.value
+    assert ex.view.value == png
+    ex.update(hop_length=128)
+    assert "&#9888;" not in ex.readout.value
+
+
+def test_unexpected_callback_error_is_not_swallowed(clip, monkeypatch):
+    ex = w.waveform_explorer(clip, SR)
+
+    def broken(**params):
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(ex, "compute", broken)
+    with pytest.raises(RuntimeError, match="injected"):  # outside IPython the Output re-raises
+        ex.controls["start"].value = 0.5
+
+
+def test_update_rejects_unknown_parameter(clip):
+    ex = w.waveform_explorer(clip, SR)
+    with pytest.raises(TypeError, match="unknown parameter"):
+        ex.update(n_fft=512)
+
+
+def test_waveform_explorer_marks_samples_when_zoomed_in(clip):
+    ex = w.waveform_explorer(clip, SR, start=0.1, length=0.005)
+    assert ex.line.get_marker() == "o" and ex.last_view["n_samples"] == round(0.005 * SR)
+    ex.update(length=1.0)
+    assert ex.line.get_marker() == "None" and ex.last_view["block"] > 1
+
+
+def test_figure_is_not_registered_with_pyplot(clip):
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    w.stft_explorer(clip, SR)
+    assert plt.get_fignums() == before  # the inline backend will not draw it a second time
