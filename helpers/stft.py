@@ -5,7 +5,7 @@
 ``resolution`` turns ``n_fft``/``hop_length`` into seconds and hertz, ``n_frames`` says how many
 frames you will get, and ``istft`` resynthesises a signal (a validated ``librosa.istft``).
 
-Used by: 03_stft_spectrogram (all functions); 04_decibels and 05_mfcc reuse ``resolution``.
+Used by: 03_stft_spectrogram (all functions) and the 03 figures in ``helpers.plot``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ __all__ = ["frame_signal", "n_frames", "stft", "resolution", "istft", "PAD_MODES
 
 #: ``np.pad`` modes accepted for ``center=True`` (librosa's default is "constant" = zeros).
 PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
+
+#: The frame matrix is materialised (a teaching implementation); refuse more than this.
+MAX_FRAME_BYTES = 1 << 30
 
 
 def _check_pad_mode(pad_mode) -> str:
@@ -69,6 +72,14 @@ def frame_signal(y, *, frame_length: int, hop_length: int, center: bool = True,
     if center:
         pad = frame_length // 2
         y = np.pad(y, (pad, pad), mode=pad_mode)
+    count = 1 + (y.size - frame_length) // hop_length
+    needed = count * frame_length * 8  # stft() works in float64
+    if needed > MAX_FRAME_BYTES:
+        raise ValueError(
+            f"{count} frames of {frame_length} samples would need {needed / 2**30:.1f} GiB: "
+            f"hop_length={hop_length} is very small for a {y.size}-sample signal. Use a larger "
+            "hop_length (e.g. n_fft // 4) or a shorter excerpt."
+        )
     windows = np.lib.stride_tricks.sliding_window_view(y, frame_length)
     return windows[::hop_length].copy()
 

@@ -190,6 +190,8 @@ def test_stft_bad_input(kwargs, exc, message):
          "longer than the signal"),
         (lambda: H.frame_signal(GOOD, frame_length=512, hop_length=1024), ValueError,
          "larger than the window"),
+        (lambda: H.frame_signal(np.zeros(SR * 60, np.float32), frame_length=4096, hop_length=1),
+         ValueError, "GiB"),
         (lambda: H.n_frames(0, n_fft=512, hop_length=128), ValueError, "n_samples must be >= 1"),
         (lambda: H.n_frames(1.5, n_fft=512, hop_length=128), TypeError, "whole number"),
         (lambda: H.resolution(0, 2048, 512), ValueError, "sr must be > 0"),
@@ -203,7 +205,7 @@ def test_stft_bad_input(kwargs, exc, message):
         (lambda: H.istft(_S(), hop_length=512, window="nope"), ValueError, "unknown window"),
         (lambda: H.istft(_S(), hop_length=512, length=0), ValueError, "length must be"),
     ],
-    ids=["frame-too-long", "frame-hop", "n-zero", "n-float", "res-sr", "res-hop",
+    ids=["frame-too-long", "frame-hop", "frame-memory", "n-zero", "n-float", "res-sr", "res-hop",
          "istft-real", "istft-1d", "istft-list", "istft-nfft", "istft-hop", "istft-nan",
          "istft-window", "istft-length"],
 )
