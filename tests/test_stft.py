@@ -12,6 +12,8 @@ import librosa
 import numpy as np
 import pytest
 import scipy.signal
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import helpers
 from helpers import stft as H
@@ -295,3 +297,28 @@ def test_plot_helpers_label_their_axes():
     assert "Magnitude (dB re max)" in labels and "Frequency (Hz)" in labels
     assert "Δf = 86.1 Hz" in fig.axes[0].get_title()
     plt.close("all")
+
+
+# --- property-based: any valid (length, n_fft, hop, window) agrees with librosa ---------------
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(16, 3000),
+    n_fft=st.integers(2, 600),
+    hop_frac=st.floats(0.01, 1.0),
+    window=st.sampled_from(["hann", "hamming", "blackman", "boxcar"]),
+    center=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_stft_property_matches_librosa(n, n_fft, hop_frac, window, center, seed):
+    y = _signal(n, np.float64, seed=seed)
+    hop = max(1, int(hop_frac * n_fft))
+    if n_fft > n:
+        with pytest.raises(ValueError, match="longer than the signal"):
+            H.stft(y, sr=SR, n_fft=n_fft, hop_length=hop, window=window, center=center)
+        return
+    _, times, S = H.stft(y, sr=SR, n_fft=n_fft, hop_length=hop, window=window, center=center)
+    ref = librosa.stft(y=y, n_fft=n_fft, hop_length=hop, window=window, center=center)
+    assert S.shape == ref.shape == (n_fft // 2 + 1, H.n_frames(n, n_fft=n_fft, hop_length=hop,
+                                                                center=center))
+    np.testing.assert_allclose(S, ref, rtol=0, atol=1e-12 * max(1.0, np.abs(ref).max()))
+    np.testing.assert_allclose(np.diff(times), hop / SR)
