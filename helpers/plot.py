@@ -93,13 +93,14 @@ def samples(y, sr, *, ax=None, start: float = 0.0, title: str | None = None, **k
 
 
 def spectrum(freqs, values, *, ax=None, quantity: str = "magnitude", db: bool = False,
-             log_freq: bool = False, fmax: float | None = None, title: str | None = None,
-             ylabel: str | None = None, **line_kw):
+             log_freq: bool = False, fmin: float | None = None, fmax: float | None = None,
+             title: str | None = None, ylabel: str | None = None, **line_kw):
     """Plot a one-sided spectrum ``(freqs, values)`` from ``helpers.spectral.spectrum``. Used by 02.
 
     ``quantity`` names what ``values`` hold (``"magnitude"`` or ``"power"``); ``db=True`` shows
     them in dB relative to their maximum (20·log10 for magnitude, 10·log10 for power, floored at
-    -120 dB). ``log_freq=True`` uses a logarithmic frequency axis (the 0 Hz bin is then hidden).
+    -120 dB). ``log_freq=True`` uses a logarithmic frequency axis starting at ``fmin`` (default
+    20 Hz, the lower limit of hearing, or the first non-zero bin if that is higher).
     ``ylabel`` overrides the default label (e.g. for an unnormalised spectrum).
     """
     if quantity not in ("magnitude", "power"):
@@ -117,7 +118,10 @@ def spectrum(freqs, values, *, ax=None, quantity: str = "magnitude", db: bool = 
         factor = 20 if quantity == "magnitude" else 10
         v = factor * np.log10(np.maximum(v, peak * 10 ** (-120 / factor)) / peak)
     ax.plot(f, v, lw=line_kw.pop("lw", 0.8), **line_kw)
-    lo = f[1] if log_freq else f[0]
+    if fmin is not None:
+        lo = fmin
+    else:
+        lo = max(f[1], min(20.0, f[-1] / 10)) if log_freq else f[0]
     ax.set(xlabel="Frequency (Hz)", ylabel=ylabel or _SPECTRUM_LABELS[(quantity, db)],
            title=title, xlim=(lo, f[-1] if fmax is None else fmax))
     if log_freq:
