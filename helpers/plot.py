@@ -225,23 +225,30 @@ def mel_filters(weights, fft_freqs, *, ax=None, every: int = 1, title=None):
     return ax
 
 
-def mfcc(C, *, sr, hop_length, ax=None, title=None,
+def mfcc(C, *, sr, hop_length, ax=None, title=None, first: int = 0,
          label="MFCC value (unitless: DCT of dB)", **kw):
-    """MFCCs as an image: time in s across, coefficient index (0, 1, ...) up. Used by 05.
+    """MFCCs as an image: time in s across, coefficient index up. Used by 05.
 
-    The rows are DCT coefficients, not frequencies, so the y axis is an index and the
-    colourbar is the coefficient value (a DCT of dB values, no physical unit).
+    The rows are DCT coefficients, not frequencies, so the y axis is an index (``first`` is the
+    index of row 0, e.g. 1 when c0 was left out) and the colourbar is the coefficient value (a
+    DCT of dB values, no physical unit). The diverging colour scale is centred on 0.
     """
     import librosa.display
 
     ax = new_axes(ax)
     sr = check_sr(sr)
     C = np.asarray(C)
+    if C.ndim != 2 or C.size == 0:
+        raise ValueError(f"C must be a 2-D (coefficients, frames) array, got shape {C.shape}.")
+    lim = float(np.max(np.abs(C))) or 1.0
+    kw.setdefault("vmin", -lim)
+    kw.setdefault("vmax", lim)
     img = librosa.display.specshow(C, sr=sr, hop_length=hop_length, x_axis="time", ax=ax,
                                    cmap=kw.pop("cmap", "coolwarm"), **kw)
     n = C.shape[0]
-    ticks = np.arange(0, n, max(1, n // 7))
-    ax.set_yticks(ticks)
+    ticks = np.arange(0, n, max(1, int(np.ceil(n / 7))))
+    ax.set_yticks(ticks, labels=[str(t + first) for t in ticks])
+    ax.grid(False)
     ax.set(xlabel="Time (s)", ylabel="MFCC coefficient index", title=title)
     colorbar(img, ax, label)
     return img
@@ -251,3 +258,53 @@ def mfcc(C, *, sr, hop_length, ax=None, title=None,
 # ---------------------------------------------------------------------------------------------
 # 06: dataset  (owned by the 06 author; add below)
 # ---------------------------------------------------------------------------------------------
+__all__ += ["segments", "segment_features"]
+
+
+def segments(y, sr, *, segment_s: float, remainder: str = "pad", min_fill: float = 0.5,
+             ax=None, title: str | None = None):
+    """Waveform with the segments ``helpers.dataset.cut_segments`` makes: kept segments shaded,
+    zero padding hatched, a dropped remainder in grey. Used by 06. Returns ``ax``."""
+    from .dataset import cut_segments
+
+    y = check_signal(y, mono=True)
+    sr = check_sr(sr)
+    L = int(round(segment_s * sr))
+    segs, starts, counts = cut_segments(y, L, remainder=remainder, min_fill=min_fill)
+    ax = waveform(y, sr, ax=ax, title=title, color="0.2")
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, s in enumerate(starts):
+        end = min(s + L, y.size)
+        ax.axvspan(s / sr, end / sr, color=colours[i % len(colours)], alpha=0.25,
+                   label=f"segment {i}")
+        if s + L > y.size:
+            ax.axvspan(y.size / sr, (s + L) / sr, facecolor="none", hatch="//",
+                       edgecolor=colours[i % len(colours)], label="zero padding")
+    if counts["dropped"]:
+        ax.axvspan((y.size - counts["dropped_samples"]) / sr, y.size / sr, color="0.6",
+                   alpha=0.5, label="dropped remainder")
+    right = max(y.size, (starts[-1] + L) if len(starts) else 0) / sr
+    ax.set_xlim(0, right)
+    ax.legend(loc="upper right", fontsize="small", ncols=3)
+    return ax
+
+
+def segment_features(X, *, sr: int, hop_length: int, ax=None, label: str = "MFCC value",
+                     ylabel: str = "MFCC coefficient index", title: str | None = None):
+    """One segment's features, shape ``(frames, coefficients)`` as stored for deep learning,
+    drawn with time (s) across and coefficients up; ``label`` names the colourbar's quantity
+    (e.g. ``"Standardised value (z-score)"``). Used by 06. Returns the image."""
+    sr = check_sr(sr)
+    X = np.asarray(X)
+    if X.ndim != 2 or X.size == 0:
+        raise ValueError(f"X must be one segment, shape (frames, coefficients), got {X.shape}.")
+    ax = new_axes(ax)
+    n_frames = X.shape[0]
+    t_end = n_frames * hop_length / sr
+    lim = float(np.max(np.abs(X))) or 1.0
+    img = ax.imshow(X.T, origin="lower", aspect="auto", cmap="coolwarm", vmin=-lim, vmax=lim,
+                    extent=(0, t_end, -0.5, X.shape[1] - 0.5), interpolation="nearest")
+    ax.grid(False)
+    ax.set(xlabel="Time from segment start (s, frame start x hop)", ylabel=ylabel, title=title)
+    colorbar(img, ax, label)
+    return img
