@@ -136,8 +136,11 @@ _LOGSTEP = np.log(6.4) / 27.0  # Slaney: 27 mel per factor 6.4 in frequency abov
 def _as_freqs(x, name: str) -> np.ndarray:
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(f"{name} must be a number or an array of numbers, got {type(x).__name__}.")
-    arr = np.asarray(x, dtype=float) if not isinstance(x, np.ndarray) or x.dtype.kind in "iub" \
-        else np.asarray(x)
+    try:
+        arr = np.asarray(x, dtype=float) if not isinstance(x, np.ndarray) \
+            or x.dtype.kind in "iu" else np.asarray(x)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number or an array of numbers, got {x!r}.") from None
     if arr.dtype.kind not in "f":
         raise TypeError(f"{name} must be real numbers, got dtype {arr.dtype}.")
     if not np.all(np.isfinite(arr)):
@@ -287,6 +290,9 @@ def deltas(C, *, order: int = 1, width: int = 9) -> np.ndarray:
     width = check_positive_int(width, "width", minimum=3)
     if width % 2 == 0:
         raise ValueError(f"width must be odd (a window centred on each frame), got {width}.")
+    if order >= width:
+        raise ValueError(f"order={order} needs a window of more than {order} frames; use a "
+                         f"larger odd width (e.g. {2 * order + 3}) or order 1 or 2.")
     if width > C.shape[1]:
         raise ValueError(
             f"width={width} frames is more than the {C.shape[1]} frames in C. Use a smaller "

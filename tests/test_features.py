@@ -232,6 +232,9 @@ BAD = [
     (F.hz_to_mel, dict(f=-5.0), ValueError, ">= 0"),
     (F.hz_to_mel, dict(f="440 Hz"), TypeError, "number"),
     (F.mel_to_hz, dict(m=[1.0, np.nan]), ValueError, "NaN"),
+    (F.hz_to_mel, dict(f=["440", "x"]), TypeError, "number"),
+    (F.hz_to_mel, dict(f=np.array([True, False])), TypeError, "real"),
+    (F.deltas, dict(C=C_GOOD, width=3, order=3), ValueError, "order"),
     (F.deltas, dict(C=C_GOOD, width=4), ValueError, "odd"),
     (F.deltas, dict(C=C_GOOD, width=1), ValueError, "width"),
     (F.deltas, dict(C=C_GOOD[:, :5]), ValueError, "frames"),
@@ -281,3 +284,34 @@ def test_exercise_checks(music, capsys):
     assert exercises.check_normalised(F.normalise_per_coefficient(C)[0])
     assert not exercises.check_normalised(C)
     assert "Not answered" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------------------------
+# figures of 04/05: labelled axes and colourbars
+# ---------------------------------------------------------------------------------------------
+def test_mfcc_plot_is_labelled_as_coefficients(music):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from helpers import plot
+
+    _, _, C = F.mfcc(music, sr=SR)
+    img = plot.mfcc(C[1:], sr=SR, hop_length=512, first=1)
+    ax = img.axes
+    assert ax.get_ylabel() == "MFCC coefficient index"
+    assert ax.get_xlabel() == "Time (s)"
+    assert ax.get_yticklabels()[0].get_text() == "1"  # row 0 is c1 here
+    cbar_ax = [a for a in ax.figure.axes if a is not ax][0]
+    assert "DCT of dB" in cbar_ax.get_ylabel()
+    lo, hi = img.get_clim()
+    assert lo == -hi == -np.abs(C[1:]).max()  # diverging scale centred on 0
+    times = img.get_coordinates()[0, :, 0]
+    assert times[-1] == pytest.approx(C.shape[1] * 512 / SR, rel=0.02)
+    with pytest.raises(ValueError, match="2-D"):
+        plot.mfcc(C[0], sr=SR, hop_length=512)
+    W, f, _ = F.mel_filterbank(sr=SR, n_fft=1024, n_mels=20)
+    ax = plot.mel_filters(W, f, every=2)
+    assert len(ax.lines) == 10 and "Hz" in ax.get_xlabel()
+    plt.close("all")
