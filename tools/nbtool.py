@@ -82,6 +82,11 @@ def check(paths: list[Path]) -> list[str]:
                 for rx, why in OLD_API:
                     if rx.search(_src(c)):
                         problems.append(f"{name}: cell {i}: {why}")
+            meta = c.get("metadata", {})
+            if "solution" in meta.get("tags", []) and not meta.get("jupyter", {}).get(
+                "source_hidden"
+            ):
+                problems.append(f"{name}: cell {i} is a solution but not hidden (source_hidden)")
             st = c.get("metadata", {}).get("slideshow", {}).get("slide_type")
             if st not in SLIDE_TYPES:
                 problems.append(f"{name}: cell {i} has no slideshow.slide_type metadata")
@@ -103,7 +108,10 @@ def strip(paths: list[Path]) -> None:
     for p in paths:
         nb = json.loads(p.read_text(encoding="utf-8"))
         for c in nb["cells"]:
+            if "solution" in c.get("metadata", {}).get("tags", []):
+                c["metadata"].setdefault("jupyter", {})["source_hidden"] = True
             if c["cell_type"] == "code":
+                c.get("metadata", {}).pop("execution", None)  # timestamps: noise in diffs
                 if _keeps_output(c) and c.get("outputs"):
                     continue  # nbval needs both the output and an execution count here
                 c["outputs"], c["execution_count"] = [], None
@@ -150,6 +158,8 @@ def build(src: Path, out: Path) -> None:
         while lines and not lines[0].strip():
             lines.pop(0)
         source = [ln + "\n" for ln in lines[:-1]] + lines[-1:]
+        if "solution" in c["metadata"].get("tags", []):
+            c["metadata"]["jupyter"] = {"source_hidden": True}  # collapsed until clicked
         cell = {"cell_type": c["cell_type"], "metadata": c["metadata"], "source": source}
         if c["cell_type"] == "code":
             cell.update(execution_count=None, outputs=[])
