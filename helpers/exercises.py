@@ -1,9 +1,9 @@
 """Self-check functions for the exercises.
 
-Each ``check_*`` takes the learner's answer and returns ``True`` when it is right. It prints a
-short verdict: a hint when the answer is wrong, and a gentle reminder when it is still ``None``
-(the placeholder in the exercise cell), so running an unanswered exercise never crashes the
-notebook. Solutions live in hidden cells tagged ``solution``, which the tests run.
+Each ``check_*`` takes the learner's answer and returns ``True`` when it is right, ``False``
+when it is wrong (printing a hint), and ``None`` while it is still the ``None`` placeholder of the
+exercise cell (printing a gentle reminder), so running an unanswered exercise never crashes the
+notebook and shows no stray ``False``. Solutions live in hidden cells tagged ``solution``, which the tests run.
 
 One section per notebook; the docstring of each check names its notebook and exercise.
 """
@@ -49,10 +49,10 @@ def _as_number(answer):
         return None
 
 
-def check_speech_duration(answer) -> bool:
+def check_speech_duration(answer) -> bool | None:
     """01_waveform, exercise 1: the duration of the shipped "speech" clip, in seconds."""
     if _unanswered(answer):
-        return False
+        return None
     from .audio import info
 
     meta = info("speech")
@@ -69,10 +69,10 @@ def check_speech_duration(answer) -> bool:
                    good=f"Correct: {truth:.3f} s.")
 
 
-def check_int16_to_float(answer, pcm) -> bool:
+def check_int16_to_float(answer, pcm) -> bool | None:
     """01_waveform, exercise 2: convert 16-bit PCM integers to floats in [-1, 1)."""
     if _unanswered(answer):
-        return False
+        return None
     pcm = np.asarray(pcm)
     a = np.asarray(answer)
     if a.shape != pcm.shape:
@@ -87,10 +87,10 @@ def check_int16_to_float(answer, pcm) -> bool:
                    hint="divide by 2**15 = 32768 after converting to float.")
 
 
-def check_first_click_time(answer) -> bool:
+def check_first_click_time(answer) -> bool | None:
     """01_waveform, exercise 3: the time (s) of the first click in the shipped "clicks" clip."""
     if _unanswered(answer):
-        return False
+        return None
     from .audio import load
 
     y, sr = load("clicks", sr=None)
@@ -112,10 +112,10 @@ def check_first_click_time(answer) -> bool:
 __all__ += ["check_freq_axis", "check_chord_frequencies", "check_tone_amplitude"]
 
 
-def check_freq_axis(answer, *, n: int, sr: int) -> bool:
+def check_freq_axis(answer, *, n: int, sr: int) -> bool | None:
     """02_fft_spectrum, exercise 1: the frequency (Hz) of every rfft bin of an n-point signal."""
     if _unanswered(answer):
-        return False
+        return None
     truth = np.fft.rfftfreq(n, d=1 / sr)
     a = np.asarray(answer)
     if a.ndim != 1:
@@ -130,13 +130,13 @@ def check_freq_axis(answer, *, n: int, sr: int) -> bool:
     return verdict(_close(a, truth), hint="bin k is at k * sr / n Hz: np.fft.rfftfreq(n, d=1/sr).")
 
 
-def check_chord_frequencies(answer) -> bool:
+def check_chord_frequencies(answer) -> bool | None:
     """02_fft_spectrum, exercise 2: the three note frequencies (Hz) of the shipped "chord" clip.
 
     The clip is made (data/make_data.py) from sines at 261.63, 329.63 and 392.00 Hz (C, E, G).
     """
     if _unanswered(answer):
-        return False
+        return None
     truth = np.array([261.63, 329.63, 392.00])
     try:
         a = np.sort(np.asarray(answer, dtype=float).ravel())
@@ -153,11 +153,11 @@ def check_chord_frequencies(answer) -> bool:
                    good="Correct: C4, E4 and G4 (a C-major triad).")
 
 
-def check_tone_amplitude(answer) -> bool:
+def check_tone_amplitude(answer) -> bool | None:
     """02_fft_spectrum, exercise 3: the amplitude of the shipped 440 Hz "tone", read from a
     correctly scaled spectrum (the truth here comes independently from the RMS: A = sqrt(2)*RMS)."""
     if _unanswered(answer):
-        return False
+        return None
     from .audio import load
 
     y, _ = load("tone", sr=None)
@@ -182,7 +182,7 @@ def check_n_frames(answer, *, n_samples: int = 44100, n_fft: int = 1024,
                    hop_length: int = 256) -> bool:
     """03, exercise 1: how many frames does ``librosa.stft`` (center=True) return?"""
     if _unanswered(answer):
-        return False
+        return None
     expected = 1 + (n_samples + 2 * (n_fft // 2) - n_fft) // hop_length
     try:
         value = int(answer)
@@ -202,11 +202,11 @@ def check_n_frames(answer, *, n_samples: int = 44100, n_fft: int = 1024,
                         "for t = 0, 1, ... while t * hop_length <= n_samples.")
 
 
-def check_resolution(answer, *, sr: int = 22050, max_delta_f_hz: float = 10.0) -> bool:
+def check_resolution(answer, *, sr: int = 22050, max_delta_f_hz: float = 10.0) -> bool | None:
     """03, exercise 2: ``(n_fft, window_ms)`` for the smallest power-of-two n_fft whose bin
     spacing sr / n_fft is at most ``max_delta_f_hz``, and that window's duration in ms."""
     if _unanswered(answer):
-        return False
+        return None
     n_fft = 2
     while sr / n_fft > max_delta_f_hz:
         n_fft *= 2
@@ -232,7 +232,7 @@ def check_first_click(answer, *, hop_length: int = 512, sr: int = 22050,
                       click_s: float = 0.25) -> bool:
     """03, exercise 3: the time in seconds of the first click, read from the STFT frames."""
     if _unanswered(answer):
-        return False
+        return None
     try:
         value = float(answer)
     except (TypeError, ValueError):
@@ -245,10 +245,10 @@ def check_first_click(answer, *, hop_length: int = 512, sr: int = 22050,
                         "frame above half the maximum, and convert its index to seconds.")
 
 
-def check_lowpass(answer, y, sr, *, cutoff_hz: float = 1000.0) -> bool:
+def check_lowpass(answer, y, sr, *, cutoff_hz: float = 1000.0) -> bool | None:
     """03, exercise 4: a signal with (almost) nothing above ``cutoff_hz``, same length as ``y``."""
     if _unanswered(answer):
-        return False
+        return None
     out = np.asarray(answer)
     if out.shape != np.shape(y) or np.iscomplexobj(out):
         return verdict(False, hint=f"give the resynthesised real signal with {np.size(y)} samples "
@@ -273,10 +273,10 @@ def check_lowpass(answer, y, sr, *, cutoff_hz: float = 1000.0) -> bool:
 __all__ += ["check_db_difference", "check_power_db_matches", "check_mel_db"]
 
 
-def check_db_difference(answer) -> bool:
+def check_db_difference(answer) -> bool | None:
     """04, exercise 1: level of a 0.005-amplitude sine relative to a 0.5-amplitude one, in dB."""
     if _unanswered(answer):
-        return False
+        return None
     expected = 20 * np.log10(0.005 / 0.5)  # -40 dB
     ok = _close(answer, expected, rtol=0, atol=0.01)
     hint = ("amplitudes use 20 * log10(a / ref); a ratio of 1/100 is how many dB? "
@@ -286,11 +286,11 @@ def check_db_difference(answer) -> bool:
     return verdict(ok, hint=hint)
 
 
-def check_power_db_matches(answer, magnitude) -> bool:
+def check_power_db_matches(answer, magnitude) -> bool | None:
     """04, exercise 2: ``power_to_db`` on the right input equals ``amplitude_to_db(magnitude,
     ref=np.max)``."""
     if _unanswered(answer):
-        return False
+        return None
     import librosa
 
     expected = librosa.amplitude_to_db(np.asarray(magnitude), ref=np.max)
@@ -304,10 +304,10 @@ def check_power_db_matches(answer, magnitude) -> bool:
     return verdict(ok, hint=hint)
 
 
-def check_mel_db(answer, mel_power) -> bool:
+def check_mel_db(answer, mel_power) -> bool | None:
     """04, exercise 3: a mel power spectrogram in dB re max, clipped to a 60 dB range."""
     if _unanswered(answer):
-        return False
+        return None
     import librosa
 
     mel_power = np.asarray(mel_power)
@@ -329,10 +329,10 @@ __all__ += ["check_mel_values", "check_mfcc_shape", "check_stacked_features",
             "check_normalised"]
 
 
-def check_mel_values(answer) -> bool:
+def check_mel_values(answer) -> bool | None:
     """05, exercise 1: ``(htk_mel, slaney_mel)`` of 4000 Hz."""
     if _unanswered(answer):
-        return False
+        return None
     import librosa
 
     expected = (float(librosa.hz_to_mel(4000.0, htk=True)), float(librosa.hz_to_mel(4000.0)))
@@ -344,10 +344,10 @@ def check_mel_values(answer) -> bool:
                             "2595 log10(1 + f/700); htk=False is librosa's default.")
 
 
-def check_mfcc_shape(answer, n_samples: int) -> bool:
+def check_mfcc_shape(answer, n_samples: int) -> bool | None:
     """05, exercise 2: shape of MFCCs with n_mfcc=20, hop_length=256 (centred frames)."""
     if _unanswered(answer):
-        return False
+        return None
     expected = (20, 1 + int(n_samples) // 256)
     a = np.asarray(answer)
     shape = tuple(int(v) for v in a) if a.ndim == 1 and a.size == 2 else a.shape
@@ -356,10 +356,10 @@ def check_mfcc_shape(answer, n_samples: int) -> bool:
                             "frames. Give the shape tuple (or the array).")
 
 
-def check_stacked_features(answer, C) -> bool:
+def check_stacked_features(answer, C) -> bool | None:
     """05, exercise 3: MFCCs, deltas and delta-deltas stacked into one (3 * n_mfcc, frames)."""
     if _unanswered(answer):
-        return False
+        return None
     import librosa
 
     C = np.asarray(C)
@@ -370,10 +370,10 @@ def check_stacked_features(answer, C) -> bool:
                             f"delta(C, order=2)]) with the default width=9.")
 
 
-def check_normalised(answer) -> bool:
+def check_normalised(answer) -> bool | None:
     """05, exercise 4: every row has mean 0 and standard deviation 1 over time."""
     if _unanswered(answer):
-        return False
+        return None
     a = np.asarray(answer, dtype=float)
     ok = a.ndim == 2 and _close(a.mean(axis=1), 0, atol=1e-6) \
         and _close(a.std(axis=1), 1, atol=1e-4)
@@ -392,7 +392,7 @@ def check_frames_per_segment(answer, *, segment_s: float = 1.0, sr: int = 22050,
                              n_fft: int = 2048, hop_length: int = 441) -> bool:
     """06, exercise 1: STFT frames in one segment with ``center=False``."""
     if _unanswered(answer):
-        return False
+        return None
     L = int(round(segment_s * sr))
     expected = 1 + (L - n_fft) // hop_length
     ok = np.ndim(answer) == 0 and _close(answer, expected, rtol=0, atol=0)
@@ -401,10 +401,10 @@ def check_frames_per_segment(answer, *, segment_s: float = 1.0, sr: int = 22050,
                             "segment: 1 + (L - n_fft) // hop.")
 
 
-def check_test_mask(answer, file_ids, test_files) -> bool:
+def check_test_mask(answer, file_ids, test_files) -> bool | None:
     """06, exercise 2: a per-segment boolean mask that puts whole files in the test split."""
     if _unanswered(answer):
-        return False
+        return None
     expected = np.isin(np.asarray(file_ids), np.asarray(test_files))
     a = np.asarray(answer)
     ok = a.shape == expected.shape and a.dtype == np.bool_ and bool(np.all(a == expected))
@@ -412,10 +412,10 @@ def check_test_mask(answer, file_ids, test_files) -> bool:
                             "of test_files, e.g. np.isin(file_ids, test_files).")
 
 
-def check_standardised(answer, X_train, X_test) -> bool:
+def check_standardised(answer, X_train, X_test) -> bool | None:
     """06, exercise 3: X_test standardised with the TRAINING mean and std per coefficient."""
     if _unanswered(answer):
-        return False
+        return None
     X_train = np.asarray(X_train, dtype=float)
     mean, std = X_train.mean(axis=(0, 1)), X_train.std(axis=(0, 1))
     expected = (np.asarray(X_test, dtype=float) - mean) / std
