@@ -179,7 +179,7 @@ def check_tone_amplitude(answer) -> bool | None:
 # 03 STFT spectrogram
 # ---------------------------------------------------------------------------------------------
 def check_n_frames(answer, *, n_samples: int = 44100, n_fft: int = 1024,
-                   hop_length: int = 256) -> bool:
+                   hop_length: int = 256) -> bool | None:
     """03, exercise 1: how many frames does ``librosa.stft`` (center=True) return?"""
     if _unanswered(answer):
         return None
@@ -229,7 +229,7 @@ def check_resolution(answer, *, sr: int = 22050, max_delta_f_hz: float = 10.0) -
 
 
 def check_first_click(answer, *, hop_length: int = 512, sr: int = 22050,
-                      click_s: float = 0.25) -> bool:
+                      click_s: float = 0.25) -> bool | None:
     """03, exercise 3: the time in seconds of the first click, read from the STFT frames."""
     if _unanswered(answer):
         return None
@@ -389,7 +389,7 @@ __all__ += ["check_frames_per_segment", "check_test_mask", "check_standardised"]
 
 
 def check_frames_per_segment(answer, *, segment_s: float = 1.0, sr: int = 22050,
-                             n_fft: int = 2048, hop_length: int = 441) -> bool:
+                             n_fft: int = 2048, hop_length: int = 441) -> bool | None:
     """06, exercise 1: STFT frames in one segment with ``center=False``."""
     if _unanswered(answer):
         return None
