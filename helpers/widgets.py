@@ -434,10 +434,13 @@ class Explorer:
         self.last_view = None
         self._live = _ipympl_active()
         if self._live:
-            import matplotlib.pyplot as plt
+            from ipympl.backend_nbagg import Canvas, FigureManager
+            from matplotlib.figure import Figure
 
-            with plt.ioff():
-                self.fig = plt.figure(figsize=(FIG_W_PX / DPI, self.height_px / DPI), dpi=DPI)
+            # ipympl's live canvas, created without pyplot so a later plt.show() in the notebook
+            # does not draw this figure a second time
+            self.fig = Figure(figsize=(FIG_W_PX / DPI, self.height_px / DPI), dpi=DPI)
+            FigureManager(Canvas(self.fig), 0)  # the manager answers the browser's messages
             for attr, val in (("header_visible", False), ("resizable", False),
                               ("toolbar_visible", False)):
                 try:
