@@ -519,6 +519,7 @@ def save_npz(path, arrays: dict) -> Path:
                     zf.writestr(info, buf.getvalue())
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private (0600); a dataset is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
