@@ -274,19 +274,28 @@ def _hann(n_fft: int) -> np.ndarray:
     return w
 
 
-def _mel_power_frames(y, p: FeatureParams) -> np.ndarray:
+def _mel_power_frames(y, p: FeatureParams, block: int = 128) -> np.ndarray:
     """Mel power ``(..., frames, n_mels)`` of ``y`` (``(..., samples)``), ``center=False``.
 
     The same numbers as ``librosa.feature.melspectrogram(center=False)`` (transposed), computed
-    in one pass: frames are a strided view (no copy), times the Hann window, one real FFT over
-    all frames, ``|X|^2``, then one matrix product with the cached filterbank.
+    in one pass: frames are a strided view (no copy), times the Hann window, a real FFT,
+    ``|X|^2``, and a matrix product with the cached filterbank, ``block`` frames at a time so
+    the temporaries stay in the CPU cache.
     """
     import scipy.fft
 
     frames = np.lib.stride_tricks.sliding_window_view(y, p.n_fft, axis=-1)[..., :: p.hop_length, :]
-    spec = scipy.fft.rfft(frames * _hann(p.n_fft), axis=-1)
-    power = spec.real**2 + spec.imag**2
-    return power @ _mel_basis(p.sr, p.n_fft, p.n_mels, p.fmin, p.fmax).T
+    basis_t = _mel_basis(p.sr, p.n_fft, p.n_mels, p.fmin, p.fmax).T
+    window = _hann(p.n_fft)
+    out = np.empty(frames.shape[:-1] + (p.n_mels,), dtype=np.float32)
+    for lead in np.ndindex(frames.shape[:-2]):
+        fr, dst = frames[lead], out[lead]
+        for i in range(0, fr.shape[0], block):
+            spec = scipy.fft.rfft(fr[i: i + block] * window, axis=-1)
+            power = np.square(spec.real)
+            power += np.square(spec.imag)
+            np.matmul(power, basis_t, out=dst[i: i + block])
+    return out
 
 
 def features_per_segment(segments, params=None) -> np.ndarray:
