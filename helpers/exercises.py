@@ -370,15 +370,33 @@ def check_stacked_features(answer, C) -> bool | None:
                             f"delta(C, order=2)]) with the default width=9.")
 
 
-def check_normalised(answer) -> bool | None:
-    """05, exercise 4: every row has mean 0 and standard deviation 1 over time."""
+def check_normalised(answer, C=None) -> bool | None:
+    """05, exercise 4: every row has mean 0 and standard deviation 1 over time.
+
+    With ``C`` (the MFCC matrix of exercise 3), the answer must also be the per-row
+    standardisation of ``C`` stacked with its deltas and delta-deltas, shape (3 * n_mfcc, T).
+    """
     if _unanswered(answer):
         return None
-    a = np.asarray(answer, dtype=float)
+    try:
+        a = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        return verdict(False, hint="give a 2-D array (features x frames).")
     ok = a.ndim == 2 and _close(a.mean(axis=1), 0, atol=1e-6) \
         and _close(a.std(axis=1), 1, atol=1e-4)
-    return verdict(ok, hint="subtract each row's mean and divide by its std, computed along "
-                            "axis=1 (time), with keepdims=True.")
+    hint = ("subtract each row's mean and divide by its std, computed along axis=1 (time), "
+            "with keepdims=True.")
+    if ok and C is not None:
+        import librosa
+
+        C = np.asarray(C, dtype=float)
+        stacked = np.vstack([C, librosa.feature.delta(C), librosa.feature.delta(C, order=2)])
+        expected = (stacked - stacked.mean(axis=1, keepdims=True)) \
+            / stacked.std(axis=1, keepdims=True)
+        ok = a.shape == expected.shape and _close(a, expected, rtol=1e-4, atol=1e-4)
+        hint = (f"each row is standardised, but not the right rows: normalise the {stacked.shape}"
+                " stack of exercise 3 (MFCCs, deltas, delta-deltas).")
+    return verdict(ok, hint=hint)
 
 
 

@@ -226,12 +226,13 @@ def mel_filters(weights, fft_freqs, *, ax=None, every: int = 1, title=None):
 
 
 def mfcc(C, *, sr, hop_length, ax=None, title=None, first: int = 0,
-         label="MFCC value (unitless: DCT of dB)", **kw):
+         label="MFCC value (DCT of dB)", **kw):
     """MFCCs as an image: time in s across, coefficient index up. Used by 05.
 
     The rows are DCT coefficients, not frequencies, so the y axis is an index (``first`` is the
     index of row 0, e.g. 1 when c0 was left out) and the colourbar is the coefficient value (a
-    DCT of dB values, no physical unit). The diverging colour scale is centred on 0.
+    weighted sum of the frame's dB values, not a level at any frequency). The diverging colour
+    scale is centred on 0.
     """
     import librosa.display
 

@@ -283,6 +283,10 @@ def test_exercise_checks(music, capsys):
     assert not exercises.check_stacked_features(np.vstack([C, C, C]), C)
     assert exercises.check_normalised(F.normalise_per_coefficient(C)[0])
     assert not exercises.check_normalised(C)
+    assert exercises.check_normalised(None, C) is None
+    assert exercises.check_normalised(F.normalise_per_coefficient(stacked)[0], C)
+    assert not exercises.check_normalised(F.normalise_per_coefficient(C)[0], C)  # 13 rows only
+    assert not exercises.check_normalised(F.normalise_per_coefficient(stacked[::-1])[0], C)
     assert "Not answered" in capsys.readouterr().out
 
 
