@@ -286,15 +286,17 @@ def segments(y, sr, *, segment_s: float, remainder: str = "pad", min_fill: float
                    alpha=0.5, label="dropped remainder")
     right = max(y.size, (starts[-1] + L) if len(starts) else 0) / sr
     ax.set_xlim(0, right)
-    ax.legend(loc="upper right", fontsize="small", ncols=3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     return ax
 
 
 def segment_features(X, *, sr: int, hop_length: int, ax=None, label: str = "MFCC value",
-                     ylabel: str = "MFCC coefficient index", title: str | None = None):
+                     ylabel: str = "MFCC coefficient index", first: int = 0,
+                     title: str | None = None):
     """One segment's features, shape ``(frames, coefficients)`` as stored for deep learning,
     drawn with time (s) across and coefficients up; ``label`` names the colourbar's quantity
-    (e.g. ``"Standardised value (z-score)"``). Used by 06. Returns the image."""
+    (e.g. ``"Standardised value (z-score)"``); ``first`` is the index of column 0 (1 when c0
+    was left out). Used by 06. Returns the image."""
     sr = check_sr(sr)
     X = np.asarray(X)
     if X.ndim != 2 or X.size == 0:
@@ -305,7 +307,9 @@ def segment_features(X, *, sr: int, hop_length: int, ax=None, label: str = "MFCC
     lim = float(np.max(np.abs(X))) or 1.0
     img = ax.imshow(X.T, origin="lower", aspect="auto", cmap="coolwarm", vmin=-lim, vmax=lim,
                     extent=(0, t_end, -0.5, X.shape[1] - 0.5), interpolation="nearest")
+    ticks = np.arange(0, X.shape[1], max(1, int(np.ceil(X.shape[1] / 7))))
+    ax.set_yticks(ticks, labels=[str(t + first) for t in ticks])
     ax.grid(False)
-    ax.set(xlabel="Time from segment start (s, frame start x hop)", ylabel=ylabel, title=title)
+    ax.set(xlabel="Frame start from segment start (s)", ylabel=ylabel, title=title)
     colorbar(img, ax, label)
     return img

@@ -347,7 +347,9 @@ def test_plots_label_their_axes():
     assert "zero padding" in labels and "segment 2" in labels
     ax = plot.segments(y, SR, segment_s=1.0, remainder="drop")
     assert "dropped remainder" in ax.get_legend_handles_labels()[1]
-    img = plot.segment_features(np.zeros((46, 13)), sr=SR, hop_length=441)
-    assert "Time" in img.axes.get_xlabel()
-    assert img.get_extent()[1] == pytest.approx(46 * 441 / SR)
+    img = plot.segment_features(np.ones((46, 12)), sr=SR, hop_length=441, first=1)
+    assert img.axes.get_xlabel().endswith("(s)")
+    assert img.get_extent()[1] == pytest.approx(46 * 441 / SR)  # 46 frames x 20 ms
+    assert img.axes.get_yticklabels()[0].get_text() == "1"  # c0 left out: rows start at 1
+    assert img.get_array().shape == (12, 46)  # coefficients up, frames across
     plt.close("all")
