@@ -178,9 +178,13 @@ def check_tone_amplitude(answer) -> bool | None:
 # ---------------------------------------------------------------------------------------------
 # 03 STFT spectrogram
 # ---------------------------------------------------------------------------------------------
+__all__ += ["check_n_frames", "check_resolution", "check_first_click", "check_lowpass"]
+
+
 def check_n_frames(answer, *, n_samples: int = 44100, n_fft: int = 1024,
                    hop_length: int = 256) -> bool | None:
-    """03, exercise 1: how many frames does ``librosa.stft`` (center=True) return?"""
+    """03_stft_spectrogram, exercise 1: how many frames does ``librosa.stft`` (center=True)
+    return?"""
     if _unanswered(answer):
         return None
     expected = 1 + (n_samples + 2 * (n_fft // 2) - n_fft) // hop_length
@@ -203,8 +207,9 @@ def check_n_frames(answer, *, n_samples: int = 44100, n_fft: int = 1024,
 
 
 def check_resolution(answer, *, sr: int = 22050, max_delta_f_hz: float = 10.0) -> bool | None:
-    """03, exercise 2: ``(n_fft, window_ms)`` for the smallest power-of-two n_fft whose bin
-    spacing sr / n_fft is at most ``max_delta_f_hz``, and that window's duration in ms."""
+    """03_stft_spectrogram, exercise 2: ``(n_fft, window_ms)`` for the smallest power-of-two
+    n_fft whose bin spacing sr / n_fft is at most ``max_delta_f_hz``, and that window's duration
+    in ms."""
     if _unanswered(answer):
         return None
     n_fft = 2
@@ -230,7 +235,8 @@ def check_resolution(answer, *, sr: int = 22050, max_delta_f_hz: float = 10.0) -
 
 def check_first_click(answer, *, hop_length: int = 512, sr: int = 22050,
                       click_s: float = 0.25) -> bool | None:
-    """03, exercise 3: the time in seconds of the first click, read from the STFT frames."""
+    """03_stft_spectrogram, exercise 3: the time in seconds of the first click, read from the
+    STFT frames."""
     if _unanswered(answer):
         return None
     try:
@@ -246,7 +252,8 @@ def check_first_click(answer, *, hop_length: int = 512, sr: int = 22050,
 
 
 def check_lowpass(answer, y, sr, *, cutoff_hz: float = 1000.0) -> bool | None:
-    """03, exercise 4: a signal with (almost) nothing above ``cutoff_hz``, same length as ``y``."""
+    """03_stft_spectrogram, exercise 4: a signal with (almost) nothing above ``cutoff_hz``, same
+    length as ``y``."""
     if _unanswered(answer):
         return None
     out = np.asarray(answer)
