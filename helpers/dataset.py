@@ -178,6 +178,9 @@ def find_clips(root=None) -> tuple[list[Path], np.ndarray, list[str]]:
         from .data import labelled_dir
 
         root = labelled_dir()
+    if isinstance(root, (FeatureParams, dict)):
+        raise TypeError("root must be a folder path; pass feature settings by keyword: "
+                        "build_dataset(params=FeatureParams(...)).")
     if not isinstance(root, (str, os.PathLike)):
         raise TypeError(f"root must be a folder path, got {type(root).__name__}.")
     root = Path(root).expanduser()
@@ -586,6 +589,10 @@ def build_dataset(root=None, params=None, *, out_dir="outputs", name: str | None
     """
     p = _params(params)
     _check_fractions(fractions)
+    if name is not None and (not isinstance(name, str) or not name or Path(name).name != name
+                             or name.startswith(".")):
+        raise ValueError(f"name must be a plain file name without folders, e.g. "
+                         f"'instruments_mfcc', got {name!r}; choose the folder with out_dir.")
     files, labels, names = find_clips(root)
     root_path = files[0].parent.parent
     out = _check_out_dir(out_dir, root_path)
@@ -640,6 +647,6 @@ def build_dataset(root=None, params=None, *, out_dir="outputs", name: str | None
         counts_json=np.array(json.dumps(counts, sort_keys=True)),
     )
     name = name or f"{root_path.name}_{p.feature}"
-    path = save_npz(out / f"{name}.npz", arrays)
+    path = save_npz(out / f"{name}.npz", arrays)  # name was checked at the start
     return dict(path=path, counts=counts, params=meta, label_names=names,
                 shapes={s: arrays[f"X_{s}"].shape for s in SPLITS})

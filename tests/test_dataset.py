@@ -195,12 +195,15 @@ def test_deterministic_bytes_across_runs_jobs_and_backends(small_set, tmp_path):
     assert _sha(d) != _sha(a)  # the seed matters (it is recorded in params)
 
 
-def test_dask_localcluster_gives_the_same_features(small_set):
+@pytest.mark.parametrize("processes", [False, True])
+def test_dask_localcluster_gives_the_same_features(small_set, processes):
+    """The unchanged per-file function on a Dask cluster: threads in this process, or worker
+    processes (the function and its arguments are pickled, as on a real cluster)."""
     from dask.distributed import Client, LocalCluster
 
     files, _, _ = ds.find_clips(small_set)
     p = ds.FeatureParams()
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=processes,
                       dashboard_address=None) as cluster, Client(cluster):
         got = ds.extract_files_dask(files, p)
     ref = ds.extract_files(files, p, n_jobs=1, progress=False)
@@ -277,6 +280,8 @@ BAD = [
      ValueError, "never write outputs into data/"),
     ("unknown backend", lambda t: dict(backend="spark"), ValueError, "backend"),
     ("params type", lambda t: dict(params=[1, 2]), TypeError, "FeatureParams"),
+    ("params as root", lambda t: dict(root=ds.FeatureParams()), TypeError, "by keyword"),
+    ("name with folder", lambda t: dict(name="../escape"), ValueError, "plain file name"),
 ]
 
 
