@@ -18,10 +18,12 @@ is **dropped**. Every padded segment, dropped remainder and padded/dropped sampl
 
 Framing uses ``center=False``: every STFT frame lies entirely inside its segment, so a segment of
 ``L`` samples always has ``1 + (L - n_fft) // hop_length`` frames and no frame mixes two segments
-or sees artificial padding. That is what makes the fast path exact: features are computed for
-the whole clip in one call and sliced per segment (when ``L`` is a multiple of the hop), or for
-all segments of a clip stacked in one batched call (otherwise), instead of one librosa call per
-segment. ``features_per_segment`` is the slow reference the tests compare against.
+or sees artificial padding. That is what makes the fast path exact: the clip is loaded once,
+its mel spectrogram is computed once for the whole clip and sliced per segment (when ``L`` is a
+multiple of the hop), or for all segments stacked in one batched pass (otherwise), with the mel
+filterbank built once per setting, instead of one ``librosa.load`` + ``librosa.feature.mfcc``
+call per segment. ``features_per_segment`` (plain librosa, one call per segment) is the
+reference the tests compare against.
 
 Used by: 06_dataset_for_deep_learning, benchmarks/extract.py.
 """
