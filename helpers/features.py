@@ -184,7 +184,8 @@ def mel_filterbank(*, sr: int, n_fft: int, n_mels: int = 128, fmin: float = 0.0,
     each FFT bin frequency ``fft_freqs`` (Hz). Filter centres are equally spaced in mel between
     ``fmin`` and ``fmax``; each triangle reaches from its left to its right neighbour's centre
     and is scaled to unit area ("Slaney" normalisation, librosa's default), so a wide
-    high-frequency filter does not collect more energy just because it is wide.
+    high-frequency filter does not collect more energy just because it is wide. Raises
+    ValueError if a filter would contain no FFT bin (librosa only warns "Empty filters").
     Same numbers as ``librosa.filters.mel``. Used by 05.
     """
     sr = check_sr(sr)
@@ -200,6 +201,14 @@ def mel_filterbank(*, sr: int, n_fft: int, n_mels: int = 128, fmin: float = 0.0,
         rising = -ramps[i] / widths[i]
         falling = ramps[i + 2] / widths[i + 1]
         weights[i] = np.maximum(0.0, np.minimum(rising, falling))
+    empty = int(np.count_nonzero(weights.max(axis=1) == 0))
+    if empty:
+        raise ValueError(
+            f"{empty} of the {n_mels} mel filters would be empty: the narrowest filter is "
+            f"{(hz_edges[2:] - hz_edges[:-2]).min():.1f} Hz wide but the FFT bins are "
+            f"{sr / n_fft:.1f} Hz apart (sr / n_fft), so no bin falls inside it. Use a larger "
+            "n_fft or fewer mel bands (n_mels)."
+        )
     weights *= (2.0 / (hz_edges[2:] - hz_edges[:-2]))[:, None]  # unit-area triangles
     return weights, fft_freqs, hz_edges[1:-1]
 

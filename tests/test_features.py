@@ -218,6 +218,8 @@ BAD = [
     (F.mel_spectrogram, dict(y=GOOD, sr=SR, fmin=5000, fmax=4000), ValueError, "fmin"),
     (F.mel_filterbank, dict(sr=SR, n_fft=2048, fmax=12000), ValueError, "Nyquist"),
     (F.mel_filterbank, dict(sr=SR, n_fft=2048, n_mels=0), ValueError, "n_mels"),
+    (F.mel_filterbank, dict(sr=SR, n_fft=256, n_mels=128), ValueError, "empty"),
+    (F.mfcc, dict(y=GOOD, sr=SR, n_fft=256, hop_length=64), ValueError, "empty"),
     (F.power_spectrogram, dict(y="blues.wav", sr=SR), TypeError, "array"),
     (F.power_spectrogram, dict(y=GOOD, sr=SR, n_fft=1), ValueError, "n_fft"),
     (F.to_db, dict(S=np.array([]), kind="power"), ValueError, "empty"),
@@ -242,6 +244,23 @@ BAD = [
     (F.normalise_per_coefficient, dict(C=np.zeros((13, 0))), ValueError, "empty"),
     (F.normalise_per_coefficient, dict(C=np.full((2, 3), np.inf)), ValueError, "NaN"),
 ]
+
+
+@pytest.mark.parametrize("sr,n_fft,n_mels", [(22050, 256, 128), (22050, 512, 128),
+                                              (16000, 256, 64), (8000, 512, 40)])
+def test_empty_filters_refused_exactly_when_librosa_warns(sr, n_fft, n_mels):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels)
+    librosa_warns = any("Empty filters" in str(w.message) for w in caught)
+    try:
+        F.mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels)
+        refused = False
+    except ValueError as err:
+        refused = "empty" in str(err)
+    assert refused == librosa_warns
 
 
 @pytest.mark.parametrize("func,kwargs,exc,words", BAD,
