@@ -193,7 +193,8 @@ def check_n_frames(answer, *, n_samples: int = 44100, n_fft: int = 1024,
     except (TypeError, ValueError):
         return verdict(False, hint="answer with a single whole number of frames.")
     if value == expected:
-        return verdict(True, hint="")
+        return verdict(True, hint="", good=f"Correct: 1 + {n_samples} // {hop_length} = "
+                                           f"{expected} frames.")
     if value == 1 + (n_samples - n_fft) // hop_length:
         return verdict(False, hint="that is the count without padding (center=False); "
                                    "center=True adds n_fft // 2 samples at each end.")
@@ -248,7 +249,10 @@ def check_first_click(answer, *, hop_length: int = 512, sr: int = 22050,
                                    "librosa.frames_to_time or frame * hop_length / sr.")
     return verdict(abs(value - click_s) <= hop_length / sr,
                    hint="sum the power |S|**2 over frequency for each frame, find the first "
-                        "frame above half the maximum, and convert its index to seconds.")
+                        "frame above half the maximum, and convert its index to seconds.",
+                   good=f"Correct: {value:.3f} s. The click is at {click_s} s; frames are "
+                        f"{1000 * hop_length / sr:.1f} ms apart, so the STFT places it to "
+                        "within a frame.")
 
 
 def check_lowpass(answer, y, sr, *, cutoff_hz: float = 1000.0) -> bool | None:
@@ -271,7 +275,8 @@ def check_lowpass(answer, y, sr, *, cutoff_hz: float = 1000.0) -> bool | None:
         return verdict(False, hint="there is still energy above the cut-off: zero every row "
                                    "with freqs > cutoff (S[freqs > cutoff, :] = 0) before istft.")
     return verdict(kept, hint="the part below the cut-off changed too much: only zero the rows "
-                              "above it, and keep the complex S (phase included).")
+                              "above it, and keep the complex S (phase included).",
+                   good=f"Correct: almost nothing is left above {cutoff_hz:g} Hz.")
 
 
 # ---------------------------------------------------------------------------------------------
