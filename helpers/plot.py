@@ -54,6 +54,7 @@ def spectrogram(S, *, sr, hop_length, ax=None, y_axis="linear", n_fft=None,
         ax=ax, fmax=fmax, **kw,
     )
     ax.set(xlabel="Time (s)", title=title)
+    ax.grid(False)  # grid lines over an image read as data
     if y_axis in ("linear", "log", "mel", "fft", "hz"):
         ax.set_ylabel("Frequency (Hz)")
     colorbar(img, ax, label)
