@@ -358,3 +358,10 @@ def test_plots_label_their_axes():
     assert img.axes.get_yticklabels()[0].get_text() == "1"  # c0 left out: rows start at 1
     assert img.get_array().shape == (12, 46)  # coefficients up, frames across
     plt.close("all")
+
+
+def test_progress_bar_counts_files(small_set, capsys):
+    files, _, _ = ds.find_clips(small_set)
+    ds.extract_files(files, n_jobs=1, progress=True)
+    err = capsys.readouterr().err
+    assert f"{len(files)}/{len(files)}" in err and "file" in err  # tqdm's "12/12 [...file/s]"
