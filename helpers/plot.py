@@ -87,8 +87,9 @@ def samples(y, sr, *, ax=None, start: float = 0.0, title: str | None = None, **k
     sr = check_sr(sr)
     ax = new_axes(ax)
     t = start + np.arange(y.size) / sr
-    ax.plot(t, y, lw=0.6, color=kw.pop("color", "C0"), alpha=0.6)
-    ax.plot(t, y, ".", ms=kw.pop("ms", 4), color="C0", **kw)
+    color = kw.pop("color", "C0")
+    ax.plot(t, y, lw=0.6, color=color, alpha=0.6)
+    ax.plot(t, y, ".", ms=kw.pop("ms", 4), color=color, **kw)
     ax.set(xlabel="Time (s)", ylabel="Amplitude (full scale = 1)", title=title)
     return ax
 

@@ -231,8 +231,11 @@ def test_spectrum_plot_labels_and_db():
     assert line.max() == pytest.approx(0.0) and line.min() >= -120 - 1e-9
     ax2 = helpers.plot.spectrum(F, M**2, quantity="power")
     assert "Power" in ax2.get_ylabel() and "²" in ax2.get_ylabel()
-    ax3 = helpers.plot.samples(GOOD[:50], SR)
+    ax3 = helpers.plot.samples(GOOD[:50], SR, start=1.0, color="C3")
     assert ax3.get_xlabel() == "Time (s)"
+    line, dots = ax3.get_lines()
+    assert line.get_color() == dots.get_color() == "C3"  # one colour for line and dots
+    np.testing.assert_allclose(dots.get_xdata(), 1.0 + np.arange(50) / SR)  # t = start + n/sr
     with pytest.raises(ValueError, match="quantity"):
         helpers.plot.spectrum(F, M, quantity="dB")
     plt.close("all")
