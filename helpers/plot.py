@@ -143,11 +143,29 @@ def stft_frames(y, sr, *, n_fft, hop_length, window="hann", first_frame=0, n_sho
     """
     import scipy.signal
 
-    from .stft import resolution
+    from .stft import n_frames, resolution
+    from .validate import check_window
 
     y = check_signal(y, mono=True)
     sr = check_sr(sr)
     res = resolution(sr, n_fft, hop_length)
+    total = n_frames(y.size, n_fft=n_fft, hop_length=hop_length)
+    for label, value in (("first_frame", first_frame), ("n_show", n_show)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{label} must be a whole number of frames, got {value!r}.")
+    if n_show < 1 or first_frame < 0 or first_frame + n_show > total:
+        raise ValueError(
+            f"frames {first_frame} .. {first_frame + n_show - 1} do not exist: this signal has "
+            f"{total} frames (0 .. {total - 1}) with n_fft={n_fft}, hop_length={hop_length}. "
+            f"Use n_show >= 1 and first_frame between 0 and {max(0, total - max(n_show, 1))}."
+        )
+    check_window(window, n_fft)
+    if isinstance(window, np.ndarray):
+        if window.size != n_fft:
+            raise ValueError(f"a window array must have n_fft={n_fft} samples, got {window.size}.")
+        w, window_name = window.astype(np.float64), "custom"
+    else:
+        w, window_name = scipy.signal.get_window(window, n_fft, fftbins=True), window
     ax = new_axes(ax)
     centres = (first_frame + np.arange(n_show)) * hop_length
     lo = max(0, centres[0] - n_fft // 2 - hop_length)
@@ -155,7 +173,6 @@ def stft_frames(y, sr, *, n_fft, hop_length, window="hann", first_frame=0, n_sho
     seg = y[lo:hi]
     peak = float(np.max(np.abs(seg))) or 1.0
     ax.plot(np.arange(lo, hi) / sr, seg, color="0.55", lw=0.6, label="signal")
-    w = scipy.signal.get_window(window, n_fft, fftbins=True)
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, c in enumerate(centres):
         n = np.arange(c - n_fft // 2, c - n_fft // 2 + n_fft)
@@ -166,7 +183,7 @@ def stft_frames(y, sr, *, n_fft, hop_length, window="hann", first_frame=0, n_sho
     ax.set(xlabel="Time (s)", ylabel="Amplitude (full scale = 1)", xlim=(lo / sr, hi / sr),
            ylim=(-1.1 * peak, 2.3 * peak),  # room for the legend above the windows
            title=f"n_fft = {n_fft} samples ({res['window_ms']:.1f} ms), hop = {hop_length} "
-                 f"samples ({res['hop_ms']:.1f} ms), {window} window")
+                 f"samples ({res['hop_ms']:.1f} ms), {window_name} window")
     ax.legend(loc="upper right", fontsize="small", ncols=2)
     return ax
 
@@ -185,6 +202,19 @@ def stft_tradeoff(y, sr, *, n_ffts=(256, 2048, 8192), hop_divisor=4, window="han
 
     y = check_signal(y, mono=True)
     sr = check_sr(sr)
+    n_ffts = tuple(np.atleast_1d(n_ffts))
+    if not n_ffts:
+        raise ValueError("n_ffts is empty: give one or more frame lengths, e.g. (256, 2048).")
+    if isinstance(hop_divisor, bool) or not isinstance(hop_divisor, (int, np.integer)) \
+            or hop_divisor < 1:
+        raise ValueError(f"hop_divisor must be a whole number >= 1 (hop = n_fft // hop_divisor),"
+                         f" got {hop_divisor!r}.")
+    if top_db is not None and not (isinstance(top_db, (int, float)) and top_db > 0):
+        raise ValueError(f"top_db must be a positive number of dB (e.g. 80) or None, got "
+                         f"{top_db!r}.")
+    if fmax is not None and not (isinstance(fmax, (int, float)) and 0 < fmax <= sr / 2):
+        raise ValueError(f"fmax must be in (0, {sr / 2:g}] Hz (the Nyquist frequency sr/2), "
+                         f"got {fmax!r}.")
     fig, axes = plt.subplots(len(n_ffts), 1, figsize=(9, 2.6 * len(n_ffts)), sharex=True,
                              layout="constrained")
     axes = np.atleast_1d(axes)

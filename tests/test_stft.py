@@ -206,10 +206,30 @@ def test_stft_bad_input(kwargs, exc, message):
         (lambda: H.istft(_S() * np.nan, hop_length=512), ValueError, "NaN"),
         (lambda: H.istft(_S(), hop_length=512, window="nope"), ValueError, "unknown window"),
         (lambda: H.istft(_S(), hop_length=512, length=0), ValueError, "length must be"),
+        # the 03 figure helpers refuse bad input with the same kind of message
+        (lambda: _plot().stft_frames(GOOD, SR, n_fft=1024, hop_length=256, first_frame=10_000),
+         ValueError, "do not exist"),
+        (lambda: _plot().stft_frames(GOOD, SR, n_fft=1024, hop_length=256, first_frame=-1),
+         ValueError, "do not exist"),
+        (lambda: _plot().stft_frames(GOOD, SR, n_fft=1024, hop_length=256, n_show=0),
+         ValueError, "n_show >= 1"),
+        (lambda: _plot().stft_frames(GOOD, SR, n_fft=1024, hop_length=256, first_frame=1.5),
+         TypeError, "whole number"),
+        (lambda: _plot().stft_frames(GOOD, SR, n_fft=1024, hop_length=256, window="nope"),
+         ValueError, "unknown window"),
+        (lambda: _plot().stft_frames(GOOD, SR, n_fft=1024, hop_length=2048), ValueError,
+         "larger than the window"),
+        (lambda: _plot().stft_tradeoff(GOOD, SR, n_ffts=()), ValueError, "n_ffts is empty"),
+        (lambda: _plot().stft_tradeoff(GOOD, SR, hop_divisor=0), ValueError, "hop_divisor"),
+        (lambda: _plot().stft_tradeoff(GOOD, SR, top_db=-80), ValueError, "top_db"),
+        (lambda: _plot().stft_tradeoff(GOOD, SR, fmax=SR), ValueError, "Nyquist"),
+        (lambda: _plot().stft_tradeoff(GOOD[:1000], SR), ValueError, "longer than the signal"),
     ],
     ids=["frame-too-long", "frame-hop", "frame-memory", "n-zero", "n-float", "res-sr", "res-hop",
          "istft-real", "istft-1d", "istft-list", "istft-nfft", "istft-hop", "istft-nan",
-         "istft-window", "istft-length"],
+         "istft-window", "istft-length", "frames-beyond", "frames-negative", "frames-none",
+         "frames-float", "frames-window", "frames-hop", "tradeoff-empty", "tradeoff-divisor",
+         "tradeoff-top-db", "tradeoff-fmax", "tradeoff-short"],
 )
 def test_other_bad_input(call, exc, message):
     with pytest.raises(exc, match=message):
@@ -218,6 +238,15 @@ def test_other_bad_input(call, exc, message):
 
 def _S():
     return H.stft(GOOD, sr=SR, n_fft=2048, hop_length=512)[2]
+
+
+def _plot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import helpers.plot
+
+    return helpers.plot
 
 
 # --- exercise checks (03) and plot helpers --------------------------------------------------
