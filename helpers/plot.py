@@ -107,11 +107,20 @@ def spectrum(freqs, values, *, ax=None, quantity: str = "magnitude", db: bool = 
     """
     if quantity not in ("magnitude", "power"):
         raise ValueError(f"quantity must be 'magnitude' or 'power', got {quantity!r}.")
+    if np.iscomplexobj(values):
+        raise TypeError("values are complex (a raw FFT): plot np.abs(X) (magnitude) or "
+                        "np.abs(X) ** 2 (power).")
     f = np.asarray(freqs, dtype=float)
     v = np.asarray(values, dtype=float)
     if f.ndim != 1 or f.shape != v.shape or f.size < 2:
         raise ValueError(f"freqs and values must be 1-D of equal length >= 2, got shapes "
                          f"{f.shape} and {v.shape}.")
+    if not (np.all(np.isfinite(f)) and np.all(np.isfinite(v))):
+        raise ValueError("freqs or values contain NaN or infinite numbers; fix the computation "
+                         "that made them (e.g. log of 0) before plotting.")
+    if db and np.any(v < 0):
+        raise ValueError("values are negative, so they are not a magnitude or power: pass the "
+                         "linear spectrum with db=True (or, if they are already dB, db=False).")
     ax = new_axes(ax)
     if db:
         peak = v.max()

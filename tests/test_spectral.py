@@ -238,4 +238,10 @@ def test_spectrum_plot_labels_and_db():
     np.testing.assert_allclose(dots.get_xdata(), 1.0 + np.arange(50) / SR)  # t = start + n/sr
     with pytest.raises(ValueError, match="quantity"):
         helpers.plot.spectrum(F, M, quantity="dB")
+    with pytest.raises(TypeError, match="complex"):
+        helpers.plot.spectrum(F, M * (1 + 1j))
+    with pytest.raises(ValueError, match="NaN"):
+        helpers.plot.spectrum(F, np.where(F > 100, np.nan, M))
+    with pytest.raises(ValueError, match="already dB"):
+        helpers.plot.spectrum(F, 20 * np.log10(M + 1e-12), db=True)
     plt.close("all")
