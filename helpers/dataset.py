@@ -483,7 +483,7 @@ def split_by_file(labels, fractions=(0.7, 0.15, 0.15), *, seed: int = 0) -> np.n
         n_val, n_test = int(round(fr[1] * n)), int(round(fr[2] * n))
         if n_val < 1 or n_test < 1 or n - n_val - n_test < 1:
             raise ValueError(
-                f"label {lab!r} has only {n} file(s): with fractions {fr} that gives "
+                f"label {lab.item()!r} has only {n} file(s): with fractions {fr} that gives "
                 f"{n - n_val - n_test} train / {n_val} val / {n_test} test files. Every split "
                 "needs at least one file per class: add files or change the fractions."
             )

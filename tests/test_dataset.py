@@ -338,6 +338,12 @@ def test_exercise_checks(capsys):
     assert ex.check_standardised(good, Xtr, Xte) is True
     assert ex.check_standardised(leak, Xtr, Xte) is False
     assert "TEST set's own" in capsys.readouterr().out
+    assert ex.check_standardised([["a", "b"]], Xtr, Xte) is False  # not numbers: no crash
+
+
+def test_split_error_names_the_label_plainly():
+    with pytest.raises(ValueError, match=r"label 0 has only 3 file\(s\)"):
+        ds.split_by_file(np.repeat([0, 1, 2], 3))
 
 
 def test_plots_label_their_axes():
