@@ -449,7 +449,10 @@ def check_standardised(answer, X_train, X_test) -> bool | None:
     X_train = np.asarray(X_train, dtype=float)
     mean, std = X_train.mean(axis=(0, 1)), X_train.std(axis=(0, 1))
     expected = (np.asarray(X_test, dtype=float) - mean) / std
-    a = np.asarray(answer, dtype=float) if np.ndim(answer) else np.array(np.nan)
+    try:
+        a = np.asarray(answer, dtype=float) if np.ndim(answer) else np.array(np.nan)
+    except (TypeError, ValueError):
+        a = np.array(np.nan)  # not an array of numbers: wrong, with the hint below
     if a.shape == expected.shape and _close(a, (X_test - np.asarray(X_test).mean(axis=(0, 1)))
                                             / np.asarray(X_test).std(axis=(0, 1)), rtol=1e-4,
                                             atol=1e-4):
