@@ -37,13 +37,13 @@ def waveform(y, sr, *, ax=None, start: float = 0.0, title: str | None = None, **
     return ax
 
 
-def spectrogram(S, *, sr, hop_length, ax=None, y_axis="linear", n_fft=None,
-                label="Level (dB)", title=None, fmax=None, **kw):
+def spectrogram(S, *, sr, hop_length, label: str, ax=None, y_axis="linear", n_fft=None,
+                title=None, fmax=None, **kw):
     """Show a (frequency x frames) array with time in s and frequency in Hz, plus a colourbar.
 
     ``y_axis`` is librosa's: ``"linear"`` / ``"log"`` (Hz on a log scale), ``"mel"``, or
-    ``None`` for non-frequency rows (e.g. MFCC coefficients). ``label`` names the colourbar's
-    quantity and unit, e.g. ``"Power (dB re max)"``. Used by 03, 04, 05.
+    ``None`` for non-frequency rows (e.g. MFCC coefficients). ``label`` (required) names the
+    colourbar's quantity, unit and dB reference, e.g. ``"Power (dB re max)"``. Used by 03, 04, 05.
     """
     import librosa.display
 
