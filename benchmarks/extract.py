@@ -22,8 +22,10 @@ folder ``tmp/tracks/<label>/track_NN.wav``; each is the shipped labelled clips o
    (as ours runs): on a busy machine OpenBLAS threads that spin-wait can slow the many small
    matrix products of the original a lot, so this line shows how much of the gap that is.
 2. **ours**: ``helpers.dataset.build_dataset`` with the same settings (3 s segments, 13 MFCCs,
-   n_fft 2048, hop 512; ``center=False``): one load per track, all segments of a track in one
-   batched librosa call, joblib on all cores, split by file, standardise, atomic ``.npz``.
+   n_fft 2048, hop 512; ``center=False``): one load per track, all segments of a track framed
+   in one batched NumPy/SciPy pass (mel filterbank built once; 66,150 samples is not a multiple
+   of 512, so segments are stacked rather than sliced from one whole-clip spectrogram), joblib
+   on all cores, split by file, standardise, atomic ``.npz``.
    Timed with the default ``prefer="threads"`` and again with ``prefer="processes"`` (loky),
    whose time includes starting the worker processes (each imports librosa: seconds).
 
