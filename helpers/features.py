@@ -115,6 +115,12 @@ def to_db(S, *, kind: str = "amplitude", ref=1.0, amin: float | None = None,
         ref_value = float(ref)
     else:
         raise ValueError(f"ref must be a number > 0 (e.g. 1.0), 'max' or np.max, got {ref!r}.")
+    if not ref_value > 0:
+        raise ValueError(
+            f"ref={ref!r} gives a reference of {ref_value:g}: S is all zeros (silence?), so dB "
+            "relative to its maximum is undefined (everything would read 0 dB, as loud as it "
+            "gets). Check the signal, or use a fixed reference such as ref=1.0."
+        )
     if kind == "amplitude":  # work in power, as librosa does: 20 log10(a) = 10 log10(a**2)
         S, ref_value, amin = np.square(S), ref_value**2, amin**2
     db = 10.0 * np.log10(np.maximum(amin, S))

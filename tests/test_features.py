@@ -203,6 +203,8 @@ C_GOOD = np.random.default_rng(0).standard_normal((13, 50))
 
 BAD = [
     # (function, kwargs, exception, words the message must contain)
+    (F.to_db, dict(S=np.zeros((4, 4)), ref="max"), ValueError, "all zeros"),
+    (F.to_db, dict(S=np.zeros((4, 4)), kind="power", ref=np.max), ValueError, "all zeros"),
     (F.mfcc, dict(y=np.array([], dtype=np.float32), sr=SR), ValueError, "empty"),
     (F.mfcc, dict(y=GOOD[:100], sr=SR), ValueError, "longer than the signal"),
     (F.mfcc, dict(y=np.full(4096, np.nan, np.float32), sr=SR), ValueError, "NaN"),

@@ -248,9 +248,14 @@ def test_valid_input_always_succeeds(y, sr, n_fft, hop_div, n_mels, n_mfcc, wind
     assert values.shape == freqs.shape == (y.size // 2 + 1,)
     freqs, times, S = stft_mod.stft(y, sr=sr, n_fft=n_fft, hop_length=hop, window=window)
     assert S.shape == (n_fft // 2 + 1, 1 + y.size // hop)
-    db = features.to_db(np.abs(S), kind="amplitude", ref="max")
+    if np.any(S):
+        db = features.to_db(np.abs(S), kind="amplitude", ref="max")
+        assert db.max() <= 1e-4 and db.min() >= -80.0 - 1e-4  # float32 rounding
+    else:  # silence has no maximum to be relative to: a clear error, not 0 dB everywhere
+        with pytest.raises(ValueError, match="all zeros"):
+            features.to_db(np.abs(S), kind="amplitude", ref="max")
+        db = features.to_db(np.abs(S), kind="amplitude", ref=1.0)
     _finite_arrays(values, S, db)
-    assert db.max() <= 1e-4 and db.min() >= -80.0 - 1e-4  # float32 rounding
     idx, t, C = features.mfcc(y, sr=sr, n_mfcc=n_mfcc, n_mels=n_mels, n_fft=n_fft,
                               hop_length=hop)
     assert C.shape == (n_mfcc, 1 + y.size // hop)
