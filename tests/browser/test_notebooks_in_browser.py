@@ -89,9 +89,9 @@ _STATE_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mo
 _ERROR = re.compile(r"Traceback|\b[A-Z]\w*(Error|Exception)\b")
 
 
-def _tags(nb_path: Path) -> list[list[str]]:
+def _cells_meta(nb_path: Path) -> list[dict]:
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
-    return [c.get("metadata", {}).get("tags", []) for c in nb["cells"]]
+    return [c.get("metadata", {}) for c in nb["cells"]]
 
 
 def _wait(page, js: str, arg=None, timeout_s: float = 30.0):
@@ -101,7 +101,7 @@ def _wait(page, js: str, arg=None, timeout_s: float = 30.0):
 def run_all_cells(page, lab, name: str) -> None:
     page.goto(lab.url(name))
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=60_000)
-    n_cells = len(_tags(lab.root / name))
+    n_cells = len(_cells_meta(lab.root / name))
     _wait(page, "n => document.querySelectorAll('.jp-NotebookPanel .jp-Notebook .jp-Cell')"
           ".length >= n", n_cells, 60)
     # the kernel must be up, or JupyterLab may drop the queued executions
@@ -128,16 +128,17 @@ def run_all_cells(page, lab, name: str) -> None:
 
 
 def assert_no_errors(page, lab, name: str) -> None:
-    tags = _tags(lab.root / name)
+    meta = _cells_meta(lab.root / name)
     state = page.evaluate(_STATE_JS)
-    assert len(state) == len(tags), f"{name}: {len(state)} cells in the page, {len(tags)} in file"
+    assert len(state) == len(meta), f"{name}: {len(state)} cells in the page, {len(meta)} in file"
     problems = []
-    for i, (cell, cell_tags) in enumerate(zip(state, tags, strict=True)):
+    for i, (cell, md) in enumerate(zip(state, meta, strict=True)):
         if not cell["code"]:
             continue
-        if not re.search(r"\d", cell["prompt"]):
+        hidden = md.get("jupyter", {}).get("source_hidden", False)  # no input prompt shown
+        if not hidden and not re.search(r"\d", cell["prompt"]):
             problems.append(f"cell {i} did not run (prompt {cell['prompt']!r}): execution stopped?")
-        if "raises-exception" in cell_tags:
+        if "raises-exception" in md.get("tags", []):
             continue
         for text in cell["stderr"]:
             if _ERROR.search(text):
