@@ -641,6 +641,8 @@ def build_dataset(root=None, params=None, *, out_dir="outputs", name: str | None
         std = np.ones(p.n_coefficients, np.float32)
     meta = dict(p.as_dict(), fractions=list(map(float, fractions)), seed=seed,
                 standardised=bool(standardise),
+                standardisation=("X = (raw - mean) / std per coefficient; mean, std over all "
+                                 "frames of all training segments" if standardise else "none"),
                 layout="X_split: (segments, frames, coefficients); split by file")
     arrays.update(
         files=np.array([f.relative_to(root_path).as_posix() for f in files]),

@@ -175,6 +175,8 @@ def test_standardised_with_training_statistics_only(small_set, tmp_path):
     np.testing.assert_allclose(std["X_train"].mean(axis=(0, 1)), 0, atol=1e-4)
     np.testing.assert_allclose(std["X_train"].std(axis=(0, 1)), 1, atol=1e-4)
     assert std["params"]["standardised"] and not raw["params"]["standardised"]
+    assert "training segments" in std["params"]["standardisation"]
+    assert raw["params"]["standardisation"] == "none"
     assert std["params"]["hop_length"] == 441 and std["params"]["center"] is False
     assert std["label_names"] == ["high", "low", "mid"]
 
