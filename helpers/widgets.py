@@ -22,16 +22,23 @@ How the figure reaches the page
 -------------------------------
 * Default (inline backend: JupyterLab, Binder, Colab with ipywidgets 7.7): the figure is a plain
   ``matplotlib.figure.Figure`` on an Agg canvas (never registered with pyplot, so the inline
-  backend does not print it a second time). Each update renders it to PNG bytes (~900x320 px,
-  96 dpi, fast zlib level) and puts them into an ``ipywidgets.Image`` of fixed width and height,
+  backend does not print it a second time). Each update redraws only the changed artists on a
+  cached background (blitting) when the axes are unchanged, renders PNG bytes (900 px wide,
+  96 dpi) and puts them into an ``ipywidgets.Image`` of fixed width and height,
   so the page does not jump or flicker.
 * With ipympl active (``%matplotlib widget``) the figure's live canvas is shown instead and each
   update calls ``fig.canvas.draw_idle()``.
-* Static default view: an explorer's ``_repr_mimebundle_`` returns the widget view **and** an
-  ``image/png`` of the current (default) view in the same output. JupyterLab and Colab render
-  the richest type they can (the live widget), so the figure appears once; nbconvert HTML,
-  GitHub and nbviewer have no live widget state and fall back to the PNG. (The alternative,
-  displaying the static figure and then the controls, duplicated the figure in JupyterLab.)
+* Static default view: an explorer's ``_repr_mimebundle_`` returns the widget view **and** a
+  full-colour ``image/png`` of the default view in ONE output. JupyterLab and Colab render the
+  richest type they can (the live widget), so the figure appears once (the browser test checks
+  exactly one figure per explorer); nbconvert HTML, GitHub and nbviewer of the stored notebooks
+  (widget state stripped) fall back to the PNG (``tests/test_widgets.py`` exports one to HTML),
+  and nbval runs it like any cell. The alternative, displaying a static figure and then the
+  controls, puts two outputs in the cell: in JupyterLab the static figure would sit above the
+  live one (two figures) unless it were cleared afterwards, which an export would then lose.
+* Live updates are encoded as 256-colour palette PNGs (Pillow's fast octree quantiser: mean
+  error ~1.5/255 per channel, 3-5x smaller and much faster to encode than full colour), because
+  PNG encoding, not the drawing, dominated a slider move. See ``benchmarks/sliders.py``.
 
 Large spectrogram images are max-pooled for display to at most ``MAX_IMAGE_COLS`` x
 ``MAX_IMAGE_ROWS`` (about the axes' size in pixels, so nothing visible is lost; max-pooling keeps
@@ -42,9 +49,10 @@ slider: the readout shows the validation message in red and the figure keeps the
 Any other exception in a slider callback is shown as a traceback under the figure (an
 ``ipywidgets.Output``), never swallowed silently.
 
-ipywidgets 7.7 (Colab) compatibility, checked against the 7.7 API: only ``FloatSlider``,
-``IntSlider``, ``SelectionSlider``, ``Dropdown``, ``ToggleButtons``, ``HTML``, ``Image``,
-``Output``, ``HBox``/``VBox`` and ``Layout(width=..., min_height=...)`` are used;
+ipywidgets 7.7 (Colab) compatibility: ``tests/test_widgets.py`` passes with ipywidgets 7.7.5
+(installed into a scratch PYTHONPATH) as well as 8.1, and only APIs 7.7 has are used:
+``FloatSlider``, ``IntSlider``, ``SelectionSlider``, ``Dropdown``, ``ToggleButtons``, ``HTML``,
+``Image``, ``Output``, ``HBox``/``VBox``, ``Layout(width=..., min_height=...)``, ``add_class``;
 ``description`` + ``style={"description_width": ...}`` the 7.x way; ``Image`` gets
 ``width``/``height`` as strings; no ``tooltip`` (8-only), no ``Stack``/``TagsInput``; the
 widget-view MIME bundle (``version_major`` 2) is built by hand because 7.x widgets have no

@@ -358,3 +358,27 @@ def test_live_view_is_palette_png_and_export_is_full_colour(clip):
     assert live.mode == "P" and export.mode == "RGB"
     err = np.abs(np.asarray(live.convert("RGB"), dtype=int) - np.asarray(export, dtype=int))
     assert err.mean() < 4 and err.max() <= 40  # quantisation error, in 8-bit levels
+
+
+def test_html_export_shows_the_static_figure():
+    """nbconvert HTML of an executed explorer cell: with the widget state stripped (as the course
+    stores notebooks) the image/png fallback is the figure; with state, the embedded widget."""
+    import re
+
+    import nbclient
+    import nbconvert
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import numpy as np, helpers.widgets\n"
+        "y = np.sin(np.arange(22050) / 5).astype('float32')\n"
+        "helpers.widgets.stft_explorer(y, 22050)")]
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    (out,) = nb.cells[0].outputs
+    assert {"application/vnd.jupyter.widget-view+json", "image/png"} <= set(out["data"])
+    nb.metadata.pop("widgets", None)
+    html, _ = nbconvert.HTMLExporter().from_notebook_node(nb)
+    assert len(re.findall(r'<img[^>]+src="data:image/png;base64', html)) == 1

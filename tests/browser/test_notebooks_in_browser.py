@@ -231,9 +231,17 @@ def check_notebook(browser_context, lab, name: str) -> int:
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")) + ["zz_all_explorers.ipynb"]
 
 
+def _explorer_calls(nb_path: Path) -> int:
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    src = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    return len(re.findall(r"\b(waveform|spectrum|stft|db|mfcc)_explorer\(", src))
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_and_sliders_respond(browser_context, lab, name):
     n = check_notebook(browser_context, lab, name)
+    # every explorer the notebook creates is on the page, and each had a slider moved
+    assert n >= min(1, _explorer_calls(lab.root / name)), f"{name}: no explorer on the page"
     if name == "zz_all_explorers.ipynb":
         assert n == 5, f"expected the five explorers, found {n}"
 
