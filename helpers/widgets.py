@@ -463,7 +463,7 @@ class Explorer:
             self.fig = Figure(figsize=(FIG_W_PX / DPI, self.height_px / DPI), dpi=DPI)
             FigureCanvasAgg(self.fig)
             view = W.Image(format="png", width=str(FIG_W_PX), height=str(self.height_px))
-            view.add_class("audio-course-figure")
+        view.add_class("audio-course-figure")
         self.view = view
         self.readout = W.HTML(value="", layout=W.Layout(min_height="2.6em"))
         self.readout.add_class("audio-course-readout")

@@ -69,6 +69,11 @@ EXTRA_NOTEBOOKS = {
         _code("helpers.widgets.db_explorer(y, sr)"),
         _code("helpers.widgets.mfcc_explorer(y, sr)"),
     ),
+    # ipympl's live canvas (%matplotlib widget) instead of PNG updates
+    "zz_ipympl_canvas.ipynb": _nb(
+        _code("%matplotlib widget\n" + _SIGNAL),
+        _code("helpers.widgets.stft_explorer(y, sr)"),
+    ),
     # a slider whose callback raises: the check below must FAIL on this notebook
     "zz_broken_callback.ipynb": _nb(
         _code(_SIGNAL),
@@ -86,6 +91,16 @@ _STATE_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mo
     stderr: [...c.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
               .map(e => e.textContent),
   }))"""
+# what the figure shows: the PNG's (blob) URL, or the pixels of ipympl's canvases
+_FIGURE_JS = """f => f.tagName === 'IMG' ? f.getAttribute('src')
+                  : [...f.querySelectorAll('canvas')].map(c => c.toDataURL()).join('|')"""
+# done waiting: a new readout and a new figure, or an error shown under the figure
+_MOVED_JS = """([el, before]) => {
+    if (el.querySelector('.audio-course-errors .jp-OutputArea-output')) return true;
+    const r = el.querySelector('.audio-course-readout').innerText;
+    const s = (""" + _FIGURE_JS + """)(el.querySelector('.audio-course-figure'));
+    return r !== before.readout && s !== before.src;
+}"""
 _ERROR = re.compile(r"Traceback|\b[A-Z]\w*(Error|Exception)\b")
 
 
@@ -153,10 +168,10 @@ def check_explorers(page, name: str) -> int:
     for k in range(count):
         ex = explorers.nth(k)
         ex.scroll_into_view_if_needed()
-        figures = ex.locator("img.audio-course-figure")
+        figures = ex.locator(".audio-course-figure")
         assert figures.count() == 1, f"{name}: explorer {k} shows {figures.count()} figures"
         output = ex.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
-        assert output.locator("img").count() == 1, (
+        assert output.locator(".jp-RenderedImage").count() == 0, (
             f"{name}: explorer {k}: the figure is drawn twice (widget + static PNG)")
         handles = ex.locator(".noUi-handle")
         assert handles.count() >= 1, f"{name}: explorer {k} has no slider"
@@ -164,7 +179,7 @@ def check_explorers(page, name: str) -> int:
         for h in range(handles.count()):
             handle = handles.nth(h)
             before = {"readout": ex.locator(".audio-course-readout").inner_text(),
-                      "src": figures.first.get_attribute("src")}
+                      "src": figures.first.evaluate(_FIGURE_JS)}
             now = float(handle.get_attribute("aria-valuenow") or 0)
             top = float(handle.get_attribute("aria-valuemax") or 0)
             key = "PageUp" if now < top else "PageDown"
@@ -172,15 +187,8 @@ def check_explorers(page, name: str) -> int:
             handle.press(key)
             # wait for a new readout + figure, or for an error shown under the figure
             try:
-                page.wait_for_function(
-                    """([el, before]) => {
-                        const err = el.querySelector('.audio-course-errors .jp-OutputArea-output');
-                        if (err) return true;
-                        const r = el.querySelector('.audio-course-readout').innerText;
-                        const s = el.querySelector('img.audio-course-figure').getAttribute('src');
-                        return r !== before.readout && s !== before.src;
-                    }""", arg=[ex.element_handle(), before], timeout=MOVE_TIMEOUT_S * 1000,
-                    polling=200)
+                page.wait_for_function(_MOVED_JS, arg=[ex.element_handle(), before],
+                                       timeout=MOVE_TIMEOUT_S * 1000, polling=200)
             except Exception:  # noqa: BLE001 - reported below with what was seen
                 pass
             errors = ex.locator(".audio-course-errors .jp-OutputArea-output")
@@ -188,7 +196,7 @@ def check_explorers(page, name: str) -> int:
                 raise AssertionError(f"{name}: explorer {k}: the slider callback raised:\n"
                                      + errors.first.inner_text()[-1500:])
             after = {"readout": ex.locator(".audio-course-readout").inner_text(),
-                     "src": figures.first.get_attribute("src")}
+                     "src": figures.first.evaluate(_FIGURE_JS)}
             if after["readout"] != before["readout"] and after["src"] != before["src"]:
                 assert "\u26a0" not in after["readout"], f"{name}: {after['readout']}"
                 moved = True
@@ -228,7 +236,8 @@ def check_notebook(browser_context, lab, name: str) -> int:
         lab.shutdown_kernels()
 
 
-NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")) + ["zz_all_explorers.ipynb"]
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")) + [
+    "zz_all_explorers.ipynb", "zz_ipympl_canvas.ipynb"]
 
 
 def _explorer_calls(nb_path: Path) -> int:
