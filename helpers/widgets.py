@@ -465,7 +465,8 @@ class Explorer:
             view = W.Image(format="png", width=str(FIG_W_PX), height=str(self.height_px))
         view.add_class("audio-course-figure")
         self.view = view
-        self.readout = W.HTML(value="", layout=W.Layout(min_height="2.6em"))
+        # room for two lines, so a readout that wraps does not push the figure down
+        self.readout = W.HTML(value="", layout=W.Layout(min_height="4em"))
         self.readout.add_class("audio-course-readout")
         self.errors = W.Output()
         self.errors.add_class("audio-course-errors")
@@ -512,6 +513,8 @@ class Explorer:
     def _on_change(self, change):
         if self._suspend:
             return
+        if self.errors.outputs:
+            self.errors.clear_output()  # an earlier error is not the current state
         with self.errors:  # an unexpected error shows as a traceback under the figure
             self.redraw()
 
