@@ -621,13 +621,12 @@ class WaveformExplorer(Explorer):
         dur = self.y.size / self.sr
         length = dur if length is None else length
         waveform_view(self.y, self.sr, start=start, length=length)  # validate the defaults
-        step = max(0.001, round(dur / 1000, 3))
+        step = max(0.001, round(dur / 2000, 3))  # 1 ms steps for short clips, ~2000 positions
         controls = dict(
-            start=W.FloatSlider(value=start, min=0.0, max=dur, step=step / 10, readout_format=".3f",
+            start=W.FloatSlider(value=start, min=0.0, max=dur, step=step, readout_format=".3f",
                                 **_slider_kw("start (s)")),
-            length=W.FloatSlider(value=min(length, dur), min=1.0 / self.sr * 8, max=dur,
-                                 step=step / 10, readout_format=".3f",
-                                 **_slider_kw("length (s)")),
+            length=W.FloatSlider(value=min(length, dur), min=min(step, length), max=dur, step=step,
+                                 readout_format=".3f", **_slider_kw("length (s)")),
         )
         super().__init__(controls)
 
