@@ -18,6 +18,10 @@ CHROMIUM_FLAGS = [
 
 
 def find_chromium() -> str | None:
+    """Debian's chromium; AUDIO_COURSE_CHROMIUM=/path picks another, =none skips the test."""
+    env = os.environ.get("AUDIO_COURSE_CHROMIUM")
+    if env is not None:
+        return None if env.lower() in ("", "none") else env
     for cand in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
         if cand and os.access(cand, os.X_OK):
             return cand

@@ -256,5 +256,7 @@ def test_notebook_runs_and_sliders_respond(browser_context, lab, name):
 
 
 def test_a_raising_slider_callback_fails_the_check(browser_context, lab):
-    with pytest.raises(AssertionError, match="slider callback raised"):
+    with pytest.raises(AssertionError, match="slider callback raised") as failure:
         check_notebook(browser_context, lab, "zz_broken_callback.ipynb")
+    assert "injected failure in a slider callback" in str(failure.value)
+    print(f"the check failed as it should:\n{str(failure.value)[:400]}")
