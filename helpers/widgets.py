@@ -216,7 +216,7 @@ def spectrum_view(sr: int = 22050, *, freq: float = 440.0, window: str = "hann",
     ``np.fft.rfftfreq(N, 1 / sr)``, so the bin spacing is ``delta_f = sr / N``.
 
     Returns dict: ``t`` (s), ``segment`` (windowed samples), ``freqs`` (Hz), ``magnitude``,
-    ``magnitude_db`` (dB re the peak bin), ``peak_freq`` (Hz, from rfftfreq), ``peak_bin``,
+    ``magnitude_db`` (dB re max: the peak bin is 0 dB), ``peak_freq`` (Hz, from rfftfreq), ``peak_bin``,
     ``delta_f`` (Hz), ``n`` (samples), ``readout``.
     """
     import scipy.signal
@@ -683,9 +683,9 @@ class SpectrumExplorer(Explorer):
         (self.line_f,) = self.ax_f.plot([], [], lw=0.9, marker=".", markersize=3)
         self.peak = self.ax_f.axvline(0, color="C3", lw=0.8, ls="--")
         # fixed time axis (0 .. the longest length): the drawn segment grows with the slider
-        self.ax_t.set(xlabel="Time (ms)", ylabel="Amplitude", title="windowed tone",
+        self.ax_t.set(xlabel="Time (ms)", ylabel="Amplitude (full scale = 1)", title="windowed tone",
                       ylim=(-0.55, 0.55), xlim=(0, self.controls["length_ms"].max))
-        self.ax_f.set(xlabel="Frequency (Hz)", ylabel="Magnitude (dB re peak)", ylim=(-120, 5),
+        self.ax_f.set(xlabel="Frequency (Hz)", ylabel="Magnitude (dB re max)", ylim=(-120, 5),
                       xlim=(0, min(self.sr / 2, self.fmax * 1.25)), title="spectrum (rfft)")
         self._blit = [self.line_t, self.line_f, self.peak]
 
@@ -872,7 +872,8 @@ class MfccExplorer(Explorer):
             ylabel="Frequency (Hz, mel scale)", cbar_label="Mel power (dB re 1.0)")
         self.ax_mfcc, self.img_mfcc, self.cb_mfcc = _image_axes(
             fig, (0.09, 0.10, 0.78, 0.37), (0.885, 0.10, 0.015, 0.37),
-            ylabel="MFCC index", cbar_label="MFCC value", cmap="coolwarm")
+            ylabel="MFCC coefficient index", cbar_label="MFCC value (DCT of dB)",
+            cmap="coolwarm")
         self.ax_mel.set_xlabel("")
         for ax in (self.ax_mel, self.ax_mfcc):
             ax.set_xlim(0, self.y.size / self.sr)
@@ -883,7 +884,7 @@ class MfccExplorer(Explorer):
         # true); the MFCC scale is symmetric around 0, +-99th percentile of |c1..| (c0, overall
         # loudness, is far larger and saturates).
         self.mel_max = float(librosa.hz_to_mel(self.sr / 2))
-        hz = [f for f in (0, 250, 500, 1000, 2000, 4000, 8000, 16000) if f <= self.sr / 2]
+        hz = [f for f in (0, 500, 1000, 2000, 4000, 8000, 16000) if f <= self.sr / 2]
         self.ax_mel.set_yticks(librosa.hz_to_mel(np.array(hz, dtype=float)), [str(f) for f in hz])
         self.ax_mel.set_ylim(0, self.mel_max)
         self.ax_mfcc.set_ylim(-0.5, self.controls["n_mfcc"].max - 0.5)
