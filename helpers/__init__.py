@@ -4,8 +4,9 @@ A small, plain package: one module per topic, each function returning data toget
 axes. Notebooks import it as ``import helpers`` (or ``from helpers import ...``).
 
 Modules: ``data`` (shipped clips, downloads), ``audio`` (load, play), ``validate`` (input
-checks), ``spectral`` (FFT/STFT), ``features`` (mel, MFCC), ``plot`` (figures),
-``widgets`` (slider explorers), ``dataset`` (features for deep learning), ``exercises``.
+checks), ``spectral`` (DFT/FFT spectrum, 02), ``stft`` (framing, STFT, ISTFT, 03),
+``features`` (dB, mel, MFCC, 04/05), ``plot`` (figures), ``widgets`` (slider explorers),
+``dataset`` (features for deep learning, 06), ``exercises`` (self-checks).
 """
 
 from __future__ import annotations
