@@ -145,6 +145,7 @@ def spectrum(freqs, values, *, ax=None, quantity: str = "magnitude", db: bool = 
 # ---------------------------------------------------------------------------------------------
 __all__ += ["stft_frames", "stft_tradeoff"]
 
+
 def stft_frames(y, sr, *, n_fft, hop_length, window="hann", first_frame=0, n_show=4, ax=None):
     """The waveform with a few STFT frames (``center=True``) drawn on it as window shapes.
 
