@@ -22,6 +22,7 @@ from .validate import (
     check_frame_params,
     check_mel_params,
     check_positive_int,
+    check_real_array,
     check_signal,
     check_sr,
 )
@@ -278,19 +279,7 @@ def mfcc(y, *, sr: int, n_mfcc: int = 13, n_mels: int = 128, n_fft: int = 2048,
 
 
 def _check_features(C, name: str = "C") -> np.ndarray:
-    if C is None or isinstance(C, (str, bytes)):
-        raise TypeError(f"{name} must be a 2-D array (coefficients x frames).")
-    arr = np.asarray(C)
-    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.number) \
-            or np.issubdtype(arr.dtype, np.complexfloating):
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}.")
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (coefficients x frames), got shape {arr.shape}.")
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape}).")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite values.")
-    return arr.astype(np.float64) if not np.issubdtype(arr.dtype, np.floating) else arr
+    return check_real_array(C, name=name, ndim=2, layout="coefficients x frames")
 
 
 def deltas(C, *, order: int = 1, width: int = 9) -> np.ndarray:

@@ -23,7 +23,13 @@ import numbers
 import numpy as np
 import scipy.signal
 
-from .validate import check_positive_int, check_signal, check_sr, check_window
+from .validate import (
+    check_positive_int,
+    check_real_array,
+    check_signal,
+    check_sr,
+    check_window,
+)
 
 __all__ = [
     "DFT_MAX_N",
@@ -152,19 +158,10 @@ def linspace_axis(sr, n) -> np.ndarray:
 
 
 def _check_freqs_values(freqs, values) -> tuple[np.ndarray, np.ndarray]:
-    f = np.asarray(freqs)
-    v = np.asarray(values)
-    if np.iscomplexobj(v):
+    if np.iscomplexobj(values):
         raise TypeError("values are complex: pass a magnitude or power spectrum, e.g. np.abs(X).")
-    for name, a in (("freqs", f), ("values", v)):
-        if a.dtype == object or not np.issubdtype(a.dtype, np.number):
-            raise TypeError(f"{name} must be a numeric array, got dtype {a.dtype}.")
-        if a.ndim != 1:
-            raise ValueError(f"{name} must be 1-D (one spectrum), got shape {a.shape}.")
-        if a.size == 0:
-            raise ValueError(f"{name} is empty.")
-        if not np.all(np.isfinite(a)):
-            raise ValueError(f"{name} contains NaN or infinite values.")
+    f = check_real_array(freqs, name="freqs", ndim=1, layout="one spectrum")
+    v = check_real_array(values, name="values", ndim=1, layout="one spectrum")
     if f.shape != v.shape:
         raise ValueError(
             f"freqs has shape {f.shape} but values has {v.shape}: pass the pair returned by "

@@ -23,6 +23,7 @@ __all__ = [
     "check_frame_params",
     "check_window",
     "check_mel_params",
+    "check_real_array",
 ]
 
 
@@ -204,3 +205,24 @@ def check_mel_params(sr: int, n_mels=128, fmin=0.0, fmax=None, n_mfcc=None, n_ff
             "mel filters would be empty. Use fewer mel bands or a larger n_fft."
         )
     return n_mels, float(fmin), float(fmax)
+
+
+def check_real_array(a, *, name: str, ndim: int, layout: str) -> np.ndarray:
+    """A real, finite, non-empty numeric array with ``ndim`` dimensions (features, spectra...).
+
+    ``layout`` describes the expected axes for the message, e.g. ``"coefficients x frames"``.
+    Integers are converted to float64; float arrays are returned as they are.
+    """
+    if a is None or isinstance(a, (str, bytes)):
+        raise TypeError(f"{name} must be a {ndim}-D numeric array ({layout}), got {a!r:.40}.")
+    arr = np.asarray(a)
+    if arr.dtype == object or arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.number) \
+            or np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}.")
+    if arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D ({layout}), got shape {arr.shape}.")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}).")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    return arr if np.issubdtype(arr.dtype, np.floating) else arr.astype(np.float64)
