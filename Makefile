@@ -14,8 +14,11 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# JupyterLab refuses to run as root unless told (containers, CI boxes): allow it there only.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(VENV)/.installed
-	$(VENV)/bin/jupyter lab --port $(PORT) notebooks/00_overview.ipynb
+	$(VENV)/bin/jupyter lab --port $(PORT) $(ROOT_FLAG) notebooks/00_overview.ipynb
 
 test: $(VENV)/.installed
 	bash tools/test.sh $(VENV)
