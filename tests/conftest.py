@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 import pytest
+
+matplotlib.use("Agg")  # unit tests draw off-screen; notebooks under nbval keep their inline backend
 
 ROOT = Path(__file__).resolve().parent.parent
 SR = 22050

@@ -7,7 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${1:-.venv}
 PY="$VENV/bin/python"
-export AUDIO_COURSE_STRICT=1 MPLBACKEND=Agg PYTHONHASHSEED=0
+# No MPLBACKEND here: notebook kernels must draw with the inline backend, as a learner's do
+# (figures are rendered to PNG, so drawing errors fail the test); unit tests use Agg (conftest).
+unset MPLBACKEND
+export AUDIO_COURSE_STRICT=1 PYTHONHASHSEED=0
 export NUMBA_CACHE_DIR="${NUMBA_CACHE_DIR:-$PWD/.numba-cache}"
 JOBS=${TEST_JOBS:-auto}
 
