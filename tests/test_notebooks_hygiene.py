@@ -42,3 +42,19 @@ def test_hygiene_catches_outputs_kernel_and_old_api(tmp_path):
     big["cells"][0]["source"] = ["x" * (nbtool.MAX_BYTES + 1)]
     f.write_text(json.dumps(big))
     assert any("cap" in p for p in nbtool.check([f]))
+
+
+def test_hygiene_refuses_check_output_tags_and_stale_counts(tmp_path):
+    nb = json.loads(NOTEBOOKS[0].read_text())
+    bad = copy.deepcopy(nb)
+    code = [c for c in bad["cells"] if c["cell_type"] == "code"]
+    code[-1]["metadata"]["tags"] = ["nbval-check-output"]
+    code[-1]["execution_count"] = 3
+    f = tmp_path / "bad.ipynb"
+    f.write_text(json.dumps(bad))
+    problems = "\n".join(nbtool.check([f]))
+    assert "nbval-check-output" in problems and "execution count" in problems
+    nbtool.strip([f])
+    stripped = json.loads(f.read_text())
+    assert all(not c.get("outputs") and c.get("execution_count") is None
+               for c in stripped["cells"] if c["cell_type"] == "code")

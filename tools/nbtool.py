@@ -3,10 +3,10 @@
 
     python tools/nbtool.py check [NOTEBOOK ...]   # hygiene rules (used by the test suite)
     python tools/nbtool.py strip [NOTEBOOK ...]   # remove outputs/execution counts in place
-                                                  # (text output of cells tagged
-                                                  # nbval-check-output is kept: nbval compares it)
-    python tools/nbtool.py run [NOTEBOOK ...]     # execute in place, then strip (refreshes the
-                                                  # stored outputs that nbval checks)
+    python tools/nbtool.py run [NOTEBOOK ...]     # execute in place (fails on an error), then strip
+
+Notebooks are stored with no outputs at all: key numbers are checked by ``assert`` statements in
+the cells, which nbval runs.
     python tools/nbtool.py build SRC.py OUT.ipynb # percent-format text -> notebook (authoring aid)
 
 Build format (a convenience for writing notebooks as text; the .ipynb is the source of truth):
@@ -14,7 +14,7 @@ Build format (a convenience for writing notebooks as text; the .ipynb is the sou
     # %% [markdown] slide=slide
     # # Title
     # text...
-    # %% tags=["nbval-check-output"] slide=fragment
+    # %% tags=["solution"] slide=fragment
     print(1 + 1)
 
 ``slide`` is one of slide, subslide, fragment, skip, notes, - (default "-").
@@ -73,16 +73,17 @@ def check(paths: list[Path]) -> list[str]:
             problems.append(f"{name}: first code cell must call helpers.setup_notebook()")
         for i, c in enumerate(cells):
             if c["cell_type"] == "code":
-                if c.get("outputs") and not _keeps_output(c):
+                if c.get("outputs"):
                     problems.append(f"{name}: cell {i} has outputs (run `make strip`)")
-                if c.get("execution_count") is not None and not (
-                    c.get("outputs") and _keeps_output(c)
-                ):
+                if c.get("execution_count") is not None:
                     problems.append(f"{name}: cell {i} has an execution count (run `make strip`)")
                 for rx, why in OLD_API:
                     if rx.search(_src(c)):
                         problems.append(f"{name}: cell {i}: {why}")
             meta = c.get("metadata", {})
+            if "nbval-check-output" in meta.get("tags", []):
+                problems.append(f"{name}: cell {i} is tagged nbval-check-output; notebooks keep "
+                                "no outputs, so check its numbers with assert instead")
             if "solution" in meta.get("tags", []) and not meta.get("jupyter", {}).get(
                 "source_hidden"
             ):
@@ -93,17 +94,6 @@ def check(paths: list[Path]) -> list[str]:
     return problems
 
 
-def _keeps_output(cell) -> bool:
-    """Cells tagged nbval-check-output keep their (text-only) output: nbval compares against it."""
-    tagged = "nbval-check-output" in cell.get("metadata", {}).get("tags", [])
-    text_only = all(
-        o.get("output_type") == "stream"
-        or (o.get("output_type") == "execute_result" and set(o.get("data", {})) == {"text/plain"})
-        for o in cell.get("outputs", [])
-    )
-    return tagged and text_only
-
-
 def strip(paths: list[Path]) -> None:
     for p in paths:
         nb = json.loads(p.read_text(encoding="utf-8"))
@@ -112,8 +102,6 @@ def strip(paths: list[Path]) -> None:
                 c["metadata"].setdefault("jupyter", {})["source_hidden"] = True
             if c["cell_type"] == "code":
                 c.get("metadata", {}).pop("execution", None)  # timestamps: noise in diffs
-                if _keeps_output(c) and c.get("outputs"):
-                    continue  # nbval needs both the output and an execution count here
                 c["outputs"], c["execution_count"] = [], None
             c.get("metadata", {}).pop("execution", None)
         nb["metadata"].pop("widgets", None)
