@@ -90,6 +90,7 @@ __all__ = [
 #: Windows offered by the spectrum and STFT explorers (scipy.signal names).
 WINDOWS = ("boxcar", "hann", "hamming", "blackman")
 FIG_W_PX, FIG_H_PX, DPI = 900, 320, 96
+LIVE_W_PX = 760  # ipympl canvas width: JupyterLab's output area is often narrower than 900 px
 MAX_IMAGE_COLS, MAX_IMAGE_ROWS = 720, 256  # ~ the image axes in pixels
 PNG_OPTIONS = {"compress_level": 1}  # fast zlib (RGB, no alpha): much quicker than the default
 _STYLE = {"description_width": "initial"}
@@ -446,8 +447,9 @@ class Explorer:
             from matplotlib.figure import Figure
 
             # ipympl's live canvas, created without pyplot so a later plt.show() in the notebook
-            # does not draw this figure a second time
-            self.fig = Figure(figsize=(FIG_W_PX / DPI, self.height_px / DPI), dpi=DPI)
+            # does not draw this figure a second time. It is drawn at its pixel size (it does not
+            # shrink like the PNG view), so it is narrower to fit a typical output area.
+            self.fig = Figure(figsize=(LIVE_W_PX / DPI, self.height_px / DPI), dpi=DPI)
             FigureManager(Canvas(self.fig), 0)  # the manager answers the browser's messages
             for attr, val in (("header_visible", False), ("resizable", False),
                               ("toolbar_visible", False)):
@@ -801,7 +803,8 @@ class DbExplorer(Explorer):
         amins = sorted(set(AMIN_OPTIONS) | {amin})
         controls = dict(
             ref=W.ToggleButtons(options=["max", "1.0"], value=ref, description="ref",
-                                style={"description_width": "initial", "button_width": "60px"}),
+                                style={"description_width": "initial", "button_width": "60px"},
+                                layout={"width": "290px"}),  # one line, like the sliders
             top_db=W.FloatSlider(value=top_db, min=10.0, max=max(160.0, top_db), step=5.0,
                                  readout_format=".0f", **_slider_kw("top_db (dB)")),
             amin=W.SelectionSlider(options=[(f"{a:.0e}", a) for a in amins], value=amin,
