@@ -803,8 +803,7 @@ class DbExplorer(Explorer):
         amins = sorted(set(AMIN_OPTIONS) | {amin})
         controls = dict(
             ref=W.ToggleButtons(options=["max", "1.0"], value=ref, description="ref",
-                                style={"description_width": "initial", "button_width": "60px"},
-                                layout={"width": "290px"}),  # one line, like the sliders
+                                style={"description_width": "initial", "button_width": "60px"}),
             top_db=W.FloatSlider(value=top_db, min=10.0, max=max(160.0, top_db), step=5.0,
                                  readout_format=".0f", **_slider_kw("top_db (dB)")),
             amin=W.SelectionSlider(options=[(f"{a:.0e}", a) for a in amins], value=amin,
