@@ -24,6 +24,7 @@ from .validate import (
     check_positive_int,
     check_real_array,
     check_signal,
+    check_spectrum,
     check_sr,
 )
 
@@ -46,31 +47,6 @@ DEFAULT_AMIN = {"amplitude": 1e-5, "power": 1e-10}
 # ---------------------------------------------------------------------------------------------
 # decibels (04)
 # ---------------------------------------------------------------------------------------------
-def _check_spectrum(S, name: str = "S") -> np.ndarray:
-    """A magnitude or power array: real, finite, non-negative, not empty."""
-    if S is None or isinstance(S, (str, bytes)):
-        raise TypeError(f"{name} must be a numpy array (a magnitude or power spectrogram).")
-    arr = np.asarray(S)
-    if arr.dtype == object or arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.number):
-        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}.")
-    if np.issubdtype(arr.dtype, np.complexfloating):
-        raise TypeError(
-            f"{name} is complex ({arr.dtype}): that is the STFT itself, not a level. Take the "
-            "magnitude first, np.abs(stft) (for kind='amplitude'), or the power, "
-            "np.abs(stft) ** 2 (for kind='power')."
-        )
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty: there is nothing to convert to dB.")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains NaN or infinite values; clean it first.")
-    if np.any(arr < 0):
-        raise ValueError(
-            f"{name} has negative values (min {arr.min():.3g}): magnitudes and powers are never "
-            "negative. Did you pass the waveform? Use np.abs(stft) or np.abs(stft) ** 2."
-        )
-    return arr if np.issubdtype(arr.dtype, np.floating) else arr.astype(np.float64)
-
-
 def to_db(S, *, kind: str = "amplitude", ref=1.0, amin: float | None = None,
           top_db: float | None = 80.0) -> np.ndarray:
     """Convert a magnitude (``kind="amplitude"``) or power (``kind="power"``) array to decibels.
@@ -96,7 +72,7 @@ def to_db(S, *, kind: str = "amplitude", ref=1.0, amin: float | None = None,
     """
     if kind not in DEFAULT_AMIN:
         raise ValueError(f"kind must be 'amplitude' (for |S|) or 'power' (for |S|**2), got {kind!r}.")
-    S = _check_spectrum(S)
+    S = check_spectrum(S)
     amin = DEFAULT_AMIN[kind] if amin is None else amin
     if isinstance(amin, bool) or not isinstance(amin, numbers.Real) or not amin > 0:
         raise ValueError(f"amin must be a number > 0 (e.g. 1e-5), got {amin!r}: log10(0) is -inf.")

@@ -24,6 +24,7 @@ __all__ = [
     "check_window",
     "check_mel_params",
     "check_real_array",
+    "check_spectrum",
 ]
 
 
@@ -225,4 +226,29 @@ def check_real_array(a, *, name: str, ndim: int, layout: str) -> np.ndarray:
         raise ValueError(f"{name} is empty (shape {arr.shape}).")
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinite values.")
+    return arr if np.issubdtype(arr.dtype, np.floating) else arr.astype(np.float64)
+
+
+def check_spectrum(S, name: str = "S") -> np.ndarray:
+    """A magnitude or power array: real, finite, non-negative, not empty (to_db, db_view)."""
+    if S is None or isinstance(S, (str, bytes)):
+        raise TypeError(f"{name} must be a numpy array (a magnitude or power spectrogram).")
+    arr = np.asarray(S)
+    if arr.dtype == object or arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.number):
+        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}.")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise TypeError(
+            f"{name} is complex ({arr.dtype}): that is the STFT itself, not a level. Take the "
+            "magnitude first, np.abs(stft) (for kind='amplitude'), or the power, "
+            "np.abs(stft) ** 2 (for kind='power')."
+        )
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty: there is nothing to convert to dB.")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values; clean it first.")
+    if np.any(arr < 0):
+        raise ValueError(
+            f"{name} has negative values (min {arr.min():.3g}): magnitudes and powers are >= 0, "
+            "never negative. Did you pass the waveform? Use np.abs(stft) or np.abs(stft) ** 2."
+        )
     return arr if np.issubdtype(arr.dtype, np.floating) else arr.astype(np.float64)

@@ -69,7 +69,15 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .validate import check_frame_params, check_positive_int, check_signal, check_sr, check_window
+from .validate import (
+    check_frame_params,
+    check_mel_params,
+    check_positive_int,
+    check_signal,
+    check_spectrum,
+    check_sr,
+    check_window,
+)
 
 __all__ = [
     "WINDOWS",
@@ -337,13 +345,7 @@ def db_view(magnitude, *, ref="max", top_db: float | None = 80.0, amin: float = 
     """
     import librosa
 
-    magnitude = np.asarray(magnitude)
-    if magnitude.size == 0:
-        raise ValueError("magnitude is empty: compute a spectrogram first.")
-    if np.iscomplexobj(magnitude):
-        raise TypeError("pass the magnitude np.abs(S), not the complex STFT S.")
-    if not np.all(np.isfinite(magnitude)) or np.any(magnitude < 0):
-        raise ValueError("magnitude must be finite and >= 0 (it is |S|).")
+    magnitude = check_spectrum(magnitude, name="magnitude")
     ref = _parse_ref(ref)
     amin = _check_number(amin, "amin", low=0.0, low_open=True)
     if top_db is not None:
@@ -396,7 +398,8 @@ def mfcc_view(power, sr, *, n_fft: int, n_mfcc: int = 13, n_mels: int = 128, fmi
         raise ValueError(
             f"power has {power.shape[0]} frequency bins but n_fft={n_fft} gives {n_fft // 2 + 1}."
         )
-    n_mels, fmin, fmax = _mel_check(sr, n_mels, fmin, fmax, n_mfcc, n_fft)
+    n_mels, fmin, fmax = check_mel_params(sr, n_mels=n_mels, fmin=fmin, fmax=fmax,
+                                          n_mfcc=n_mfcc, n_fft=n_fft)
     if mel_basis is None:
         mel_basis = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax)
     mel = mel_basis @ power  # a scipy.sparse basis (the explorer's cache) gives the same numbers
@@ -407,14 +410,6 @@ def mfcc_view(power, sr, *, n_fft: int, n_mfcc: int = 13, n_mels: int = 128, fmi
         f"= (n_mfcc, frames) | log-mel shape {mel_db.shape} = (n_mels, frames)"
     )
     return dict(mel_db=mel_db, mfcc=mfcc, shape=mfcc.shape, readout=readout)
-
-
-def _mel_check(sr, n_mels, fmin, fmax, n_mfcc, n_fft):
-    from .validate import check_mel_params
-
-    n_mels, fmin, fmax = check_mel_params(sr, n_mels=n_mels, fmin=fmin, fmax=fmax, n_mfcc=n_mfcc,
-                                          n_fft=n_fft)
-    return n_mels, fmin, fmax
 
 
 # =============================================================================================
@@ -851,7 +846,8 @@ class MfccExplorer(Explorer):
         self.y = check_signal(y, mono=True)
         self.sr = check_sr(sr)
         self.n_fft, self.hop, _ = check_frame_params(n_fft, hop_length, n_samples=self.y.size)
-        _mel_check(self.sr, n_mels, 0.0, None, n_mfcc, self.n_fft)
+        check_mel_params(self.sr, n_mels=n_mels, fmin=0.0, fmax=None, n_mfcc=n_mfcc,
+                         n_fft=self.n_fft)
         # power spectrogram once; the sliders only redo mel filterbank, dB and DCT
         self.power = np.abs(librosa.stft(y=self.y, n_fft=self.n_fft, hop_length=self.hop)) ** 2
         self._mel_bases: OrderedDict = OrderedDict()
@@ -910,7 +906,8 @@ class MfccExplorer(Explorer):
         return self._mel_bases[n_mels]
 
     def compute(self, n_mfcc, n_mels):
-        _mel_check(self.sr, n_mels, 0.0, None, n_mfcc, self.n_fft)
+        check_mel_params(self.sr, n_mels=n_mels, fmin=0.0, fmax=None, n_mfcc=n_mfcc,
+                         n_fft=self.n_fft)
         return mfcc_view(self.power, self.sr, n_fft=self.n_fft, n_mfcc=n_mfcc, n_mels=n_mels,
                          mel_basis=self._mel_basis(n_mels))
 
