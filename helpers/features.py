@@ -19,7 +19,6 @@ import scipy.fft
 import scipy.signal
 
 from .validate import (
-    check_frame_params,
     check_mel_params,
     check_positive_int,
     check_real_array,
@@ -204,18 +203,15 @@ def power_spectrogram(y, *, sr: int, n_fft: int = 2048, hop_length: int = 512):
 
     Frames are centred (the signal is zero-padded by ``n_fft // 2`` at both ends, like
     ``librosa.stft(center=True)``), Hann window, ``np.fft.rfft`` per frame, computed in
-    float64. ``times`` are the frame centres in seconds. Used by 05.
+    float64: the from-scratch STFT of notebook 03 (``helpers.stft.stft``), squared.
+    ``times`` are the frame centres in seconds. Used by 05.
     """
+    from .stft import stft
+
     y = check_signal(y, mono=True)
-    sr = check_sr(sr)
-    n_fft, hop_length, _ = check_frame_params(n_fft, hop_length, n_samples=y.size)
-    padded = np.pad(y.astype(np.float64), n_fft // 2)
-    frames = np.lib.stride_tricks.sliding_window_view(padded, n_fft)[::hop_length]
-    window = scipy.signal.get_window("hann", n_fft, fftbins=True)
-    P = np.abs(np.fft.rfft(frames * window, axis=1).T) ** 2
-    freqs = np.fft.rfftfreq(n_fft, d=1.0 / sr)
-    times = np.arange(P.shape[1]) * hop_length / sr
-    return freqs, times, P
+    freqs, times, S = stft(y.astype(np.float64), sr=sr, n_fft=n_fft, hop_length=hop_length,
+                           window="hann", center=True)
+    return freqs, times, np.abs(S) ** 2
 
 
 def mel_spectrogram(y, *, sr: int, n_fft: int = 2048, hop_length: int = 512, n_mels: int = 128,
