@@ -10,7 +10,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .validate import check_signal, check_sr
+from .validate import check_signal, check_sr, window_samples
 
 __all__ = ["new_axes", "waveform", "spectrogram", "colorbar"]
 
@@ -153,10 +153,8 @@ def stft_frames(y, sr, *, n_fft, hop_length, window="hann", first_frame=0, n_sho
     window (scaled to the signal's peak) is drawn in its own colour, with its centre time.
     Returns ``ax``. Used by 03_stft_spectrogram.
     """
-    import scipy.signal
 
     from .stft import n_frames, resolution
-    from .validate import check_window
 
     y = check_signal(y, mono=True)
     sr = check_sr(sr)
@@ -171,13 +169,8 @@ def stft_frames(y, sr, *, n_fft, hop_length, window="hann", first_frame=0, n_sho
             f"{total} frames (0 .. {total - 1}) with n_fft={n_fft}, hop_length={hop_length}. "
             f"Use n_show >= 1 and first_frame between 0 and {max(0, total - max(n_show, 1))}."
         )
-    check_window(window, n_fft)
-    if isinstance(window, np.ndarray):
-        if window.size != n_fft:
-            raise ValueError(f"a window array must have n_fft={n_fft} samples, got {window.size}.")
-        w, window_name = window.astype(np.float64), "custom"
-    else:
-        w, window_name = scipy.signal.get_window(window, n_fft, fftbins=True), window
+    w = window_samples(window, n_fft)
+    window_name = "custom" if isinstance(window, np.ndarray) else window
     ax = new_axes(ax)
     centres = (first_frame + np.arange(n_show)) * hop_length
     lo = max(0, centres[0] - n_fft // 2 - hop_length)

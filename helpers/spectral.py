@@ -28,7 +28,7 @@ from .validate import (
     check_real_array,
     check_signal,
     check_sr,
-    check_window,
+    window_samples,
 )
 
 __all__ = [
@@ -136,13 +136,7 @@ def spectrum(y, sr, *, window="hann", n_fft: int | None = None, scaling: str = "
 def _window(window, n: int) -> np.ndarray:
     if window is None:
         raise ValueError("window=None is ambiguous: pass 'rectangular' for no tapering, or 'hann'.")
-    window = check_window(window, n)
-    if isinstance(window, np.ndarray):
-        if window.size != n:
-            raise ValueError(f"the window array has {window.size} values but n_fft={n}; they "
-                             "must be equal.")
-        return window.astype(np.float64)
-    return scipy.signal.get_window(window, n, fftbins=True)
+    return window_samples(window, n)
 
 
 def linspace_axis(sr, n) -> np.ndarray:

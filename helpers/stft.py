@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .validate import check_frame_params, check_signal, check_sr, check_window
+from .validate import check_frame_params, check_signal, check_sr, check_window, window_samples
 
 __all__ = ["frame_signal", "n_frames", "stft", "resolution", "istft", "PAD_MODES"]
 
@@ -107,18 +107,11 @@ def stft(y, *, sr: int, n_fft: int = 2048, hop_length: int = 512, window="hann",
         ``np.abs(S) ** 2`` the power.
     """
     import librosa
-    import scipy.signal
 
     sr = check_sr(sr)
     y = check_signal(y, name="y")
     n_fft, hop_length, _ = check_frame_params(n_fft, hop_length, n_samples=y.size)
-    check_window(window, n_fft)
-    if isinstance(window, np.ndarray):
-        if window.size != n_fft:
-            raise ValueError(f"a window array must have n_fft={n_fft} samples, got {window.size}.")
-        w = window.astype(np.float64)
-    else:
-        w = scipy.signal.get_window(window, n_fft, fftbins=True)
+    w = window_samples(window, n_fft)
     frames = frame_signal(y, frame_length=n_fft, hop_length=hop_length, center=center,
                           pad_mode=pad_mode)
     out_dtype = np.complex64 if y.dtype == np.float32 else np.complex128

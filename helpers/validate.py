@@ -25,6 +25,7 @@ __all__ = [
     "check_mel_params",
     "check_real_array",
     "check_spectrum",
+    "window_samples",
 ]
 
 
@@ -174,6 +175,18 @@ def check_window(window, n: int = 16):
             "'hamming', 'blackman', 'boxcar' (rectangular) or ('kaiser', 8.0)."
         ) from exc
     return window
+
+
+def window_samples(window, n: int) -> np.ndarray:
+    """The ``n`` samples (float64) of a window given by scipy name/tuple (periodic, as an STFT
+    uses) or as an array, which must then have exactly ``n`` values. Used by spectral, stft, plot.
+    """
+    window = check_window(window, n)
+    if isinstance(window, np.ndarray):
+        if window.size != n:
+            raise ValueError(f"a window array must have n_fft={n} samples, got {window.size}.")
+        return window.astype(np.float64)
+    return scipy.signal.get_window(window, n, fftbins=True)
 
 
 def check_mel_params(sr: int, n_mels=128, fmin=0.0, fmax=None, n_mfcc=None, n_fft=None):
