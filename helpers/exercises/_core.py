@@ -1,0 +1,351 @@
+"""The machinery every exercise check shares (the checks themselves live in ``exNN.py``).
+
+A check is one plain function decorated with :func:`exercise`. It receives the learner's answer
+(a value, or a small *function* the learner wrote), tests it, and returns a :class:`Result`,
+which the notebook shows as a one-line verdict: "✅ Correct", "❌ Not yet" with a hint, or
+"⏳ Not answered yet" while the exercise still holds its placeholder. A ``Result`` is truthy
+only when correct, so ``assert check(...)`` works in tests; it is never a bare True/False.
+
+Hints come in stages (issue: hints that teach): the first wrong try shows a *nudge* that names
+the concept or the specific mistake, the second adds a stronger pointer, and only the third and
+later tries show code. The one piece of state here is therefore a count of wrong tries per
+exercise (``_WRONG_TRIES``); :func:`reset` clears it. The solutions notebooks call
+:func:`expect_all_correct`, which makes a check that is not correct raise ``AssertionError``,
+so the test suite knows every solution passes its check.
+
+Inside a check, the helpers :func:`call`, :func:`number`, :func:`array` and :func:`stop_wrong`
+raise a private ``_Stop`` that the decorator turns into the Result: a check reads top to bottom
+as a list of "if this mistake, say that" without nested returns.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import textwrap
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "Hint", "Result", "exercise", "reset", "expect_all_correct", "call", "number", "array",
+    "stop_wrong", "stop_unanswered", "correct", "wrong", "is_placeholder", "close",
+    "predict", "reveal", "Prediction",
+]
+
+_WRONG_TRIES: dict[str, int] = {}
+_EXPECT_CORRECT = {"on": False}
+
+
+def reset() -> None:
+    """Forget the wrong tries (hints start again at the first stage) and leave solutions mode."""
+    _WRONG_TRIES.clear()
+    _EXPECT_CORRECT["on"] = False
+
+
+def expect_all_correct(on: bool = True) -> None:
+    """Solutions notebooks: from now on a check that is not correct raises ``AssertionError``."""
+    _EXPECT_CORRECT["on"] = bool(on)
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A hint in three stages: ``nudge`` (concept or named mistake, no code), ``more`` (a
+    stronger pointer), ``code`` (a code-level hint, shown from the third wrong try on)."""
+
+    nudge: str
+    more: str = ""
+    code: str = ""
+    mistake: str = ""  # a short id of the mistake this hint is for (tests look it up)
+
+    def stages(self, tries: int) -> list[str]:
+        parts = [self.nudge]
+        if tries >= 2 and self.more:
+            parts.append(self.more)
+        if tries >= 3 and self.code:
+            parts.append(self.code)
+        return parts
+
+
+class Result:
+    """The outcome of one check; shows itself as a verdict in the notebook."""
+
+    def __init__(self, exercise_id: str, status: str, message: str = "", *,
+                 hint: Hint | None = None, tries: int = 0, head: str | None = None):
+        assert status in {"correct", "wrong", "unanswered"}
+        self.head = head
+        self.exercise = exercise_id
+        self.status = status
+        self.message = message
+        self.hint = hint
+        self.tries = tries
+
+    def __bool__(self) -> bool:
+        return self.status == "correct"
+
+    @property
+    def mistake(self) -> str:
+        """The id of the named mistake for a wrong answer ("" when the hint names none)."""
+        return self.hint.mistake if self.hint else ""
+
+    @property
+    def shown_hints(self) -> list[str]:
+        return self.hint.stages(self.tries) if self.hint else []
+
+    @property
+    def more_hints_available(self) -> bool:
+        return bool(self.hint) and len(self.hint.stages(99)) > len(self.shown_hints)
+
+    def text(self) -> str:
+        """Plain-text verdict (what ``print``, slides and tests see)."""
+        head = self.head or {"correct": "✅ Correct.", "wrong": "❌ Not yet.",
+                             "unanswered": "⏳ Not answered yet."}[self.status]
+        lines = [f"{head} {self.message}".rstrip()]
+        for i, h in enumerate(self.shown_hints):
+            lines.append(("Hint: " if i == 0 else "More: " if i == 1 else "Code: ") + h)
+        if self.status == "wrong" and self.more_hints_available:
+            lines.append("(Run the check again after another try for a more detailed hint.)")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:
+        colour = {"correct": "#1a7f37", "wrong": "#b35900", "unanswered": "#57606a"}[self.status]
+        rows = []
+        for line in self.text().split("\n"):
+            esc = html.escape(line)
+            if line.startswith("Code: "):
+                esc = "<b>Code:</b> <code>" + html.escape(line[6:]) + "</code>"
+            elif line.startswith(("Hint: ", "More: ")):
+                esc = f"<b>{esc[:5]}</b>{esc[5:]}"
+            rows.append(f"<div>{esc}</div>")
+        return (f'<div class="audio-course-check" style="border-left:4px solid {colour};'
+                f'padding:2px 8px;margin:2px 0">' + "".join(rows) + "</div>")
+
+
+class _Stop(Exception):
+    def __init__(self, result: Result):
+        super().__init__(result.text())
+        self.result = result
+
+
+_CURRENT: dict[str, str] = {}
+
+
+def _current() -> str:
+    return _CURRENT.get("id", "?")
+
+
+def correct(message: str = "") -> Result:
+    return Result(_current(), "correct", message)
+
+
+def wrong(hint: Hint | str, message: str = "") -> Result:
+    """A wrong-answer Result; counts the try, so the hint's later stages appear next time."""
+    if isinstance(hint, str):
+        hint = Hint(hint)
+    ex = _current()
+    _WRONG_TRIES[ex] = _WRONG_TRIES.get(ex, 0) + 1
+    return Result(ex, "wrong", message, hint=hint, tries=_WRONG_TRIES[ex])
+
+
+def stop_wrong(hint: Hint | str, message: str = ""):
+    """Raise out of the check with a wrong-answer Result."""
+    raise _Stop(wrong(hint, message))
+
+
+def stop_unanswered(what: str = "") -> None:
+    raise _Stop(Result(_current(), "unanswered", what or
+                       "Replace the placeholder with your code and run the cell again."))
+
+
+def exercise(exercise_id: str):
+    """Decorator for a check: ``@exercise("02.1")`` (notebook 02, exercise 1)."""
+
+    def deco(check):
+        @functools.wraps(check)
+        def wrapper(*args, **kwargs):
+            previous = _CURRENT.get("id")
+            _CURRENT["id"] = exercise_id
+            try:
+                result = check(*args, **kwargs)
+            except _Stop as stop:
+                result = stop.result
+            finally:
+                if previous is None:
+                    _CURRENT.pop("id", None)
+                else:
+                    _CURRENT["id"] = previous
+            if not isinstance(result, Result):
+                raise TypeError(f"check {check.__name__} returned {result!r}, not a Result")
+            if _EXPECT_CORRECT["on"] and not result:
+                raise AssertionError(f"exercise {exercise_id} ({check.__name__}): "
+                                     f"{result.text()}")
+            return result
+
+        wrapper.exercise_id = exercise_id
+        return wrapper
+
+    return deco
+
+
+def is_placeholder(answer) -> bool:
+    """``None`` and ``...`` are what an exercise cell holds before the learner answers."""
+    return answer is None or answer is Ellipsis
+
+
+def _fmt_args(args, kwargs) -> str:
+    def short(v):
+        if isinstance(v, np.ndarray):
+            return f"<array shape {v.shape}, dtype {v.dtype}>"
+        r = repr(v)
+        return r if len(r) <= 40 else r[:37] + "..."
+
+    parts = [short(a) for a in args] + [f"{k}={short(v)}" for k, v in kwargs.items()]
+    return ", ".join(parts)
+
+
+def call(fn, *args, **kwargs):
+    """Call the learner's function on one input the check chose; stop with a clear verdict when
+    the function is still a placeholder, raises, or returns nothing."""
+    if is_placeholder(fn):
+        stop_unanswered("Write the function in the cell above, then run this check again.")
+    if not callable(fn):
+        stop_wrong(Hint(f"this exercise wants a function (def name(...): ...), got a "
+                        f"{type(fn).__name__}; the check calls it on inputs of its own.",
+                        mistake="not-a-function"))
+    try:
+        out = fn(*args, **kwargs)
+    except NotImplementedError:
+        stop_unanswered("Your function still raises NotImplementedError: write its body.")
+    except Exception as err:  # the learner's code failed: show where, without a traceback
+        msg = textwrap.shorten(f"{type(err).__name__}: {err}", 300)
+        stop_wrong(Hint(f"your function raised {msg} when the check called it with "
+                        f"({_fmt_args(args, kwargs)}). Run it yourself on that input.",
+                        mistake="raised"))
+    if is_placeholder(out):
+        stop_unanswered("Your function returns nothing yet: finish it with `return ...`.")
+    return out
+
+
+def number(answer, *, what: str = "one number") -> float:
+    """The answer as one float (placeholder -> not answered; anything else -> a clear hint)."""
+    if is_placeholder(answer):
+        stop_unanswered()
+    try:
+        a = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        stop_wrong(Hint(f"give {what}, not {type(answer).__name__} {answer!r:.40}.",
+                        mistake="not-a-number"))
+    if a.size != 1:
+        stop_wrong(Hint(f"give {what}; got {a.size} values.", mistake="not-a-number"))
+    x = float(a.reshape(()))
+    if not np.isfinite(x):
+        stop_wrong(Hint(f"give {what}; got {x}.", mistake="not-finite"))
+    return x
+
+
+def array(answer, *, what: str = "an array of numbers", shape=None, ndim=None) -> np.ndarray:
+    """The answer as a float array, with shape/ndim checked when given."""
+    if is_placeholder(answer):
+        stop_unanswered()
+    if np.iscomplexobj(answer):
+        stop_wrong(Hint("the values are complex numbers: take np.abs(...) for magnitudes.",
+                        mistake="complex"))
+    try:
+        a = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        stop_wrong(Hint(f"give {what}; got {type(answer).__name__}.", mistake="not-an-array"))
+    if ndim is not None and a.ndim != ndim:
+        stop_wrong(Hint(f"give {what} with {ndim} dimension(s); got shape {a.shape}.",
+                        mistake="wrong-shape"))
+    if shape is not None and a.shape != tuple(shape):
+        stop_wrong(Hint(f"give {what} of shape {tuple(shape)}; got shape {a.shape}.",
+                        mistake="wrong-shape"))
+    return a
+
+
+def close(a, b, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """``np.allclose`` that answers False (instead of raising) for mismatched shapes/types."""
+    try:
+        a = np.asarray(a, dtype=float)
+        b = np.asarray(b, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    if a.shape != b.shape:
+        return False
+    return bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+# --------------------------------------------------------------------------------------------
+# "Predict, then run": the learner commits a choice before the cell that shows the answer.
+# --------------------------------------------------------------------------------------------
+
+
+class Prediction:
+    """A committed choice: made with a widget (``predict``) or given as a plain value."""
+
+    def __init__(self, question: str, options: list[str]):
+        self.question = question
+        self.options = list(options)
+        self.widget = None
+        self._box = None
+        self._value = None
+
+    def choose(self, option: str) -> None:
+        """Commit a choice without the widget (a console, or a test)."""
+        if option not in self.options:
+            raise ValueError(f"choose one of {self.options}, got {option!r}")
+        if self.widget is not None:
+            self.widget.value = option
+        self._value = option
+
+    @property
+    def value(self):
+        if self.widget is not None:
+            return self.widget.value
+        return self._value
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        if self._box is not None:
+            display(self._box)
+        else:
+            print(f"Predict: {self.question}")
+            for o in self.options:
+                print(f"  - {o}")
+
+
+def predict(question: str, options) -> Prediction:
+    """Show a question with radio buttons; the choice is read later by :func:`reveal`.
+
+    Nothing is selected at first. Without a widget front-end (a plain console, the tests) the
+    prediction stays empty and ``reveal`` says so instead of failing.
+    """
+    p = Prediction(question, list(options))
+    try:
+        import ipywidgets as widgets
+
+        p.widget = widgets.RadioButtons(options=p.options, value=None, description="",
+                                        layout=widgets.Layout(width="auto"))
+        p._box = widgets.VBox([widgets.HTML(f"<b>Predict:</b> {html.escape(question)}"),
+                               p.widget])
+    except Exception:  # no ipywidgets: a plain value can still be set with p.choose(...)
+        p.widget = None
+    return p
+
+
+def reveal(prediction, answer: str, why: str) -> Result:
+    """Compare a prediction (a :class:`Prediction`, an option string, or None) with the answer
+    and explain. Returns a Result-like verdict that never raises for an empty prediction."""
+    value = prediction.value if isinstance(prediction, Prediction) else prediction
+    ex = "predict"
+    if is_placeholder(value) or value == "":
+        return Result(ex, "unanswered", f"The answer: {answer}. {why}",
+                      head="⏳ No prediction committed.")
+    if str(value).strip().lower() == str(answer).strip().lower():
+        return Result(ex, "correct", f"You predicted {value!r}. {why}", head="✅ Right.")
+    return Result(ex, "wrong", f"You predicted {value!r}; the answer is {answer!r}. {why}",
+                  head="🤔 Not quite.")
