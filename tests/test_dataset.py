@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 
 import helpers
 from helpers import dataset as ds
-from helpers import exercises as ex
 
 SR = 22050
 ATOL = 1e-2
@@ -323,26 +322,7 @@ def test_load_dataset_missing_file(tmp_path):
         ds.load_dataset(tmp_path / "none.npz")
 
 
-# ------------------------------------------------------------------------- exercises, plots
-def test_exercise_checks(capsys):
-    assert ex.check_frames_per_segment(None) is None
-    assert ex.check_frames_per_segment(46) is True
-    assert ex.check_frames_per_segment(51) is False  # center=True count: 1 + 22050 // 441
-    files = np.array([0, 0, 1, 1, 2, 2])
-    assert ex.check_test_mask(None, files, [2]) is None
-    assert ex.check_test_mask(np.array([0, 0, 0, 0, 1, 1], bool), files, [2]) is True
-    assert ex.check_test_mask(np.array([0, 0, 0, 1, 1, 1], bool), files, [2]) is False
-    rng = np.random.default_rng(0)
-    Xtr, Xte = rng.normal(3, 2, (5, 4, 3)), rng.normal(4, 1, (2, 4, 3))
-    good = (Xte - Xtr.mean(axis=(0, 1))) / Xtr.std(axis=(0, 1))
-    leak = (Xte - Xte.mean(axis=(0, 1))) / Xte.std(axis=(0, 1))
-    assert ex.check_standardised(None, Xtr, Xte) is None
-    assert ex.check_standardised(good, Xtr, Xte) is True
-    assert ex.check_standardised(leak, Xtr, Xte) is False
-    assert "TEST set's own" in capsys.readouterr().out
-    assert ex.check_standardised([["a", "b"]], Xtr, Xte) is False  # not numbers: no crash
-
-
+# ------------------------------------------------------------------------- plots
 def test_split_error_names_the_label_plainly():
     with pytest.raises(ValueError, match=r"label 0 has only 3 file\(s\)"):
         ds.split_by_file(np.repeat([0, 1, 2], 3))

@@ -29,7 +29,7 @@ COURSE = sorted(NB_DIR.glob("[0-9][0-9]_*.ipynb"))
 _spec = importlib.util.spec_from_file_location("nbtool", ROOT / "tools" / "nbtool.py")
 nbtool = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(nbtool)
-LEGACY = set(nbtool.LEGACY_RULES)
+LEGACY = {p.stem for p in COURSE if nbtool.legacy(p)}
 
 # Words a learner with Python but no DSP background could not explain (issue 14): if the course
 # uses one, the glossary must define it.

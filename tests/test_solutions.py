@@ -22,7 +22,7 @@ LEARNER = [p for p in sorted(NB_DIR.glob("[0-9][0-9]_*.ipynb")) if p.stem != "00
 _spec = importlib.util.spec_from_file_location("nbtool", ROOT / "tools" / "nbtool.py")
 nbtool = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(nbtool)
-REWORKED = [p for p in LEARNER if p.stem not in nbtool.LEGACY_RULES]
+REWORKED = [p for p in LEARNER if not nbtool.legacy(p)]
 CHECK_RX = re.compile(r"helpers\.exercises\.(check_\w+)\(")
 
 

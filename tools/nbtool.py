@@ -6,6 +6,8 @@
     python tools/nbtool.py run [NOTEBOOK ...]     # execute in place (fails on an error), then strip
     python tools/nbtool.py export NB.ipynb [OUT.py] # notebook -> percent-format text (to edit)
     python tools/nbtool.py build SRC.py OUT.ipynb # percent-format text -> notebook (authoring aid)
+    python tools/nbtool.py promote NB.ipynb       # apply the second-round rules to NB from now on
+    python tools/nbtool.py figures NB.ipynb DIR   # execute a copy; save every figure as DIR/*.png
 
 Notebooks are stored with no outputs at all. Key numbers are checked by ``assert`` statements in
 cells tagged ``test`` (input hidden, skipped in slides), which nbval runs on both librosa
@@ -34,12 +36,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MAX_BYTES = 80_000  # stripped notebooks are text; a cap keeps them reviewable
 MAX_SLIDE_CODE_LINE = 72  # longer code lines are clipped on a 960 px reveal.js slide
-# Notebooks not yet moved to the second-round rules (test cells, no solutions, glossary link,
-# short slide code lines, exercise ladder). Transitional: emptied as each notebook is reworked.
-LEGACY_RULES = {
-    "00_overview", "01_waveform", "02_fft_spectrum", "03_stft_spectrogram", "04_decibels",
-    "05_mfcc", "06_dataset_for_deep_learning",
-}
+# Second-round rules (test cells, no solutions, glossary link, short slide code lines, exercise
+# ladder) apply to a notebook whose metadata says {"course": {"round": 2}} (`nbtool promote`).
+# Transitional while the notebooks are reworked one by one.
+
+
+def legacy(path: Path) -> bool:
+    """True while a learner notebook has not been moved to the second-round rules."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    return nb.get("metadata", {}).get("course", {}).get("round") != 2
+
+
 HIDDEN_TAGS = {"solution", "test"}  # cells whose source is collapsed in JupyterLab
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
 REQUIRED_SECTIONS = ["objectives", "prerequisites", "summary", "references"]
@@ -169,7 +176,7 @@ def check(paths: list[Path]) -> list[str]:
                 problems.append(f"{name}: cell {i} has no slideshow.slide_type metadata")
         if solutions:
             problems += check_solutions_rules(name, cells)
-        elif p.stem not in LEGACY_RULES:
+        elif nb.get("metadata", {}).get("course", {}).get("round") == 2:
             problems += check_learner_rules(name, cells, p.stem)
     return problems
 
@@ -233,13 +240,16 @@ def build(src: Path, out: Path) -> None:
         if c["cell_type"] == "code":
             cell.update(execution_count=None, outputs=[])
         nb_cells.append(cell)
+    metadata = {
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                       "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    if out.exists():  # rebuilding an existing notebook keeps its metadata (e.g. course.round)
+        metadata = json.loads(out.read_text(encoding="utf-8")).get("metadata", metadata)
     nb = {
         "cells": nb_cells,
-        "metadata": {
-            "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
-                           "name": "python3"},
-            "language_info": {"name": "python"},
-        },
+        "metadata": metadata,
         "nbformat": 4,
         "nbformat_minor": 5,
     }
@@ -270,6 +280,37 @@ def export(nb_path: Path) -> str:
     return "\n".join(out)
 
 
+def promote(p: Path) -> None:
+    nb = json.loads(p.read_text(encoding="utf-8"))
+    nb["metadata"].setdefault("course", {})["round"] = 2
+    _write(nb, p)
+
+
+def figures(p: Path, out_dir: Path) -> list[Path]:
+    """Execute a copy of notebook ``p`` (cwd = its folder) and save each PNG output."""
+    import base64
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(p, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(p.parent)}}).execute()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for i, c in enumerate(nb.cells):
+        for k, o in enumerate(c.get("outputs", [])):
+            if o.get("output_type") == "error":
+                print(f"cell {i}: {o.get('ename')}: {o.get('evalue')}")
+            png = o.get("data", {}).get("image/png") if "data" in o else None
+            if png:
+                f = out_dir / f"{p.stem[:2]}_cell{i:03d}_{k}.png"
+                f.write_bytes(base64.b64decode(png))
+                saved.append(f)
+    print(f"{len(saved)} figures in {out_dir}")
+    return saved
+
+
 def _notebooks(args: list[str]) -> list[Path]:
     if args:
         return [Path(a).resolve() for a in args]
@@ -278,7 +319,8 @@ def _notebooks(args: list[str]) -> list[Path]:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"check", "strip", "build", "run", "export"}:
+    if not argv or argv[0] not in {"check", "strip", "build", "run", "export", "promote",
+                                   "figures"}:
         print(__doc__)
         return 2
     cmd, args = argv[0], argv[1:]
@@ -291,6 +333,13 @@ def main(argv: list[str]) -> int:
         return 0
     if cmd == "build":
         build(Path(args[0]), Path(args[1]))
+        return 0
+    if cmd == "promote":
+        for a in args:
+            promote(Path(a))
+        return 0
+    if cmd == "figures":
+        figures(Path(args[0]).resolve(), Path(args[1]))
         return 0
     paths = _notebooks(args)
     if cmd == "strip":
