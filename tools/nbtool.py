@@ -335,7 +335,7 @@ if importlib.util.find_spec("helpers") is None:
     pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "course"],
                          capture_output=True, text=True)
     if pip.returncode:
-        raise RuntimeError("installing the course failed:\n" + pip.stdout + pip.stderr)
+        raise RuntimeError("installing the course failed:\\n" + pip.stdout + pip.stderr)
     sys.path.insert(0, os.path.abspath("course"))
 
 import helpers
