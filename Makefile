@@ -58,10 +58,10 @@ site: $(VENV)/.dev
 	bash tools/publish.sh $(VENV) site
 
 binder-check: $(VENV)/.dev
-	bash tools/env_check.sh binder
+	$(VENV)/bin/python tools/env_check.py binder
 
 colab-check: $(VENV)/.dev
-	bash tools/env_check.sh colab
+	$(VENV)/bin/python tools/env_check.py colab
 
 strip: $(VENV)/.dev
 	$(VENV)/bin/python tools/nbtool.py strip
