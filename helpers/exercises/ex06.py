@@ -304,13 +304,15 @@ def _std_wrong(X_tr, X_te):
              mistake="per-segment")),
         ("variance", _z(tr, m, s ** 2), _z(te, m, s ** 2), Hint(
             "divided by the variance; divide by the standard deviation (its square root).",
-            mistake="variance")),
+            "np.std, not np.var.", "std = X_train.std(axis=(0, 1))", mistake="variance")),
         ("not-centred", _z(tr, 0.0, s), _z(te, 0.0, s), Hint(
             "subtract the training mean before dividing: standardised values have mean 0.",
-            mistake="not-centred")),
+            "z = (x - mean) / std, with mean and std from X_train.",
+            "(X_test - X_train.mean(axis=(0, 1))) / std", mistake="not-centred")),
         ("not-scaled", _z(tr, m, 1.0), _z(te, m, 1.0), Hint(
             "centred but not divided by the training standard deviation.",
-            mistake="not-scaled")),
+            "z = (x - mean) / std: each coefficient ends with standard deviation 1.",
+            "(X_test - mean) / X_train.std(axis=(0, 1))", mistake="not-scaled")),
     ]
     return out
 
@@ -332,7 +334,8 @@ def check_standardise(standardise):
         if not (isinstance(out, (tuple, list)) and len(out) == 2):
             stop_wrong(Hint(
                 "return BOTH standardised arrays, as a pair: `return Z_train, Z_test`.",
-                mistake="return-both"))
+                "A function can return a tuple; the check unpacks it.",
+                "return (X_train - mean) / std, (X_test - mean) / std", mistake="return-both"))
         Z_tr = array(out[0], what="Z_train", shape=X_tr.shape)
         Z_te = array(out[1], what="Z_test", shape=X_te.shape)
         mean = X_tr.astype(float).mean(axis=(0, 1))
@@ -349,7 +352,8 @@ def check_standardise(standardise):
             if close(Z_tr, _z(X_tr, mean, X_tr.astype(float).std(axis=(0, 1))), **tol):
                 stop_wrong(Hint(
                     "Z_train is right but Z_test is not: apply the SAME training mean and std "
-                    "to X_test.", mistake="test-not-transformed"))
+                    "to X_test.", "Compute mean and std once, use them twice.",
+                    "(X_test - mean) / std", mistake="test-not-transformed"))
             stop_wrong(Hint(
                 f"for X_train of shape {X_tr.shape} the result does not match (X - mean) / std "
                 "with one training mean and std per coefficient.",
@@ -437,7 +441,10 @@ def check_segment(segment):
             k = got.shape[0]
             if rest == 0 and k == n_full + 1:
                 hint = Hint(f"{case} is exactly {n_full} segments long, with no remainder; "
-                            "you added an extra (all-zero) segment.", mistake="empty-segment")
+                            "you added an extra (all-zero) segment.",
+                            "A remainder of 0 samples is not a partial segment.",
+                            "n_full, rest = divmod(len(y), L); keep = rest > 0 and ...",
+                            mistake="empty-segment")
             elif remainder == "pad" and rest >= min_fill * L and k == n_full:
                 exact = rest == min_fill * L
                 hint = Hint(
@@ -447,6 +454,7 @@ def check_segment(segment):
                      "least min_fill, so with remainder='pad' it becomes one more segment, "
                      "zero-padded at the end."),
                     "Keep the remainder when remainder == 'pad' and rest >= min_fill * L.",
+                    "keep = rest > 0 and remainder == 'pad' and rest >= min_fill * L",
                     mistake="min-fill-boundary" if exact else "no-pad")
             elif rest > 0 and k == n_full + 1:
                 hint = Hint(
@@ -456,6 +464,7 @@ def check_segment(segment):
                                    "it is shorter than min_fill × L, so it is dropped (a "
                                    "segment that is mostly zeros teaches the network silence)."),
                     "Pad only when remainder == 'pad' and rest >= min_fill * L.",
+                    "keep = rest > 0 and remainder == 'pad' and rest >= min_fill * L",
                     mistake="ignores-rule")
             else:
                 hint = Hint(f"for {case} expected {want.shape[0]} segments, got {k}.",
@@ -464,7 +473,8 @@ def check_segment(segment):
             stop_wrong(hint)
         if not close(got[:n_full], want[:n_full], rtol=0, atol=1e-6):
             stop_wrong(Hint(f"the full segments differ for {case}: segment i is y[i*L:(i+1)*L], "
-                            "no overlap, no gap, in order.", mistake="content"))
+                            "no overlap, no gap, in order.", "One reshape does it.",
+                            "y[: n_full * L].reshape(n_full, L)", mistake="content"))
         if got.shape[0] > n_full and not close(got[n_full], want[n_full], rtol=0, atol=1e-6):
             last = got[n_full]
             front = close(last[L - rest:], y[n_full * L:], rtol=0, atol=1e-6)
@@ -472,6 +482,8 @@ def check_segment(segment):
                 "the padded segment is wrong: the remainder's samples come first, then zeros "
                 "up to L" + (" (you put the zeros in front)." if front else
                              " (zeros, not repeated audio)."),
+                "Start from np.zeros(L) and copy the remainder into its beginning.",
+                "last = np.zeros(L, y.dtype); last[:rest] = y[n_full * L:]",
                 mistake="padding"))
     return correct(f"All {len(SEGMENT_CASES)} cases right: full segments, padding, the "
                    "min_fill boundary and the drop rule.")
