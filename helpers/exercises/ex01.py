@@ -63,8 +63,8 @@ def check_duration_s(duration_s):
             for n, sr in _DURATION_CASES]
     refs = [float(n) / sr for n, sr in _DURATION_CASES]
     if _all_match(outs, refs):
-        return correct("n samples at sr samples per second last n / sr seconds, whatever "
-                       "the rate.")
+        return correct("a clip of n samples at sr samples per second lasts n / sr "
+                       "seconds, whatever the rate.")
     models = [
         (lambda n, sr: float(n), _SAMPLES_NOT_SECONDS),
         (lambda n, sr: 1000.0 * n / sr, Hint(
@@ -270,7 +270,7 @@ def check_first_onset_time(first_onset_time):
     tols = [0.5 / sr for _, sr, _, _ in cases]  # the index is exact here: half a sample
     ok = [abs(o - r) <= t + 1e-12 for o, r, t in zip(outs, refs, tols, strict=True)]
     if all(ok):
-        return correct("time = index / sr, and |y| finds negative clicks too.")
+        return correct("the time is index / sr, and |y| finds negative clicks too.")
 
     def match(model):
         return all(abs(o - model(y, sr, thr, i)) <= 0.5 / sr + 1e-12
@@ -387,8 +387,8 @@ def check_zero_crossing_frequency(zero_crossing_frequency):
         return all(abs(o - v) <= t for o, v, t in zip(outs, values, tols, strict=True))
 
     if match(refs):
-        return correct("two zero crossings per period, so f = crossings / 2 / duration; above "
-                       "sr / 2 you measure the alias, because that is what the samples hold.")
+        return correct("two zero crossings per period, so f = crossings / 2 / duration. "
+                       "Above sr / 2 you measure the alias: that is what the samples hold.")
     if match([2 * r for r in refs]):
         stop_wrong(Hint("your result is twice the frequency: a sine crosses zero TWICE per "
                         "period (once going up, once going down).", mistake="doubled"))
@@ -576,5 +576,5 @@ def check_show_waveform(show_waveform):
                                 "Label ax itself, not pyplot's current axes.",
                                 "ax.set_ylabel('Amplitude (full scale = 1)')",
                                 mistake="y-label"))
-    return correct("keywords everywhere, the file's own rate, time in seconds: it runs on "
-                   "librosa 0.11 and 1.0.")
+    return correct("keywords everywhere, the file's own rate, time in seconds: this "
+                   "runs on librosa 0.11 and 1.0.")
