@@ -216,7 +216,7 @@ def check_mfcc_from_logmel(fn):
                         " alpha_k = sqrt(2/M): one column (frame) at a time.",
                         "scipy.fft.dct(L, type=2, norm='ortho', axis=0)[:n_mfcc]",
                         mistake="other"))
-    return correct("the DCT-II (orthonormal) along the mel axis, first n_mfcc rows: the same "
+    return correct("The DCT-II (orthonormal) along the mel axis, first n_mfcc rows: the same "
                    "numbers as librosa.feature.mfcc(S=L, n_mfcc=...), on 4 log-mel matrices you "
                    "had not seen.")
 
@@ -385,7 +385,7 @@ def check_standardise_coefficients(fn):
     if not (np.allclose(out[4], 0, atol=1e-6)):
         stop_wrong(Hint("a constant row should come out as all zeros (centred, nothing to "
                         "scale).", mistake="constant-row"))
-    msg = ("each row has mean 0 and standard deviation 1 over time, checked on 3 matrices you "
+    msg = ("Each row has mean 0 and standard deviation 1 over time, checked on 3 matrices you "
            "had not seen and on one with a constant row.")
     if used_ddof1:
         msg += (" You used ddof=1 (the sample standard deviation): accepted. It differs from "
@@ -605,7 +605,7 @@ def check_seed_mfcc_plot(fn, *, keep_figure: bool = True):
             if problem:
                 stop_wrong(_PLOT_HINTS[problem])
             last = fig
-        return correct("keyword call, a time axis in seconds, coefficient numbers on the y axis, "
+        return correct("Keyword call, a time axis in seconds, coefficient numbers on the y axis, "
                        "a colourbar with a unit, and c0 no longer sets the colour scale. Below: "
                        "your function on a signal it had not seen (a synthetic note gliding up "
                        "an octave).")
