@@ -24,8 +24,18 @@ import textwrap
 import numpy as np
 import scipy.fft
 
-from ._core import (Hint, array, call, close, correct, exercise, is_placeholder, number,
-                    stop_unanswered, stop_wrong)
+from ._core import (
+    Hint,
+    array,
+    call,
+    close,
+    correct,
+    exercise,
+    is_placeholder,
+    number,
+    stop_unanswered,
+    stop_wrong,
+)
 
 __all__ = ["check_mel_octave", "check_mfcc_from_logmel", "check_add_deltas",
            "check_standardise_coefficients", "check_seed_mfcc_plot"]
@@ -193,10 +203,11 @@ def check_mfcc_from_logmel(fn):
                             "scipy.fft.dct works along the last axis unless you say axis=0.",
                             mistake="wrong-axis"))
         if out.shape == ref.shape and close(out, _dct(L, norm=None)[:n_mfcc], **scale):
-            stop_wrong(Hint("the scaling: without norm='ortho', scipy's DCT-II multiplies by 2 "
-                            "and is not orthonormal, so the values are not librosa's MFCCs and "
-                            "the energy is not preserved.",
-                            "Pass norm='ortho' (librosa's default for MFCCs).", mistake="no-ortho"))
+            stop_wrong(Hint("the scaling: scipy's DCT-II is not orthonormal by default (it "
+                            "multiplies by 2), so the values are not librosa's MFCCs and the "
+                            "energy is not preserved.",
+                            "Ask scipy for the orthonormal scaling, librosa's default for MFCCs.",
+                            "scipy.fft.dct(..., norm='ortho')", mistake="no-ortho"))
         for t in (1, 3, 4):
             for norm in ("ortho", None):
                 try:
@@ -276,6 +287,7 @@ def check_add_deltas(fn):
                             "fits a parabola to 9 frames and takes its second derivative; the "
                             "delta of the delta (HTK's convention) spans 17 frames and gives "
                             "different numbers. This exercise asks for librosa's.",
+                            "Ask librosa for the second-order delta of C itself.",
                             "librosa.feature.delta(C, order=2)", mistake="delta-twice"))
         for w in (3, 5, 7, 11):
             if T >= w and close(blocks[1], _delta(C, width=w), **scale):
@@ -516,9 +528,11 @@ def _check_one_figure(fig, ax, signal, sr):
 
 _PLOT_HINTS = {
     "nothing-drawn": Hint(
-        "nothing was drawn on the axes the check gave you. Draw on `ax`: "
-        "librosa.display.specshow(..., ax=ax) and fig.colorbar(img, ax=ax) (plt.* functions "
-        "draw on whatever figure is current).", mistake="not-on-ax"),
+        "nothing was drawn on the axes the check gave you: your function made a figure of its "
+        "own. Draw on `ax`, the axes passed in.",
+        "plt.figure() starts a new figure; specshow and colorbar both accept ax=.",
+        "librosa.display.specshow(..., ax=ax); ax.figure.colorbar(img, ax=ax)",
+        mistake="not-on-ax"),
     "sr-not-passed": Hint(
         "the MFCCs were computed at the default 22,050 Hz, not at `sample_rate` (the check's "
         "first signal is at 16,000 Hz): the mel filters land at the wrong frequencies, silently.",
@@ -534,8 +548,9 @@ _PLOT_HINTS = {
     "x-in-frames": Hint(
         "the x axis counts frames, with no tick values: the original's plt.xlabel('Time') names "
         "an axis that has no times on it.",
-        "specshow(..., sr=sample_rate, hop_length=512, x_axis='time') puts seconds on it.",
-        mistake="x-in-frames"),
+        "specshow can put seconds on the x axis if you tell it the columns are time frames "
+        "(and their sr and hop).",
+        "specshow(..., sr=sample_rate, hop_length=512, x_axis='time')", mistake="x-in-frames"),
     "specshow-sr": Hint(
         "the time axis does not match the signal's duration: specshow needs the same sr and "
         "hop_length as the MFCCs (its defaults are 22,050 Hz and 512).",
@@ -553,12 +568,14 @@ _PLOT_HINTS = {
         "ax.set_yticks(rows, labels=[str(r + 1) for r in rows]) when c0 is left out.",
         mistake="tick-offset"),
     "no-colorbar": Hint("there is no colourbar: without it the colours mean nothing.",
-                        "img = specshow(...); fig.colorbar(img, ax=ax, label=...)",
+                        "specshow returns the image; a figure can draw a colourbar for it.",
+                        "img = specshow(...); ax.figure.colorbar(img, ax=ax, label=...)",
                         mistake="no-colorbar"),
     "colorbar-unit": Hint(
         "the colourbar has no unit. MFCC values are weighted sums of dB values (orthonormal "
         "DCT), so their unit is dB; standardised values are in standard deviations.",
-        "fig.colorbar(img, ax=ax, label='MFCC value (dB)')", mistake="colorbar-unit"),
+        "Give the colourbar a label naming the quantity and its unit.",
+        "ax.figure.colorbar(img, ax=ax, label='MFCC value (dB)')", mistake="colorbar-unit"),
     "c0-dominates": Hint(
         "c0 (the overall level, hundreds of dB-units) sets the colour scale, so c1..c12 all "
         "look the same pale colour: the original figure's third fault.",
