@@ -68,7 +68,7 @@ def check_level_difference(answer):
     truth = 20 * np.log10(_ECHO / _LOUD)  # -27.96 dB
     tol = 0.1 + 1e-9
     if abs(x - truth) <= tol:
-        return correct(f"the echo is {truth:.2f} dB re the note: a factor of "
+        return correct(f"The echo is {truth:.2f} dB re the note: a factor of "
                        f"{_LOUD / _ECHO:.0f} in amplitude.")
     if abs(x + truth) <= tol:
         stop_wrong(Hint("right size, wrong sign: the echo is quieter than the note, so its level "
@@ -282,7 +282,7 @@ def check_to_db(to_db_power, to_db_amplitude):
     values around amin, ref=0.25/0.5/np.max, top_db None/30/45/80)."""
     _check_db_function(to_db_power, "power")
     _check_db_function(to_db_amplitude, "amplitude")
-    return correct("both match librosa on arrays with zeros, other references and other "
+    return correct("Both match librosa on arrays with zeros, other references and other "
                    "top_db values: power -> 10 log10, magnitude -> 20 log10.")
 
 
@@ -431,7 +431,7 @@ def check_stft_dbfs(fn):
                         f"{np.max(np.abs(out[top] - exp[top])):.1f} dB.",
                         "amplitude_to_db of |X| / (sum(w) / 2), with ref=1.0 (w: the Hann "
                         "window of n_fft samples).", mistake="other"))
-    return correct("a sine of amplitude A reads 20 log10(A) dBFS at any n_fft, and the speech "
+    return correct("A sine of amplitude A reads 20 log10(A) dBFS at any n_fft, and the speech "
                    "clip's levels are in dB re full scale.")
 
 
