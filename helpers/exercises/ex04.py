@@ -132,7 +132,8 @@ def _check_db_function(fn, kind: str):
     lib, k, amin, name = sp["lib"], sp["k"], sp["amin"], sp["name"]
 
     def H(nudge, more="", code="", *, mistake):  # every hint says which function it is about
-        return Hint(f"{name}: {nudge}", more, code, mistake=mistake)
+        return Hint(nudge if nudge.startswith(name) else f"{name}: {nudge}", more, code,
+                    mistake=mistake)
 
     if _names_called(fn) & _LIBRARY_DB:
         stop_wrong(H(f"{name} calls a ready-made dB function; this exercise asks you to write "
@@ -250,6 +251,7 @@ def _check_db_function(fn, kind: str):
             stop_wrong(H(f"{name} clips at -top_db, i.e. top_db below 0 dB; top_db counts "
                             "down from the loudest value, which is 0 dB only with ref=np.max "
                             f"(here it is {no_clip.max():+.1f} dB).",
+                            "The floor is (the maximum of the dB values) - top_db.",
                             "np.maximum(db, db.max() - top_db)", mistake="top-db-from-zero"))
         wrong_end = [np.minimum(no_clip, no_clip.max() - top),
                      np.minimum(no_clip, no_clip.min() + top),
@@ -263,8 +265,8 @@ def _check_db_function(fn, kind: str):
                             "np.maximum(db, db.max() - top_db)", mistake="top-db-wrong-end"))
         stop_wrong(H(f"with top_db={top:g}, the lowest value should be "
                         f"{exp.min():+.2f} dB (the maximum minus top_db); yours is "
-                        f"{out.min():+.2f}.", "np.maximum(db, db.max() - top_db)",
-                        mistake="top-db"))
+                        f"{out.min():+.2f}.", "Clip from below, after the logarithm.",
+                        "np.maximum(db, db.max() - top_db)", mistake="top-db"))
 
     # 6. the defaults are librosa's
     out = _db_out(fn, name, S)
