@@ -33,7 +33,7 @@ fi
 
 run_pytest() {  # $1 = python, rest = test paths and extra args
   local py=$1; shift
-  "$py" -m pytest -q -n "$JOBS" --dist loadgroup -p no:cacheprovider \
+  "$py" -m pytest -q -n "$JOBS" --dist loadfile -p no:cacheprovider \
     --nbval-lax --nbval-current-env --nbval-cell-timeout=600 "$@"
 }
 versions() { "$1" -c 'import sys, librosa; print(f"Python {sys.version.split()[0]}, librosa {librosa.__version__}")'; }
