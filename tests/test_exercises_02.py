@@ -277,6 +277,12 @@ def test_peaks_any_order_passes():
     assert ex.check_peak_frequencies(_descending)
 
 
+def test_the_quiet_note_is_8_hz_from_the_loud_one_as_the_notebook_says():
+    notes = sorted(ex02._CHORDS[-1][2], key=lambda note: -note[1])
+    loud, quiet = notes[0], notes[-1]
+    assert abs(quiet[0] - loud[0]) == 8.0 and quiet[1] < loud[1] / 50
+
+
 def test_peak_chords_are_unseen_and_long_enough():
     for _sr, seconds, notes, n in ex02._CHORDS:
         assert seconds >= 1.0 and len(notes) == n  # bins <= 1 Hz apart: nearest bin passes
@@ -312,8 +318,9 @@ def _fixed(window="hann", xlabel="Frequency (Hz)", ylabel="Magnitude (amplitude)
 
 FIXED_RIGHT = {
     "periodic-hann": _fixed(),
-    # symmetric Hann: the tones sit on bins, where it reads the amplitude within 0.1 %
-    # (AMPLITUDE_RTOL is 2 %), so both Hann forms pass
+    # symmetric Hann (np.hanning): the check's tones sit on bins, where any window scaled by
+    # 2 / sum(w) reads the amplitude (symmetric Hann: within 1e-9; AMPLITUDE_RTOL is 2 %,
+    # room for float32 arithmetic), so both Hann forms pass
     "np.hanning-symmetric": _fixed("np.hanning"),
     "no-window-2-over-n": _fixed(None),
     "blackman": _fixed("blackman"),
