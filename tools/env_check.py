@@ -124,7 +124,8 @@ def colab() -> None:
     work = Path(tempfile.mkdtemp(prefix="colab-content-"))
     env_vars = dict(os.environ, GIT_CONFIG_COUNT="1",
                     GIT_CONFIG_KEY_0=f"url.{ROOT.as_uri()}.insteadOf", GIT_CONFIG_VALUE_0=repo,
-                    COLAB_RELEASE_TAG="colab-check", AUDIO_COURSE_STRICT="1")
+                    COLAB_RELEASE_TAG="colab-check", AUDIO_COURSE_STRICT="1",
+                    PYDEVD_DISABLE_FILE_VALIDATION="1")
     for k in ("MPLBACKEND", "NUMBA_CACHE_DIR", "PYTHONPATH", "VIRTUAL_ENV"):
         env_vars.pop(k, None)
     print(f"== [{time.perf_counter() - t0:.0f} s] every notebook through its set-up cell "

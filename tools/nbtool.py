@@ -332,8 +332,10 @@ if importlib.util.find_spec("helpers") is None:
         subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", REF,
                         REPO, "course"], check=True)
     # installs only what the runtime lacks; upgrades nothing it already has
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "course"],
-                   check=True)
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "course"],
+                         capture_output=True, text=True)
+    if pip.returncode:
+        raise RuntimeError("installing the course failed:\\n" + pip.stdout + pip.stderr)
     sys.path.insert(0, os.path.abspath("course"))
 
 import helpers
