@@ -312,8 +312,9 @@ def check_my_stft(fn):
                 "scipy.signal.get_window('hann', n_fft) (fftbins=True), or "
                 "np.hanning(n_fft + 1)[:-1].", mistake="symmetric-window")),
             ("reflect-padding", dict(pad_mode="reflect"), Hint(
-                "you padded by reflecting the signal; librosa.stft (since 0.10) pads with "
-                "zeros (pad_mode='constant'), np.pad's default.", mistake="reflect-padding")),
+                "you padded by reflecting the signal (librosa before 0.9 did); librosa.stft "
+                "now pads with zeros (pad_mode='constant'), np.pad's default.",
+                mistake="reflect-padding")),
         ]
         for _, kw, hint in variants:
             alt = librosa.stft(y=y, n_fft=n_fft, hop_length=hop, **kw)
