@@ -92,6 +92,7 @@ def setup_notebook(*, quiet: bool = False) -> None:
         "figure.figsize": (9, 3.2),
         "figure.dpi": 96,
         "axes.grid": True,
+        "axes.axisbelow": True,  # grid lines behind waveform bands and bars
         "grid.alpha": 0.3,
         "axes.spines.top": False,
         "axes.spines.right": False,
