@@ -183,7 +183,7 @@ SLIDE_CSS = """
 <style>
 /* course slides: code and outputs sized for a 960x700 canvas */
 .reveal .jp-InputArea-editor, .reveal .jp-OutputArea-output pre { font-size: 14px; }
-.reveal .jp-RenderedImage img { max-height: 430px; width: auto; max-width: 100%; }
+.reveal .jp-RenderedImage img { max-height: 400px; width: auto; max-width: 100%; }
 .reveal .jp-InputPrompt, .reveal .jp-OutputPrompt { display: none; }
 .reveal section { text-align: left; }
 .reveal h1 { font-size: 1.6em; } .reveal h2 { font-size: 1.3em; } .reveal h3 { font-size: 1.1em; }
@@ -341,17 +341,12 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     start = time.perf_counter()
-    if argv[0] in ("execute", "all"):
-        print("== executing notebooks (cached)")
-        execute()
+    print("== executing notebooks (only those changed since the last build)")
+    execute()
     if argv[0] in ("slides", "all"):
-        if not EXECUTED.exists():
-            execute()
         print("== slides")
         slides()
     if argv[0] in ("site", "all"):
-        if not EXECUTED.exists():
-            execute()
         print("== site")
         site()
     print(f"== done in {time.perf_counter() - start:.0f} s")

@@ -310,12 +310,12 @@ class Prediction:
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
         """The live radio buttons where a widget front-end runs (JupyterLab, Colab); the
         question and its options as HTML/text in exports, slides and the website."""
-        items = "".join(f"<li>{html.escape(o)}</li>" for o in self.options)
+        items = " &nbsp; ".join(f"○ {html.escape(o)}" for o in self.options)
         data = {
             "text/plain": f"Predict: {self.question}\n"
                           + "\n".join(f"  - {o}" for o in self.options),
             "text/html": f"<div class='audio-course-predict'><b>Predict:</b> "
-                         f"{html.escape(self.question)}<ul>{items}</ul></div>",
+                         f"{html.escape(self.question)}<br>{items}</div>",
         }
         model_id = getattr(self._box, "model_id", None)
         if model_id:

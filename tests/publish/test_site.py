@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from conftest import BUILD, ROOT, require_build
 
 SITE = BUILD / "site"
@@ -72,10 +71,8 @@ def broken_links(site: Path) -> list[str]:
     return bad
 
 
-def _expected_media(stem: str) -> tuple[int, int]:
-    nb_path = EXECUTED / f"{stem}.ipynb"
-    if not nb_path.exists():
-        nb_path = EXECUTED / "solutions" / f"{stem}.ipynb"
+def _expected_media(rel: Path) -> tuple[int, int]:
+    nb_path = EXECUTED / f"{rel}.ipynb"
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
     images = audio = 0
     for cell in nb["cells"]:
@@ -119,9 +116,9 @@ def test_page_loads_with_figures_and_sound(browser_page, page):
         .filter(e => !e.closest('.tag_raises-exception'))  // errors shown on purpose
         .map(e => e.textContent).filter(t => /Error|Exception|Warning/.test(t))""")
     assert not errors, f"{page.name} shows an error or warning output: {errors[0][-800:]}"
-    stem = page.stem
-    if (EXECUTED / f"{stem}.ipynb").exists() or (EXECUTED / "solutions" / f"{stem}.ipynb").exists():
-        n_img, n_audio = _expected_media(stem)
+    rel = page.relative_to(SITE).with_suffix("")
+    if (EXECUTED / f"{rel}.ipynb").exists():  # a notebook's page (not a guide page)
+        n_img, n_audio = _expected_media(rel)
         shown = browser_page.evaluate("""() => [...document.querySelectorAll('main img')]
             .filter(i => i.complete && i.naturalWidth > 0).length""")
         audio = browser_page.locator("main audio").count()
