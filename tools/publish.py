@@ -173,7 +173,7 @@ def vendor(into: Path) -> dict:
     return {
         "reveal": "_vendor/reveal.js", "require": "_vendor/require.js",
         "jquery": "_vendor/jquery.min.js", "mermaid": "_vendor/mermaid-none.mjs",
-        "mathjax": "_vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
+        "mathjax": "_vendor/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe",
     }
 
 

@@ -27,6 +27,10 @@ html_theme_options = {
 html_last_updated_fmt = None
 html_static_path = ["_static"]
 # MathJax 2 from the local copy (tools/publish.py copies it into _static/_vendor/)
-mathjax_path = "_vendor/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML"
+mathjax_path = "_vendor/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+# myst-nb marks notebook pages tex2jax_ignore (a "$" in an output is no formula); its math
+# spans carry the class "math", which MathJax must still process
 mathjax2_config = {"tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]],
-                               "processRefs": False, "processEnvironments": False}}
+                               "processRefs": False, "processEnvironments": False,
+                               "processClass": "math|output_area",
+                               "ignoreClass": "tex2jax_ignore|mathjax_ignore|document"}}

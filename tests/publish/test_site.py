@@ -116,6 +116,12 @@ def test_page_loads_with_figures_and_sound(browser_page, page):
         .filter(e => !e.closest('.tag_raises-exception'))  // errors shown on purpose
         .map(e => e.textContent).filter(t => /Error|Exception|Warning/.test(t))""")
     assert not errors, f"{page.name} shows an error or warning output: {errors[0][-800:]}"
+    if browser_page.locator("main .math").count():  # formulas: MathJax (local copy) typesets
+        browser_page.wait_for_function(
+            "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0")
+        assert browser_page.locator(".MathJax, .MathJax_Display").count() > 0, (
+            f"{page.name}: formulas were not typeset")
+        assert "failed to load" not in browser_page.inner_text("body"), f"{page.name}: MathJax"
     rel = page.relative_to(SITE).with_suffix("")
     if (EXECUTED / f"{rel}.ipynb").exists():  # a notebook's page (not a guide page)
         n_img, n_audio = _expected_media(rel)

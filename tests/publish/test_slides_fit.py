@@ -44,6 +44,7 @@ def measure(page, deck) -> dict:
     page.wait_for_function("() => !window.MathJax || !MathJax.Hub || "
                            "MathJax.Hub.queue.pending === 0")
     page.wait_for_timeout(300)
+    assert "failed to load" not in page.inner_text("body"), f"{deck.name}: a script failed"
     return page.evaluate(MEASURE_JS)
 
 
@@ -72,6 +73,9 @@ def test_decks_exist():
 def test_every_slide_fits_the_canvas(browser_page, deck):
     result = measure(browser_page, deck)
     assert len(result["slides"]) >= 3, "a lecture deck needs several slides"
+    source = (BUILD / "executed" / deck.name.replace(".slides.html", ".ipynb")).read_text()
+    if "$$" in source:  # formulas: typeset by the deck's local MathJax
+        assert browser_page.locator(".MathJax, .MathJax_Display").count() > 0, "no formula"
     bad = problems_of(result)
     assert not bad, f"{deck.name}: {len(bad)} problem(s):\n" + "\n".join(bad)
 
