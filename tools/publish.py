@@ -167,6 +167,9 @@ def vendor(into: Path) -> dict:
                 v / "require.js")
     shutil.copy(_npm_package("jquery", NPM_PACKAGES["jquery"]) / "dist" / "jquery.min.js",
                 v / "jquery.min.js")
+    for css in (v / "reveal.js" / "dist" / "theme").glob("*.css"):  # no web fonts offline
+        text = css.read_text(encoding="utf-8")
+        css.write_text(re.sub(r"@import url\(https?://[^)]*\);?", "", text), encoding="utf-8")
     if not (v / "mathjax").exists():
         shutil.copytree(_mathjax_dir(), v / "mathjax")
     (v / "mermaid-none.mjs").write_text("export default { initialize() {} };\n")
@@ -179,7 +182,12 @@ def vendor(into: Path) -> dict:
 
 # ------------------------------------------------------------------------------------- slides
 SLIDES = BUILD / "slides"
-SLIDE_CSS = """
+# The MathJax wheel ships the STIX web fonts only (no TeX fonts): use them, no font search.
+MATHJAX_FONTS = """<script type="text/x-mathjax-config">
+MathJax.Hub.Config({"HTML-CSS": {availableFonts: ["STIX-Web"], preferredFont: "STIX-Web",
+                                 webFont: "STIX-Web", imageFont: null}});
+</script>"""
+SLIDE_CSS = MATHJAX_FONTS + """
 <style>
 /* course slides: code and outputs sized for a 960x700 canvas */
 .reveal .jp-InputArea-editor, .reveal .jp-OutputArea-output pre { font-size: 14px; }
@@ -217,6 +225,9 @@ def slides() -> list[Path]:
     for nb_path in sorted(EXECUTED.glob("[0-9][0-9]_*.ipynb")):
         html, _ = exporter.from_filename(str(nb_path))
         html = html.replace("</head>", SLIDE_CSS + "</head>", 1)
+        # nbconvert does not let mermaid's address be configured: use the local stub
+        html = re.sub(r"https://cdnjs\.cloudflare\.com/ajax/libs/mermaid/[^'\"]*",
+                      urls["mermaid"], html)
         target = SLIDES / f"{nb_path.stem}.slides.html"
         target.write_text(html, encoding="utf-8")
         out.append(target)

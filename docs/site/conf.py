@@ -33,4 +33,7 @@ mathjax_path = "_vendor/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Saf
 mathjax2_config = {"tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]],
                                "processRefs": False, "processEnvironments": False,
                                "processClass": "math|output_area",
-                               "ignoreClass": "tex2jax_ignore|mathjax_ignore|document"}}
+                               "ignoreClass": "tex2jax_ignore|mathjax_ignore|document"},
+                    # the local MathJax copy has the STIX web fonts only
+                    "HTML-CSS": {"availableFonts": ["STIX-Web"], "preferredFont": "STIX-Web",
+                                 "webFont": "STIX-Web", "imageFont": None}}

@@ -39,5 +39,8 @@ def browser_page(tmp_path_factory):
             viewport={"width": 1280, "height": 900})
         ctx.set_default_timeout(60_000)
         page = ctx.new_page()
+        page.failed_requests = []  # everything a page loads must be local (offline course)
+        page.on("requestfailed", lambda r: page.failed_requests.append(r.url[:150])
+                if r.url.startswith(("http", "file")) else None)
         yield page
         ctx.close()

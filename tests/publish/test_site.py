@@ -106,6 +106,7 @@ def test_internal_links_resolve():
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.relative_to(SITE).as_posix() for p in PAGES])
 def test_page_loads_with_figures_and_sound(browser_page, page):
+    browser_page.failed_requests.clear()
     browser_page.goto(page.as_uri())
     browser_page.wait_for_load_state("load")
     text = browser_page.inner_text("main") if browser_page.locator("main").count() else \
@@ -118,10 +119,12 @@ def test_page_loads_with_figures_and_sound(browser_page, page):
     assert not errors, f"{page.name} shows an error or warning output: {errors[0][-800:]}"
     if browser_page.locator("main .math").count():  # formulas: MathJax (local copy) typesets
         browser_page.wait_for_function(
-            "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0")
+            "() => window.MathJax && MathJax.isReady && MathJax.Hub.queue.pending === 0")
         assert browser_page.locator(".MathJax, .MathJax_Display").count() > 0, (
             f"{page.name}: formulas were not typeset")
         assert "failed to load" not in browser_page.inner_text("body"), f"{page.name}: MathJax"
+    assert not browser_page.failed_requests, (
+        f"{page.name} loads from elsewhere: {browser_page.failed_requests}")
     rel = page.relative_to(SITE).with_suffix("")
     if (EXECUTED / f"{rel}.ipynb").exists():  # a notebook's page (not a guide page)
         n_img, n_audio = _expected_media(rel)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import BUILD, require_build
 
 SLIDES = BUILD / "slides"
@@ -34,6 +33,7 @@ MEASURE_JS = """() => {
 
 
 def measure(page, deck) -> dict:
+    page.failed_requests.clear()
     page.goto(deck.as_uri())
     page.wait_for_selector(".reveal.ready", state="attached")
     # reveal.js is loaded by require.js (an AMD module, not a global): fetch the instance
@@ -41,10 +41,12 @@ def measure(page, deck) -> dict:
         [[...document.scripts].map(s => s.textContent)
            .join('').match(/"([^"]*reveal[.]js[/]dist[/]reveal[.]js)"/)[1]],
         R => { window.Reveal = R; done(); }))""")
-    page.wait_for_function("() => !window.MathJax || !MathJax.Hub || "
-                           "MathJax.Hub.queue.pending === 0")
+    page.wait_for_function("() => !window.MathJax || (MathJax.isReady && "
+                           "MathJax.Hub.queue.pending === 0)")
     page.wait_for_timeout(300)
     assert "failed to load" not in page.inner_text("body"), f"{deck.name}: a script failed"
+    page.wait_for_timeout(500)
+    assert not page.failed_requests, f"{deck.name} loads from elsewhere: {page.failed_requests}"
     return page.evaluate(MEASURE_JS)
 
 
