@@ -348,6 +348,31 @@ def test_seed_spectrogram_mistakes(fn, mid):
     assert not plt.get_fignums(), "the check closes its figures, also on a wrong answer"
 
 
+def _plt_colorbar_after_ax(y, sr, n_fft, hop_length, ax):
+    """A learner's version: draws on ax, then calls plt.colorbar() without the image."""
+    import librosa.display
+
+    S_db = librosa.amplitude_to_db(np.abs(librosa.stft(y=y, n_fft=n_fft,
+                                                       hop_length=hop_length)), ref=np.max)
+    librosa.display.specshow(S_db, sr=sr, hop_length=hop_length, x_axis="time",
+                             y_axis="log", ax=ax)
+    plt.colorbar(format="%+2.0f dB", label="dB re max")
+    return S_db
+
+
+def _positional_stft(y, sr, n_fft, hop_length, ax):
+    import librosa
+
+    return librosa.amplitude_to_db(np.abs(librosa.stft(y, n_fft, hop_length)), ref=np.max)
+
+
+def test_seed_spectrogram_library_errors_get_their_own_hint():
+    r = exercises.check_seed_spectrogram(_plt_colorbar_after_ax)
+    assert mistake(r) == "colorbar-no-mappable" and "No mappable" in r.text()
+    assert mistake(exercises.check_seed_spectrogram(_positional_stft)) == "positional-arguments"
+    plt.close("all")
+
+
 def test_function_checks_placeholders_never_raise():
     def stub(*args):
         ...  # your code here

@@ -206,9 +206,15 @@ def _fmt_args(args, kwargs) -> str:
     return ", ".join(parts)
 
 
-def call(fn, *args, **kwargs):
+def call(fn, *args, known_errors: dict | None = None, allow_none: bool = False, **kwargs):
     """Call the learner's function on one input the check chose; stop with a clear verdict when
-    the function is still a placeholder, raises, or returns nothing."""
+    the function is still a placeholder, raises, or returns nothing.
+
+    ``known_errors`` maps a regular expression on the error message to the :class:`Hint` for
+    that mistake (e.g. ``{"No mappable": Hint(...)}``); ``allow_none`` accepts a function that
+    draws and returns nothing."""
+    import re
+
     if is_placeholder(fn):
         stop_unanswered("Write the function in the cell above, then run this check again.")
     if not callable(fn):
@@ -221,10 +227,13 @@ def call(fn, *args, **kwargs):
         stop_unanswered("Your function still raises NotImplementedError: write its body.")
     except Exception as err:  # the learner's code failed: show where, without a traceback
         msg = textwrap.shorten(f"{type(err).__name__}: {err}", 300)
+        for pattern, hint in (known_errors or {}).items():
+            if re.search(pattern, f"{type(err).__name__}: {err}"):
+                stop_wrong(hint, message=f"Your function raised {msg}")
         stop_wrong(Hint(f"your function raised {msg} when the check called it with "
                         f"({_fmt_args(args, kwargs)}). Run it yourself on that input.",
                         mistake="raised"))
-    if is_placeholder(out):
+    if is_placeholder(out) and not (allow_none and out is None):
         stop_unanswered("Your function returns nothing yet: finish it with `return ...`.")
     return out
 

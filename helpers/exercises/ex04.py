@@ -455,6 +455,21 @@ _FS_WORDS = re.compile(r"dBFS|full[\s-]*scale|re\.?\s*1(\.0)?\b", re.I)
 _MAX_WORDS = re.compile(r"\bmax", re.I)
 
 
+_SEED_ERRORS = {
+    r"No mappable was found": Hint(
+        "plt.colorbar() does not know which image to describe when you drew on an `ax`.",
+        "specshow returns the image it drew: keep it and give it to the figure's colourbar.",
+        "img = librosa.display.specshow(..., ax=ax); ax.figure.colorbar(img, ax=ax, "
+        "format='%+2.0f dB', label='dB re max')",
+        mistake="colorbar-no-mappable"),
+    r"takes \d+ positional argument": Hint(
+        "librosa's functions take keyword arguments after the first one (librosa >= 0.10).",
+        "Write sr=..., n_fft=..., hop_length=... by name.",
+        "librosa.stft(y=y, n_fft=n_fft, hop_length=hop_length)",
+        mistake="positional-arguments"),
+}
+
+
 @exercise("04.5")
 def check_seed_spectrogram(fn):
     """04, exercise 5: ``show_spectrogram_db(y, sr, n_fft, hop_length, ax)`` returns the dB
@@ -472,7 +487,7 @@ def check_seed_spectrogram(fn):
         fig, ax = plt.subplots()
         try:
             with np.errstate(all="ignore"):
-                out = call(fn, y, sr, n_fft, hop, ax)
+                out = call(fn, y, sr, n_fft, hop, ax, known_errors=_SEED_ERRORS)
             out = array(out, what="the dB array your function shows", ndim=2)
             if out.shape != X.shape:
                 stop_wrong(Hint(f"with n_fft={n_fft}, hop_length={hop} the dB array should have "
