@@ -233,6 +233,16 @@ def load(source, *, sr: int | None = 22050, mono: bool = True, offset: float = 0
     TruncatedAudioWarning
         The header declares more frames than the file holds: the numbers are in the message.
     """
+    y, sr_out, notes = _load(source, sr=sr, mono=mono, offset=offset, duration=duration,
+                             dtype=dtype)
+    for note in notes:
+        warnings.warn(note, TruncatedAudioWarning, stacklevel=2)
+    return y, sr_out
+
+
+def _load(source, *, sr=22050, mono=True, offset=0.0, duration=None, dtype=np.float32):
+    """``load`` without warnings: returns ``(y, sr, notes)``; ``helpers.dataset`` records the
+    notes (truncation) in its report instead of warning from worker threads."""
     if sr is not None:
         sr = check_sr(sr)
     if isinstance(offset, bool) or not isinstance(offset, (int, float)) or offset < 0:
@@ -251,11 +261,7 @@ def load(source, *, sr: int | None = 22050, mono: bool = True, offset: float = 0
         raise ValueError(
             f"offset={offset} s is past the end of {p.name!r} ({meta['duration_s']:.2f} s long)."
         )
-    y, sr_out, notes = _decode(p, meta, sr=sr, mono=mono, offset=offset, duration=duration,
-                               dtype=dtype)
-    for note in notes:
-        warnings.warn(note, TruncatedAudioWarning, stacklevel=2)
-    return y, sr_out
+    return _decode(p, meta, sr=sr, mono=mono, offset=offset, duration=duration, dtype=dtype)
 
 
 def _decode(p: Path, meta: dict, *, sr, mono, offset, duration, dtype):
