@@ -502,7 +502,9 @@ def _extract_or_error(path, params, method="whole") -> dict:
     stopping the other 999 (the builder reports it, with its path relative to the root)."""
     try:
         return extract_file(path, params, method=method)
-    except (OSError, ValueError, TypeError, RuntimeError, EOFError, MemoryError) as exc:
+    except ValueError as exc:  # the helpers' own clear messages
+        return dict(path=str(path), error=str(exc))
+    except (OSError, TypeError, RuntimeError, EOFError, MemoryError) as exc:
         return dict(path=str(path), error=f"{type(exc).__name__}: {exc}")
 
 

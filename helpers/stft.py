@@ -147,15 +147,16 @@ class _stft_blocks:
         pad_mode = _check_pad_mode(pad_mode)
         n_fft, hop_length, _ = check_frame_params(n_fft, hop_length, n_samples=y.size)
         self.w = window_samples(window, n_fft)
+        n = y.size
         if center:
             y = np.pad(y, (n_fft // 2, n_fft // 2), mode=pad_mode)
         self.n_frames = 1 + (y.size - n_fft) // hop_length
         needed = self.n_frames * (n_fft // 2 + 1) * out_itemsize
         if needed > MAX_STFT_BYTES:
             raise ValueError(
-                f"the STFT would have {self.n_frames} frames x {n_fft // 2 + 1} bins = "
+                f"the STFT would have {self.n_frames:,} frames x {n_fft // 2 + 1} bins = "
                 f"{needed / 2**30:.1f} GiB: hop_length={hop_length} is very small for a "
-                f"{y.size}-sample signal. Use a larger hop_length (e.g. n_fft // 4 = "
+                f"{n:,}-sample signal. Use a larger hop_length (e.g. n_fft // 4 = "
                 f"{max(1, n_fft // 4)}) or a shorter excerpt, e.g. y[:sr * 30]."
             )
         self.frames = np.lib.stride_tricks.sliding_window_view(y, n_fft)[::hop_length]

@@ -441,7 +441,7 @@ def test_every_file_under_the_root_is_accounted_for(tmp_path, capsys):
     on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*")
                if p.is_file() and ".ipynb_checkpoints" not in p.parts}
     assert on_disk | {".ipynb_checkpoints/"} == set(report)
-    assert "Error" in report["b/take_01.wav"]["reason"]
+    assert "not a readable audio file" in report["b/take_01.wav"]["reason"]
     assert "no label" in report["loose.wav"]["reason"]
     assert "ffmpeg" in report["a/song.m4a"]["reason"]
     assert "no segment" in report["c/short.wav"]["reason"]
