@@ -270,7 +270,7 @@ def main(argv=None) -> int:
         small_run = run("threads", small, tmp / "out-small", warm)
         best = {a: min(rs, key=lambda r: r["seconds"]) for a, rs in runs.items()}
         peak = {a: max(r["peak"] for r in rs) for a, rs in runs.items()}
-    base = {a: min(r["before"] for r in rs) for a, rs in runs.items()}
+        base = {a: min(r["before"] for r in rs) for a, rs in runs.items()}
         print("all runs (s):", {a: [round(r["seconds"], 1) for r in rs] for a, rs in runs.items()})
 
     MB = 2**20
