@@ -52,15 +52,17 @@ def _block_centres(coords: np.ndarray, k: int) -> np.ndarray:
     return _pool(np.asarray(coords, dtype=float), k, 0, "mean")
 
 
-def _envelope(x: np.ndarray, v: np.ndarray, edges: np.ndarray | None = None):
+def _envelope(x, v: np.ndarray, edges: np.ndarray | None = None):
     """A min/max envelope line of ``v`` over blocks (``edges``: first index of each block,
     default ``_ENVELOPE_BLOCKS`` equal blocks): at screen resolution it looks exactly like
-    the full line, at a fraction of the points. Returns ``(x, values)``, two points per block."""
+    the full line, at a fraction of the points. ``x`` is the x array, or ``(x0, dx)`` for
+    ``x0 + i * dx`` (no array as long as the signal). Returns ``(x, values)``, two points per
+    block."""
     if edges is None:
         edges = np.linspace(0, v.size, _ENVELOPE_BLOCKS + 1).astype(np.int64)[:-1]
     edges = np.unique(edges)
     lo, hi = np.minimum.reduceat(v, edges), np.maximum.reduceat(v, edges)
-    xs = np.repeat(x[edges], 2)
+    xs = np.repeat(x[0] + edges * x[1] if isinstance(x, tuple) else x[edges], 2)
     values = np.empty(xs.size, dtype=v.dtype)
     values[0::2], values[1::2] = lo, hi
     return xs, values
@@ -116,7 +118,7 @@ def waveform(y, sr, *, ax=None, start: float = 0.0, title: str | None = None, **
     sr = check_sr(sr)
     ax = new_axes(ax)
     if y.size > MAX_LINE_POINTS:
-        t, v = _envelope(start + np.arange(y.size) / sr, y)
+        t, v = _envelope((start, 1.0 / sr), y)
         t_end = start + (y.size - 1) / sr
     else:
         t, v = start + np.arange(y.size) / sr, y

@@ -714,5 +714,13 @@ def test_dask_on_an_existing_cluster_by_client_or_address(small_set, tmp_path):
                                          scheduler=client, **kw)
             files, _, _ = ds.find_clips(small_set)
             per_file = ds.extract_files_dask(files, scheduler=client)
-    assert _sha(by_address["path"]) == _sha(by_client["path"]) == ref
+        import dask
+
+        # Client() with no address connects to Dask's configured scheduler: what setting the
+        # environment variable DASK_SCHEDULER_ADDRESS before importing Dask does
+        with dask.config.set({"scheduler-address": cluster.scheduler_address}), \
+                Client(set_as_default=False) as configured:
+            by_config = ds.build_dataset(small_set, out_dir=tmp_path / "config", backend="dask",
+                                         scheduler=configured, **kw)
+    assert _sha(by_address["path"]) == _sha(by_client["path"]) == _sha(by_config["path"]) == ref
     assert [r["path"] for r in per_file] == [str(f) for f in files]
