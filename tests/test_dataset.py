@@ -669,18 +669,23 @@ except ModuleNotFoundError as exc:
     assert 'pip install "audio-dl-course[dask]"' in res.stdout
 
 
-def _two_blas_threads_cluster(**kw):
-    """A LocalCluster with worker PROCESSES whose BLAS uses 2 threads (Dask's nanny pins 1;
-    workers started another way, e.g. on a shared cluster, need not)."""
+def _two_blas_threads_cluster():
+    """A LocalCluster with two worker PROCESSES of two threads each."""
     import logging
 
-    import dask
     from dask.distributed import LocalCluster
 
-    with dask.config.set({f"distributed.nanny.pre-spawn-environ.{v}": 2 for v in
-                          ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}):
-        return LocalCluster(n_workers=2, threads_per_worker=2, processes=True,
-                            dashboard_address=None, silence_logs=logging.ERROR, **kw)
+    return LocalCluster(n_workers=2, threads_per_worker=2, processes=True,
+                        dashboard_address=None, silence_logs=logging.ERROR)
+
+
+def _use_two_blas_threads():
+    """Run on each worker: BLAS with 2 threads (Dask's nanny starts workers with 1; workers
+    started another way, e.g. on a shared cluster, need not). Returns the thread counts."""
+    from threadpoolctl import ThreadpoolController, threadpool_info
+
+    ThreadpoolController().limit(limits=2, user_api="blas")
+    return max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
 
 
 def test_dask_worker_processes_write_byte_identical_arrays(small_set, tmp_path):
@@ -689,8 +694,7 @@ def test_dask_worker_processes_write_byte_identical_arrays(small_set, tmp_path):
     kw = dict(fractions=(0.5, 0.25, 0.25), progress=False, summary=False)
     ref = ds.build_dataset(small_set, out_dir=tmp_path / "joblib", n_jobs=2, **kw)["path"]
     with _two_blas_threads_cluster() as cluster, Client(cluster) as client:
-        threads = client.run(lambda: max(i["num_threads"] for i in
-                                         __import__("threadpoolctl").threadpool_info()))
+        threads = client.run(_use_two_blas_threads)
         assert set(threads.values()) == {2}  # the workers really do use 2 BLAS threads
         got = ds.build_dataset(small_set, out_dir=tmp_path / "dask", backend="dask", **kw)
     assert _sha(got["path"]) == _sha(ref)
@@ -707,6 +711,8 @@ def test_dask_on_an_existing_cluster_by_client_or_address(small_set, tmp_path):
     kw = dict(fractions=(0.5, 0.25, 0.25), progress=False, summary=False)
     ref = _sha(ds.build_dataset(small_set, out_dir=tmp_path / "ref", **kw)["path"])
     with _two_blas_threads_cluster() as cluster:
+        with Client(cluster.scheduler_address, set_as_default=False) as c:
+            c.run(_use_two_blas_threads)
         by_address = ds.build_dataset(small_set, out_dir=tmp_path / "addr", backend="dask",
                                       scheduler=cluster.scheduler_address, **kw)
         with Client(cluster.scheduler_address, set_as_default=False) as client:
