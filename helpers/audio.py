@@ -90,8 +90,9 @@ def info(source) -> dict:
         i = sf.info(str(p))
     except Exception as exc:  # noqa: BLE001 - libsndfile raises several types
         raise ValueError(
-            f"{p.name!r} is not a readable audio file ({exc}). Is it really WAV/FLAC/OGG, and "
-            "complete (not truncated)?"
+            f"{p.name!r} is not a readable audio file ({exc}). Is it really audio in a format "
+            "libsndfile reads (WAV, FLAC, OGG/Opus, MP3, AIFF ...), and complete (not "
+            "truncated)? Convert other formats first, e.g. ffmpeg -i in.m4a out.wav."
         ) from exc
     return dict(
         path=p,
