@@ -534,7 +534,8 @@ def extract_files(files, params=None, *, n_jobs: int = -1, prefer: str = "thread
     seconds starting workers that import librosa: worth it for thousands of files. No BLAS
     call is involved (see ``_mel_basis``), so the bytes do not depend on ``n_jobs``, ``prefer``
     or the machine's thread settings. A tqdm bar counts finished files. The first file
-    that cannot be read raises (``build_dataset`` instead reports every such file).
+    that cannot be read raises ValueError naming its full path (``build_dataset`` instead
+    reports every such file).
     """
     from tqdm.auto import tqdm
 
@@ -546,7 +547,9 @@ def extract_files(files, params=None, *, n_jobs: int = -1, prefer: str = "thread
     out = []
     try:
         for r in _iter_joblib(files, p, n_jobs=n_jobs, prefer=prefer, method=method,
-                              func=extract_file):
+                              func=_extract_or_error):
+            if "error" in r:  # name the file by its full path: base names repeat across labels
+                raise ValueError(f"{r['path']}: {r['error']}")
             out.append(r)
             bar.update()
     finally:

@@ -730,3 +730,14 @@ def test_dask_on_an_existing_cluster_by_client_or_address(small_set, tmp_path):
                                          scheduler=configured, **kw)
     assert _sha(by_address["path"]) == _sha(by_client["path"]) == _sha(by_config["path"]) == ref
     assert [r["path"] for r in per_file] == [str(f) for f in files]
+
+
+def test_extract_files_names_the_full_path_of_a_broken_file(tmp_path):
+    root = tmp_path / "takes"
+    for label in "abc":
+        _wav(root / label / "take_01.wav")
+    (root / "b" / "take_01.wav").write_text("not audio")
+    files, _, _ = ds.find_clips(root)
+    for n_jobs in (1, 2):
+        with pytest.raises(ValueError, match=rf"{root / 'b' / 'take_01.wav'}: .*not a readable"):
+            ds.extract_files(files, n_jobs=n_jobs, progress=False)
