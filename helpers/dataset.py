@@ -1047,8 +1047,14 @@ def _assemble(raw_path, n_total, per_file, files, rel, labels, names, split, ent
               standardise):
     """Arrays (X as ``ChunkedArray`` over the raw feature file), counts and the report."""
     F, C = p.frames_per_segment, p.n_coefficients
-    mm = (np.memmap(raw_path, dtype=np.float32, mode="r", shape=(n_total, F, C)) if n_total
-          else np.zeros((0, F, C), np.float32))
+
+    def read(a: int, b: int) -> np.ndarray:
+        """Segments a..b-1 of the raw feature file (read, not memory-mapped: pages of a map
+        would stay resident and make the peak memory grow with the dataset)."""
+        with open(raw_path, "rb") as fh:
+            fh.seek(a * F * C * 4)
+            return np.fromfile(fh, dtype=np.float32, count=(b - a) * F * C).reshape(b - a, F, C)
+
     ok = [i for i, r in enumerate(per_file) if "error" not in r]
     counts = {k: 0 for k in ("files", "segments", "full", "padded", "dropped", "pad_samples",
                              "dropped_samples", "files_without_segments")}
@@ -1085,12 +1091,12 @@ def _assemble(raw_path, n_total, per_file, files, rel, labels, names, split, ent
     if standardise:
         total, count = np.zeros(C), 0
         for a, b in ranges(chosen["train"]):
-            total += mm[a:b].sum(axis=(0, 1), dtype=np.float64)
+            total += read(a, b).sum(axis=(0, 1), dtype=np.float64)
             count += (b - a) * F
         mean64 = total / count
         sq = np.zeros(C)
         for a, b in ranges(chosen["train"]):
-            sq += np.square(mm[a:b].astype(np.float64) - mean64).sum(axis=(0, 1))
+            sq += np.square(read(a, b).astype(np.float64) - mean64).sum(axis=(0, 1))
         std64 = np.sqrt(sq / count)
         mean = mean64.astype(np.float32)
         std = np.where(std64 > 0, std64, 1.0).astype(np.float32)
@@ -1100,7 +1106,8 @@ def _assemble(raw_path, n_total, per_file, files, rel, labels, names, split, ent
     def chunks(idx):
         def gen():
             for a, b in ranges(idx):
-                yield (mm[a:b] - mean) / std if standardise else mm[a:b]
+                block = read(a, b)
+                yield (block - mean) / std if standardise else block
         return gen
 
     for s_name in SPLITS:
