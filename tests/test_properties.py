@@ -295,11 +295,10 @@ def test_no_helper_changes_global_state(tmp_path):
     """Every kind of helper call, including parallel ones, leaves warnings filters, numpy's
     error state, BLAS thread limits, the environment, matplotlib's settings and the working
     folder as they were (issue 12: a threaded build left UserWarning turned into errors)."""
+    import joblib  # noqa: F401 - importing joblib sets KMP_INIT_AT_FORK once: not ours
     import matplotlib.pyplot as plt
 
     from helpers import audio, dataset, features, plot, spectral, stft
-
-    import joblib  # noqa: F401 - importing joblib sets KMP_INIT_AT_FORK once: not ours
 
     before = _global_state()
     y, sr = helpers.load("blues", duration=5.0)
