@@ -221,11 +221,20 @@ def scan_folder(root=None) -> list[dict]:
     """
     root = _check_root(root)
     entries = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    seen = {os.path.realpath(root)}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):  # symlinked folders too
         here = Path(dirpath)
         rel_dir = here.relative_to(root)
         hidden = sorted(d for d in dirnames if d.startswith("."))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for d in list(dirnames):  # a link back up the tree would loop forever
+            real = os.path.realpath(here / d)
+            if real in seen:
+                dirnames.remove(d)
+                entries.append(dict(file=(rel_dir / d).as_posix() + "/", path=here / d,
+                                    label=None, status="not audio",
+                                    reason="link to a folder already scanned, not searched again"))
+            seen.add(real)
         for d in hidden:
             n = sum(len(fs) for _, _, fs in os.walk(here / d))
             entries.append(dict(file=(rel_dir / d).as_posix() + "/", path=here / d, label=None,

@@ -741,3 +741,17 @@ def test_extract_files_names_the_full_path_of_a_broken_file(tmp_path):
     for n_jobs in (1, 2):
         with pytest.raises(ValueError, match=rf"{root / 'b' / 'take_01.wav'}: .*not a readable"):
             ds.extract_files(files, n_jobs=n_jobs, progress=False)
+
+
+def test_symlinked_label_folders_are_scanned_and_loops_reported(tmp_path):
+    import os
+
+    data = _make_set(tmp_path / "elsewhere", durations=(1.0,), classes=("low",))
+    root = tmp_path / "root"
+    _make_set(root, durations=(1.0,), classes=("high",))
+    os.symlink(data / "low", root / "low")  # a label folder that is a link
+    os.symlink(root, root / "high" / "loop")  # a link back up the tree
+    entries = {e["file"]: e for e in ds.scan_folder(root)}
+    assert entries["low/clip_0.wav"]["status"] == "audio" and entries["low/clip_0.wav"]["label"] == "low"
+    assert entries["high/loop/"]["status"] == "not audio" and "already scanned" in entries[
+        "high/loop/"]["reason"]
