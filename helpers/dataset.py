@@ -253,7 +253,7 @@ def scan_folder(root=None) -> list[dict]:
                 entry.update(status="skipped", reason=(
                     f"{suffix} cannot be decoded here (libsndfile reads "
                     f"{', '.join(AUDIO_SUFFIXES)}); convert it, e.g. "
-                    f"ffmpeg -i {name!r} {Path(name.rstrip()).stem!r}.wav"))
+                    f"ffmpeg -i {name!r} {Path(name.rstrip()).stem + '.wav'!r}"))
             elif suffix not in AUDIO_SUFFIXES:
                 entry.update(status="not audio", label=None,
                              reason=f"extension {suffix or '(none)'!r} is not an audio format")
