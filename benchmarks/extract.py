@@ -1,45 +1,51 @@
 #!/usr/bin/env python3
 """Benchmark: the original dataset script vs helpers.dataset, on the same files, in one run.
 
-    python benchmarks/extract.py [--tracks 36] [--repeats 3]     # --tracks >= 12
+    python benchmarks/extract.py [--tracks 36] [--repeats 3] [--no-dask] [--variants]
+    python benchmarks/extract.py --tracks 1000 --repeats 1          # GTZAN scale (issue 13)
 
 What it measures
 ----------------
 Input: ``--tracks`` 30-second WAV tracks (16-bit PCM, 22,050 Hz mono) written to a temporary
-folder ``tmp/tracks/<label>/track_NN.wav``; each is the shipped labelled clips of one class
-(data/instruments) concatenated and cut to 30 s. Nothing is written to data/.
+folder ``tmp/tracks/<label>/track_NNNN.wav``; each is the shipped labelled clips of one class
+(data/instruments) concatenated and cut to 30 s (1,000 tracks = 1.3 GB on disk). Nothing is
+written to data/.
 
 1. **original**: the old course script, faithfully: walk the folder, for every track and each of
    10 segments of 3 s call ``librosa.load(path, sr=22050, offset=3*d, duration=3)`` and
    ``librosa.feature.mfcc(y=..., sr=22050, n_mfcc=13, n_fft=2048, hop_length=512)`` (librosa's
    default ``center=True``), keep the segment only when it has ``ceil(66150 / 512)`` frames,
    append ``mfcc.T.tolist()`` to a dict of lists, then ``json.dump(data, fp, indent=4)``.
-   The ratio is against this. Many published copies of that script instead load each track
-   once and slice ``signal[start:finish]`` per segment (still one ``mfcc`` call per segment);
-   that variant is timed too ("original, load once") with its own ratio, so the gain from not
-   re-decoding and the gain from batching the features can be told apart.
-   For reference the original is also timed with BLAS limited to one thread
-   (as ours runs): on a busy machine OpenBLAS threads that spin-wait can slow the many small
-   matrix products of the original a lot, so this line shows how much of the gap that is.
+   The ratio is against this. With ``--variants`` two more forms are timed: the published copies
+   that load each track once and slice ``signal[start:finish]`` per segment, and the original
+   with BLAS limited to one thread (as ours runs).
 2. **ours**: ``helpers.dataset.build_dataset`` with the same settings (3 s segments, 13 MFCCs,
-   n_fft 2048, hop 512; ``center=False``): one load per track, all segments of a track framed
-   in one batched NumPy/SciPy pass (mel filterbank built once; 66,150 samples is not a multiple
-   of 512, so segments are stacked rather than sliced from one whole-clip spectrogram), joblib
-   on all cores, split by file, standardise, atomic ``.npz``.
-   Timed with the default ``prefer="threads"`` and again with ``prefer="processes"`` (loky),
-   whose time includes starting the worker processes (each imports librosa: seconds).
+   n_fft 2048, hop 512; ``center=False``): one load per track, every segment's frames a strided
+   view of the track, one batched FFT + sparse mel pass per track, joblib on all cores, split by
+   file, standardise (second pass over a temporary feature file), one ``.npz`` written piece by
+   piece. Timed with the default ``prefer="threads"``, with ``prefer="processes"`` (loky, its
+   time includes starting the workers) and, unless ``--no-dask``, with ``backend="dask"`` on a
+   ``distributed.LocalCluster`` of worker processes (cluster start-up timed separately).
 
-Wall-clock time from the first file opened to the output file closed; rate = tracks / second;
-each approach runs ``--repeats`` times, interleaved, and the fastest run counts (the machine may
-be shared). The ratio is ours / original. Compare ratios, not absolute rates, across machines.
+Each approach runs in a FRESH Python process that first warms up (imports, numba) on a separate
+small folder, then resets the kernel's peak-RSS counter and does the work: the wall time (first
+file opened to output closed) and the peak resident memory of that process (``VmHWM``, Linux)
+are reported. Worker processes (loky, Dask) hold one file at a time and are not included.
+``--repeats`` runs per approach, interleaved; the fastest counts (the machine may be shared).
+Peak memory of ours is also measured on a tenth of the tracks: it must not grow with the
+number of tracks (streaming: each file's audio lives only while its features are computed).
+Targets (issue 13): ours >= 10x the original's files per second, memory flat, and the Dask
+path byte-identical to the joblib one. Compare ratios, not absolute rates, across machines.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -112,90 +118,195 @@ def make_tracks(folder: Path, n_tracks: int) -> list[Path]:
             total += parts[-1].size
             j += 1
         y = np.concatenate(parts)[:SAMPLES_PER_TRACK]
-        path = folder / names[k] / f"track_{t:03d}.wav"
+        path = folder / names[k] / f"track_{t:04d}.wav"
         path.parent.mkdir(parents=True, exist_ok=True)
         sf.write(path, y, SAMPLE_RATE, subtype="PCM_16")
         out.append(path)
     return out
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--tracks", type=int, default=36, help="number of 30 s tracks (default 36)")
-    ap.add_argument("--repeats", type=int, default=3, help="runs per approach; best counts")
-    args = ap.parse_args(argv)
-    if args.tracks < 12:
-        ap.error("--tracks must be >= 12 (3 classes x at least 4 files, so that 15 % of each "
-                 "class rounds to at least one validation and one test file)")
+def _params():
+    from helpers import dataset as ds
 
-    import librosa
+    return ds.FeatureParams(segment_s=3.0, hop_length=512, n_fft=2048, n_mfcc=13,
+                            remainder="drop")
+
+
+# ------------------------------------------------------------------------------------------
+# one approach, in a fresh process
+# ------------------------------------------------------------------------------------------
+def _status(field: str) -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def child(approach: str, root: Path, out: Path, warm: Path) -> dict:
     from threadpoolctl import threadpool_limits
 
     from helpers import dataset as ds
 
-    ncpu = os.cpu_count()
-    print(f"Python {sys.version.split()[0]}, librosa {librosa.__version__}, {ncpu} CPU cores")
+    p = _params()
+    kw = dict(out_dir=out, name=approach, progress=False, summary=False)
+    # warm-up (imports, numba JIT, file cache) on a separate small folder: not measured
+    if approach.startswith("original"):
+        original_save_mfcc(warm, out / "warm.json")
+    else:
+        ds.extract_file(next(warm.rglob("*.wav")), p)
+    cluster = client = None
+    extra = {}
+    if approach == "dask":
+        import logging
+
+        from dask.distributed import Client, LocalCluster
+
+        t0 = time.perf_counter()
+        cluster = LocalCluster(n_workers=os.cpu_count(), threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+        client = Client(cluster)
+        client.run(lambda: __import__("helpers.dataset"))  # workers import librosa once
+        extra["cluster_start_s"] = time.perf_counter() - t0
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")  # peak RSS := current RSS
+    except OSError:
+        pass
+    before = _status("VmRSS")
+    t0 = time.perf_counter()
+    if approach == "original":
+        original_save_mfcc(root, out / "original.json")
+    elif approach == "original-load-once":
+        original_save_mfcc(root, out / "original.json", load_per_segment=False)
+    elif approach == "original-1blas":
+        with threadpool_limits(limits=1):
+            original_save_mfcc(root, out / "original.json")
+    elif approach in ("threads", "processes"):
+        ds.build_dataset(root, p, n_jobs=-1, prefer=approach, **kw)
+    elif approach == "dask":
+        ds.build_dataset(root, p, backend="dask", scheduler=client, **kw)
+    else:
+        raise ValueError(approach)
+    seconds = time.perf_counter() - t0
+    peak = _status("VmHWM")
+    if client is not None:
+        client.close()
+        cluster.close()
+    result = dict(approach=approach, seconds=seconds, peak=peak, before=before, **extra)
+    if approach.startswith("original"):
+        result["output_mb"] = (out / "original.json").stat().st_size / 1e6
+    else:
+        f = out / f"{approach}.npz"
+        result["output_mb"] = f.stat().st_size / 1e6
+        result["sha256"] = hashlib.sha256(f.read_bytes()).hexdigest()
+        result["segments"] = int(sum(ds.load_dataset(f)["counts"][f"segments_{s}"]
+                                     for s in ds.SPLITS))
+    return result
+
+
+def run(approach: str, root: Path, out: Path, warm: Path) -> dict:
+    out.mkdir(parents=True, exist_ok=True)
+    res = subprocess.run([sys.executable, __file__, "--child", approach, "--root", str(root),
+                          "--out", str(out), "--warm", str(warm)], capture_output=True, text=True)
+    if res.returncode != 0:
+        raise RuntimeError(f"{approach} failed:\n{res.stderr[-3000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------------------------------------
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--tracks", type=int, default=36, help="number of 30 s tracks (default 36)")
+    ap.add_argument("--repeats", type=int, default=3, help="runs per approach; best counts")
+    ap.add_argument("--no-dask", action="store_true", help="skip the Dask LocalCluster run")
+    ap.add_argument("--variants", action="store_true",
+                    help="also time the original's load-once and one-BLAS-thread forms")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--root", help=argparse.SUPPRESS)
+    ap.add_argument("--out", help=argparse.SUPPRESS)
+    ap.add_argument("--warm", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args.child, Path(args.root), Path(args.out), Path(args.warm))))
+        return 0
+    if args.tracks < 12:
+        ap.error("--tracks must be >= 12 (3 classes x at least 4 files, so that 15 % of each "
+                 "class rounds to at least one validation and one test file)")
+    try:
+        import dask  # noqa: F401
+    except ImportError:
+        args.no_dask = True
+        print('(Dask is not installed: pip install "audio-dl-course[dask]" to time it too)')
+
+    import librosa
+
+    print(f"Python {sys.version.split()[0]}, librosa {librosa.__version__}, "
+          f"{os.cpu_count()} CPU cores; load average {os.getloadavg()[0]:.1f} at the start")
+    approaches = ["original", *(["original-load-once", "original-1blas"] if args.variants
+                                else []), "threads", "processes", *([] if args.no_dask
+                                                                     else ["dask"])]
     with tempfile.TemporaryDirectory(prefix="extract-bench-") as tmp:
         tmp = Path(tmp)
+        t0 = time.perf_counter()
         tracks = make_tracks(tmp / "tracks", args.tracks)
+        small_n = max(12, args.tracks // 10)
+        small = tmp / "small"  # the first tenth, for the memory-growth check (hard links)
+        for t in tracks[:small_n]:
+            (small / t.parent.name).mkdir(parents=True, exist_ok=True)
+            os.link(t, small / t.parent.name / t.name)
+        warm = tmp / "warm"
+        for t in tracks[:3]:
+            (warm / t.parent.name).mkdir(parents=True, exist_ok=True)
+            os.link(t, warm / t.parent.name / t.name)
         n = len(tracks)
-        print(f"{n} tracks x {TRACK_DURATION} s (= {n * TRACK_DURATION / 60:.0f} min of audio), "
-              "10 segments of 3 s each, 13 MFCCs, n_fft 2048, hop 512")
-
-        # warm-up in this process (imports, numba/JIT, file cache) so neither side pays it
-        original_save_mfcc(tracks[0].parent, tmp / "warm.json")
-        ds.extract_file(tracks[0], ds.FeatureParams(segment_s=3.0, hop_length=512))
-
-        params = ds.FeatureParams(segment_s=3.0, hop_length=512, n_fft=2048, n_mfcc=13,
-                                  remainder="drop")
-        times = {"original": [], "original-load-once": [], "original-1blas": [],
-                 "processes": [], "threads": []}
+        print(f"{n} tracks x {TRACK_DURATION} s (= {n * TRACK_DURATION / 3600:.1f} h of audio, "
+              f"written in {time.perf_counter() - t0:.0f} s), 10 segments of 3 s each, 13 MFCCs, "
+              "n_fft 2048, hop 512")
+        runs = {a: [] for a in approaches}
         for _ in range(max(1, args.repeats)):
-            t0 = time.perf_counter()
-            data = original_save_mfcc(tmp / "tracks", tmp / "original.json")
-            times["original"].append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            original_save_mfcc(tmp / "tracks", tmp / "original.json", load_per_segment=False)
-            times["original-load-once"].append(time.perf_counter() - t0)
-            with threadpool_limits(limits=1):
-                t0 = time.perf_counter()
-                original_save_mfcc(tmp / "tracks", tmp / "original.json")
-                times["original-1blas"].append(time.perf_counter() - t0)
-            for run in ("processes", "threads"):
-                # a fresh joblib process pool each time: "processes" includes the start-up
-                from joblib.externals.loky import get_reusable_executor
-                get_reusable_executor().shutdown(wait=True)
-                t0 = time.perf_counter()
-                summary = ds.build_dataset(tmp / "tracks", params, out_dir=tmp / "out",
-                                           name=run, n_jobs=-1, prefer=run, progress=False)
-                times[run].append(time.perf_counter() - t0)
-        print("all runs (s):", {k: [round(t, 2) for t in v] for k, v in times.items()})
-        times = {k: min(v) for k, v in times.items()}
-        t_orig = times["original"]
-        json_mb = (tmp / "original.json").stat().st_size / 1e6
-        same = (tmp / "out/threads.npz").read_bytes() == (tmp / "out/processes.npz").read_bytes()
-        npz_mb = summary["path"].stat().st_size / 1e6
-        X = np.concatenate([ds.load_dataset(summary["path"])[f"X_{s}"] for s in ds.SPLITS])
+            for a in approaches:
+                runs[a].append(run(a, tmp / "tracks", tmp / "out", warm))
+        small_run = run("threads", small, tmp / "out-small", warm)
+        best = {a: min(rs, key=lambda r: r["seconds"]) for a, rs in runs.items()}
+        peak = {a: max(r["peak"] for r in rs) for a, rs in runs.items()}
+        base = {a: min(r["before"] for r in rs) for a, rs in runs.items()}
+        print("all runs (s):", {a: [round(r["seconds"], 1) for r in rs] for a, rs in runs.items()})
 
-        print(f"original: {len(data['mfcc'])} segments of {len(data['mfcc'][0])} frames kept, "
-              f"JSON {json_mb:.1f} MB")
-        print(f"ours:     {X.shape[0]} segments of {X.shape[1]} frames, .npz {npz_mb:.1f} MB "
-              f"(center=False: frames lie inside the segment)")
-        r_orig = n / t_orig
-        print(f"threads and processes wrote byte-identical files: {same}")
-        print(f"original (per-segment load + mfcc, JSON): {t_orig:7.2f} s {r_orig:8.2f} files/s")
-        t1 = times["original-1blas"]
-        print(f"original, one BLAS thread (for reference): {t1:7.2f} s {n / t1:8.2f} files/s")
-        t2 = times["original-load-once"]
-        print(f"original, load once then slice (variant) : {t2:7.2f} s {n / t2:8.2f} files/s")
-        labels = {"threads": "ours (default, joblib threads, all cores)",
-                  "processes": "ours (joblib processes, incl. start-up)"}
-        for run in ("threads", "processes"):
-            r = n / times[run]
-            print(f"{labels[run]:<41}: {times[run]:7.2f} s {r:8.2f} files/s  "
-                  f"ratio {r / r_orig:5.1f}x (vs one-BLAS original {r / (n / t1):4.1f}x, "
-                  f"vs load-once variant {r / (n / t2):4.1f}x)")
-    return 0
+    MB = 2**20
+    t_orig = best["original"]["seconds"]
+    r_orig = n / t_orig
+    labels = {"original": "original (per-segment load + mfcc, JSON)",
+              "original-load-once": "original, load once then slice (variant)",
+              "original-1blas": "original, one BLAS thread (variant)",
+              "threads": "ours (default: joblib threads, all cores)",
+              "processes": "ours (joblib processes, incl. start-up)",
+              "dask": "ours (Dask LocalCluster, worker processes)"}
+    for a in approaches:
+        r = best[a]
+        rate = n / r["seconds"]
+        line = (f"{labels[a]:<43}: {r['seconds']:8.1f} s {rate:8.1f} files/s  "
+                f"peak RSS {peak[a] / MB:5.0f} MB (+{(peak[a] - base[a]) / MB:4.0f} over the "
+                f"imports)  output {r['output_mb']:6.1f} MB")
+        if not a.startswith("original"):
+            line += f"  ratio {rate / r_orig:5.1f}x"
+        if a == "dask":
+            line += f" (cluster start-up {r['cluster_start_s']:.1f} s not included)"
+        print(line)
+    ratio = n / best["threads"]["seconds"] / r_orig
+    print(f"throughput: ours {n / best['threads']['seconds']:.1f} files/s vs original "
+          f"{r_orig:.1f} files/s = {ratio:.1f}x (target >= 10x): "
+          f"{'met' if ratio >= 10 else 'NOT met'}")
+    grow = (peak["threads"] - small_run["peak"]) / MB
+    print(f"peak memory, ours (threads): {small_n} tracks {small_run['peak'] / MB:.0f} MB, "
+          f"{n} tracks {peak['threads'] / MB:.0f} MB: {grow:+.0f} MB for {n / small_n:.0f}x the "
+          f"tracks (target: flat); original at {n} tracks: {peak['original'] / MB:.0f} MB")
+    shas = {a: best[a]["sha256"] for a in approaches if "sha256" in best[a]}
+    same = len(set(shas.values())) == 1
+    print(f"byte-identical .npz from {', '.join(shas)}: {same}")
+    print(f"segments kept: ours {best['threads']['segments']} (center=False: frames inside the "
+          "segment); the original keeps those with ceil(66150/512) frames")
+    return 0 if same else 1
 
 
 if __name__ == "__main__":

@@ -73,9 +73,6 @@ DOWNLOADS = {
     ),
 }
 
-_AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3"}
-
-
 class DownloadFallbackWarning(UserWarning):
     """A download was impossible (offline?) and a shipped clip is used instead."""
 
@@ -191,9 +188,12 @@ def verify() -> list[str]:
         duration = info.frames / info.samplerate
         if abs(duration - row["duration_s"]) > 1e-3:
             problems.append(f"{row['file']}: duration {duration:.4f} s != {row['duration_s']} s")
+    from .audio import AUDIO_SUFFIXES
+
     listed = {row["file"] for row in manifest()}
     for f in folder.rglob("*"):
-        if f.suffix.lower() in _AUDIO_SUFFIXES and f.relative_to(folder).as_posix() not in listed:
+        if f.suffix.lower().strip() in AUDIO_SUFFIXES \
+                and f.relative_to(folder).as_posix() not in listed:
             problems.append(f"{f.relative_to(folder).as_posix()}: audio file not in MANIFEST.csv")
     return problems
 

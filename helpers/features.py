@@ -203,15 +203,23 @@ def power_spectrogram(y, *, sr: int, n_fft: int = 2048, hop_length: int = 512):
 
     Frames are centred (the signal is zero-padded by ``n_fft // 2`` at both ends, like
     ``librosa.stft(center=True)``), Hann window, ``np.fft.rfft`` per frame, computed in
-    float64: the from-scratch STFT of notebook 03 (``helpers.stft.stft``), squared.
+    float64: the from-scratch STFT of notebook 03 (``helpers.stft.stft``), squared, a block of
+    frames at a time (the complex STFT of a long clip is never held whole).
     ``times`` are the frame centres in seconds. Used by 05.
     """
-    from .stft import stft
+    import librosa
 
+    from .stft import _stft_blocks
+
+    sr = check_sr(sr)
     y = check_signal(y, mono=True)
-    freqs, times, S = stft(y.astype(np.float64), sr=sr, n_fft=n_fft, hop_length=hop_length,
-                           window="hann", center=True)
-    return freqs, times, np.abs(S) ** 2
+    blocks = _stft_blocks(y, n_fft=n_fft, hop_length=hop_length, out_itemsize=8)
+    P = np.empty((n_fft // 2 + 1, blocks.n_frames))
+    for start, X in blocks:
+        P[:, start: start + X.shape[0]] = (np.abs(X) ** 2).T
+    freqs = np.fft.rfftfreq(n_fft, d=1.0 / sr)
+    times = librosa.frames_to_time(np.arange(P.shape[1]), sr=sr, hop_length=hop_length)
+    return freqs, times, P
 
 
 def mel_spectrogram(y, *, sr: int, n_fft: int = 2048, hop_length: int = 512, n_mels: int = 128,
@@ -220,14 +228,24 @@ def mel_spectrogram(y, *, sr: int, n_fft: int = 2048, hop_length: int = 512, n_m
 
     ``M`` has shape ``(n_mels, frames)``; ``mel_freqs`` are the filter centres in Hz. Convert
     with ``to_db(M, kind="power")``. Same numbers as ``librosa.feature.melspectrogram``.
-    Used by 04, 05.
+    The product is taken a block of frames at a time, so the power spectrogram of a long clip
+    (1025 rows) is never held whole, only the mel one (``n_mels`` rows). Used by 04, 05.
     """
+    import librosa
+
+    from .stft import _stft_blocks
+
     sr = check_sr(sr)
     check_mel_params(sr, n_mels=n_mels, fmin=fmin, fmax=fmax, n_fft=n_fft)
-    _, times, P = power_spectrogram(y, sr=sr, n_fft=n_fft, hop_length=hop_length)
+    y = check_signal(y, mono=True)
     weights, _, mel_freqs = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin,
                                            fmax=fmax)
-    return mel_freqs, times, weights @ P
+    blocks = _stft_blocks(y, n_fft=n_fft, hop_length=hop_length, out_itemsize=8)
+    M = np.empty((weights.shape[0], blocks.n_frames))
+    for start, X in blocks:
+        M[:, start: start + X.shape[0]] = weights @ (np.abs(X) ** 2).T
+    times = librosa.frames_to_time(np.arange(M.shape[1]), sr=sr, hop_length=hop_length)
+    return mel_freqs, times, M
 
 
 def mfcc(y, *, sr: int, n_mfcc: int = 13, n_mels: int = 128, n_fft: int = 2048,

@@ -10,9 +10,19 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .validate import check_signal, check_sr, window_samples
+from .validate import check_positive_int, check_signal, check_sr, window_samples
 
-__all__ = ["new_axes", "waveform", "spectrogram", "colorbar"]
+__all__ = ["new_axes", "waveform", "spectrogram", "colorbar", "MAX_CELLS", "MAX_COLS",
+           "MAX_ROWS", "MAX_LINE_POINTS"]
+
+#: Long inputs are drawn from a picture-sized copy (a 9-inch figure is ~860 px wide), so a
+#: 10-minute clip draws in seconds and well under 1 GB; shorter inputs are drawn as they are.
+#: Images of more than MAX_CELLS cells (a 30 s clip at n_fft=2048, hop=512 has 1.3 M): at most
+#: MAX_COLS columns (frames) and MAX_ROWS rows (frequency bins); lines: at most
+#: MAX_LINE_POINTS samples (45 s at 22,050 Hz), else a min/max envelope of blocks.
+MAX_CELLS, MAX_COLS, MAX_ROWS, MAX_LINE_POINTS = 1 << 22, 2000, 1025, 1_000_000
+_ENVELOPE_BLOCKS = 4000
+_FREQ_AXES = ("linear", "log", "fft", "hz")
 
 
 def new_axes(ax=None, figsize=(9, 3.2)):
@@ -22,17 +32,99 @@ def new_axes(ax=None, figsize=(9, 3.2)):
     return ax
 
 
+def _pool(a: np.ndarray, k: int, axis: int, how: str) -> np.ndarray:
+    """Max or mean over blocks of ``k`` along ``axis`` (the last block may be shorter), without
+    copying ``a`` (splitting an axis is a view)."""
+    if k <= 1:
+        return a
+    a = np.moveaxis(a, axis, -1)
+    n = a.shape[-1]
+    m = n - n % k
+    reduce = np.max if how == "max" else np.mean
+    parts = [reduce(a[..., :m].reshape(a.shape[:-1] + (m // k, k)), axis=-1)] if m else []
+    if m < n:
+        parts.append(reduce(a[..., m:], axis=-1, keepdims=True))
+    return np.moveaxis(np.concatenate(parts, axis=-1), -1, axis)
+
+
+def _block_centres(coords: np.ndarray, k: int) -> np.ndarray:
+    """The mean coordinate of each block of ``k`` (the last block may be shorter)."""
+    return _pool(np.asarray(coords, dtype=float), k, 0, "mean")
+
+
+def _envelope(x, v: np.ndarray, edges: np.ndarray | None = None):
+    """A min/max envelope line of ``v`` over blocks (``edges``: first index of each block,
+    default ``_ENVELOPE_BLOCKS`` equal blocks): at screen resolution it looks exactly like
+    the full line, at a fraction of the points. ``x`` is the x array, or ``(x0, dx)`` for
+    ``x0 + i * dx`` (no array as long as the signal). Returns ``(x, values)``, two points per
+    block."""
+    if edges is None:
+        edges = np.linspace(0, v.size, _ENVELOPE_BLOCKS + 1).astype(np.int64)[:-1]
+    edges = np.unique(edges)
+    lo, hi = np.minimum.reduceat(v, edges), np.maximum.reduceat(v, edges)
+    xs = np.repeat(x[0] + edges * x[1] if isinstance(x, tuple) else x[edges], 2)
+    values = np.empty(xs.size, dtype=v.dtype)
+    values[0::2], values[1::2] = lo, hi
+    return xs, values
+
+
+def _check_image(a, name: str, layout: str, hint: str) -> np.ndarray:
+    """A real, finite, non-empty 2-D array for an image; clear messages otherwise."""
+    if a is None or isinstance(a, (str, bytes)):
+        raise TypeError(f"{name} must be a 2-D numpy array ({layout}), got {a!r:.60}.")
+    arr = np.asarray(a)
+    if np.iscomplexobj(arr):
+        raise TypeError(
+            f"{name} is complex ({arr.dtype}): that is the STFT itself. Plot its magnitude in "
+            "dB, e.g. helpers.features.to_db(np.abs(S), ref='max'), with label='Magnitude "
+            "(dB re max)'.")
+    if arr.dtype == object or arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.number):
+        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}.")
+    if arr.ndim == 1:
+        raise ValueError(f"{name} must be 2-D ({layout}), got a 1-D array of {arr.size} values: "
+                         f"{hint}")
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be 2-D ({layout}), got shape {arr.shape}. For several "
+                         f"channels draw one at a time, e.g. {name}[0].")
+    if 0 in arr.shape:
+        raise ValueError(f"{name} is empty (shape {arr.shape}): nothing to draw.")
+    finite = np.isfinite(arr)
+    if not finite.all():
+        bad = int(arr.size - np.count_nonzero(finite))
+        kinds = ("NaN" if np.isnan(arr).any() else "") + (
+            " and " if np.isnan(arr).any() and np.isinf(arr).any() else "") + (
+            "infinite" if np.isinf(arr).any() else "")
+        every = "all" if bad == arr.size else f"{bad} of"
+        raise ValueError(
+            f"{name} has {every} {arr.size} values {kinds}: nothing sensible to colour. "
+            + ("-inf comes from the log of 0 (e.g. 20 * np.log10(np.abs(S))): use "
+               "helpers.features.to_db or librosa.amplitude_to_db, which floor at amin. "
+               if np.isneginf(arr).any() else "")
+            + "Find the step that made them (a division by zero? an empty frame?)."
+        )
+    return arr
+
+
 # ---------------------------------------------------------------------------------------------
 # shared: waveform and spectrogram (00, 01, 03, 04, 05)
 # ---------------------------------------------------------------------------------------------
 def waveform(y, sr, *, ax=None, start: float = 0.0, title: str | None = None, **line_kw):
-    """Amplitude against time in seconds (``start`` offsets the time axis). Used by 01."""
+    """Amplitude against time in seconds (``start`` offsets the time axis). Used by 01.
+
+    More than ``MAX_LINE_POINTS`` samples (about 45 s at 22,050 Hz) are drawn as a min/max
+    envelope of ``4000`` blocks, which looks the same on screen and keeps a 10-minute clip fast.
+    """
     y = check_signal(y, mono=True)
     sr = check_sr(sr)
     ax = new_axes(ax)
-    t = start + np.arange(y.size) / sr
-    ax.plot(t, y, lw=line_kw.pop("lw", 0.6), **line_kw)
-    ax.set(xlabel="Time (s)", ylabel="Amplitude (full scale = 1)", xlim=(t[0], t[-1]),
+    if y.size > MAX_LINE_POINTS:
+        t, v = _envelope((start, 1.0 / sr), y)
+        t_end = start + (y.size - 1) / sr
+    else:
+        t, v = start + np.arange(y.size) / sr, y
+        t_end = t[-1]
+    ax.plot(t, v, lw=line_kw.pop("lw", 0.6), **line_kw)
+    ax.set(xlabel="Time (s)", ylabel="Amplitude (full scale = 1)", xlim=(start, t_end),
            title=title)
     return ax
 
@@ -44,15 +136,56 @@ def spectrogram(S, *, sr, hop_length, label: str, ax=None, y_axis="linear", n_ff
     ``y_axis`` is librosa's: ``"linear"`` / ``"log"`` (Hz on a log scale), ``"mel"``, or
     ``None`` for non-frequency rows (e.g. MFCC coefficients). ``label`` (required) names the
     colourbar's quantity, unit and dB reference, e.g. ``"Power (dB re max)"``. Used by 03, 04, 05.
+
+    Arrays of more than ``MAX_CELLS`` cells (a long clip) are drawn from a picture-sized copy
+    (at most ``MAX_COLS`` x ``MAX_ROWS``): each cell the maximum over a block of frames (and
+    bins), so narrow peaks stay visible (the mean for rows that are not frequencies); the title
+    says so. A 1-D array, a shape that does not match ``n_fft``, or
+    NaN/infinite values get a clear error instead of a library traceback.
     """
     import librosa.display
 
-    ax = new_axes(ax)
     sr = check_sr(sr)
+    S = _check_image(S, "S", "frequency bins x frames",
+                     "that looks like a waveform or one spectrum. Compute a spectrogram first, "
+                     "e.g. helpers.features.to_db(np.abs(librosa.stft(y=y)), ref='max').")
+    given_coords = "x_coords" in kw or "y_coords" in kw  # the caller placed the cells
+    if y_axis in _FREQ_AXES and n_fft is not None and "y_coords" not in kw:
+        n_fft = check_positive_int(n_fft, "n_fft", minimum=2)
+        want = n_fft // 2 + 1
+        if S.shape[0] != want:
+            if S.shape[1] == want:
+                raise ValueError(f"S has shape {S.shape} but n_fft={n_fft} gives {want} "
+                                 "frequency bins in the ROWS: it looks transposed (frames x "
+                                 "bins). Pass S.T.")
+            raise ValueError(
+                f"S has {S.shape[0]} rows (frequency bins) but n_fft={n_fft} gives {want}. Pass "
+                f"the n_fft the STFT was computed with (here n_fft={2 * (S.shape[0] - 1)}), or "
+                "leave n_fft out.")
+    ax = new_axes(ax)
+    fc = fr = 1
+    if S.size > MAX_CELLS and not given_coords:
+        fc = -(-S.shape[1] // MAX_COLS)
+        fr = -(-S.shape[0] // MAX_ROWS) if y_axis in _FREQ_AXES else 1
+    note = None
+    if fc > 1 or fr > 1:
+        how = "max" if y_axis is not None else "mean"
+        import librosa
+
+        times = librosa.frames_to_time(np.arange(S.shape[1]), sr=sr, hop_length=hop_length)
+        kw.setdefault("x_coords", _block_centres(times, fc))
+        if fr > 1:
+            freqs = librosa.fft_frequencies(sr=sr, n_fft=n_fft or 2 * (S.shape[0] - 1))
+            kw.setdefault("y_coords", _block_centres(freqs, fr))
+        S = _pool(_pool(S, fc, 1, how), fr, 0, how)
+        note = (f"each cell: {how} of {fc} frame(s)" + (f" x {fr} bins" if fr > 1 else "")
+                + f" ({S.shape[1]} columns)")
     img = librosa.display.specshow(
         np.asarray(S), sr=sr, hop_length=hop_length, n_fft=n_fft, x_axis="time", y_axis=y_axis,
         ax=ax, fmax=fmax, **kw,
     )
+    if note:
+        title = f"{title}\n({note})" if title else f"({note})"
     ax.set(xlabel="Time (s)", title=title)
     ax.grid(False)  # grid lines over an image read as data
     if y_axis in ("linear", "log", "mel", "fft", "hz"):
@@ -81,10 +214,22 @@ _SPECTRUM_LABELS = {
 }
 
 
+#: ``samples`` draws every sample as a dot: meant for a zoom of a few ms to a few seconds.
+MAX_DOTS = 100_000
+
+
 def samples(y, sr, *, ax=None, start: float = 0.0, title: str | None = None, **kw):
-    """Individual samples as dots joined by thin lines, time in seconds. Used by 01 (zoom-in)."""
+    """Individual samples as dots joined by thin lines, time in seconds. Used by 01 (zoom-in).
+
+    At most ``MAX_DOTS`` samples (a zoom); for a whole clip use ``waveform``."""
     y = check_signal(y, mono=True)
     sr = check_sr(sr)
+    if y.size > MAX_DOTS:
+        raise ValueError(
+            f"samples() draws every sample as a dot, and y has {y.size:,} ({y.size / sr:.1f} s): "
+            f"zoom in first, e.g. y[:{min(441, y.size)}] for the first 20 ms at 22,050 Hz "
+            f"(at most {MAX_DOTS:,} samples), or draw the whole clip with "
+            "helpers.plot.waveform(y, sr).")
     ax = new_axes(ax)
     t = start + np.arange(y.size) / sr
     color = kw.pop("color", "C0")
@@ -104,6 +249,10 @@ def spectrum(freqs, values, *, ax=None, quantity: str = "magnitude", db: bool = 
     -120 dB). ``log_freq=True`` uses a logarithmic frequency axis starting at ``fmin`` (default
     20 Hz, the lower limit of hearing, or the first non-zero bin if that is higher).
     ``ylabel`` overrides the default label (e.g. for an unnormalised spectrum).
+
+    ``freqs`` must be non-negative and increasing (``np.fft.rfftfreq``; an ``np.fft.fftfreq``
+    axis gets a clear error, not an empty plot). More than ``MAX_LINE_POINTS`` bins (the FFT of
+    a long clip) are drawn as a min/max envelope, which looks the same on screen.
     """
     if quantity not in ("magnitude", "power"):
         raise ValueError(f"quantity must be 'magnitude' or 'power', got {quantity!r}.")
@@ -118,6 +267,18 @@ def spectrum(freqs, values, *, ax=None, quantity: str = "magnitude", db: bool = 
     if not (np.all(np.isfinite(f)) and np.all(np.isfinite(v))):
         raise ValueError("freqs or values contain NaN or infinite numbers; fix the computation "
                          "that made them (e.g. log of 0) before plotting.")
+    if np.any(f < 0):
+        raise ValueError(
+            f"freqs has negative frequencies (down to {f.min():g} Hz): that is np.fft.fftfreq's "
+            "order (0, the positive half, then the negative half), which a one-sided plot "
+            "cannot show. For a real signal use np.fft.rfft with np.fft.rfftfreq (or "
+            "helpers.spectral.spectrum), or keep the first n // 2 + 1 values of both arrays.")
+    if np.any(np.diff(f) <= 0):
+        i = int(np.flatnonzero(np.diff(f) <= 0)[0])
+        raise ValueError(
+            f"freqs must increase from bin to bin, but freqs[{i + 1}] = {f[i + 1]:g} Hz follows "
+            f"freqs[{i}] = {f[i]:g} Hz. Pass the axis that belongs to values, e.g. "
+            "np.fft.rfftfreq(n, d=1/sr) for np.fft.rfft of n samples.")
     if db and np.any(v < 0):
         raise ValueError("values are negative, so they are not a magnitude or power: pass the "
                          "linear spectrum with db=True (or, if they are already dB, db=False).")
@@ -128,11 +289,19 @@ def spectrum(freqs, values, *, ax=None, quantity: str = "magnitude", db: bool = 
             raise ValueError("the spectrum is all zeros: dB re max is undefined.")
         factor = 20 if quantity == "magnitude" else 10
         v = factor * np.log10(np.maximum(v, peak * 10 ** (-120 / factor)) / peak)
-    ax.plot(f, v, lw=line_kw.pop("lw", 0.8), **line_kw)
     if fmin is not None:
         lo = fmin
     else:
         lo = max(f[1], min(20.0, f[-1] / 10)) if log_freq else f[0]
+    x = f
+    if f.size > MAX_LINE_POINTS:  # e.g. the FFT of a whole long clip: a min/max envelope
+        if log_freq:  # blocks equally wide on the log axis
+            edges = np.searchsorted(f, np.geomspace(max(lo, f[1]), f[-1], _ENVELOPE_BLOCKS))
+            edges = np.concatenate([[0], edges[edges < f.size]])
+        else:
+            edges = None
+        x, v = _envelope(f, v, edges)
+    ax.plot(x, v, lw=line_kw.pop("lw", 0.8), **line_kw)
     ax.set(xlabel="Frequency (Hz)", ylabel=ylabel or _SPECTRUM_LABELS[(quantity, db)],
            title=title, xlim=(lo, f[-1] if fmax is None else fmax))
     if log_freq:
@@ -273,11 +442,21 @@ def mfcc(C, *, sr, hop_length, ax=None, title=None, first: int = 0,
     """
     import librosa.display
 
-    ax = new_axes(ax)
     sr = check_sr(sr)
-    C = np.asarray(C)
-    if C.ndim != 2 or C.size == 0:
-        raise ValueError(f"C must be a 2-D (coefficients, frames) array, got shape {C.shape}.")
+    C = _check_image(C, "C", "coefficients x frames",
+                     "one frame's coefficients? Pass the whole matrix, e.g. "
+                     "librosa.feature.mfcc(y=y, sr=sr), shape (n_mfcc, frames).")
+    ax = new_axes(ax)
+    note = None
+    if C.size > MAX_CELLS and "x_coords" not in kw:  # a very long clip: mean over frames
+        import librosa
+
+        fc = -(-C.shape[1] // MAX_COLS)
+        times = librosa.frames_to_time(np.arange(C.shape[1]), sr=sr, hop_length=hop_length)
+        kw["x_coords"] = _block_centres(times, fc)
+        C = _pool(C, fc, 1, "mean")
+        note = f"(each column: mean of {fc} frames)"
+        title = f"{title}\n{note}" if title else note
     lim = float(np.max(np.abs(C))) or 1.0
     kw.setdefault("vmin", -lim)
     kw.setdefault("vmax", lim)
@@ -298,23 +477,34 @@ def mfcc(C, *, sr, hop_length, ax=None, title=None, first: int = 0,
 # ---------------------------------------------------------------------------------------------
 __all__ += ["segments", "segment_features"]
 
+#: ``segments`` names at most this many segments in its legend.
+MAX_LEGEND_SEGMENTS = 10
+
 
 def segments(y, sr, *, segment_s: float, remainder: str = "pad", min_fill: float = 0.5,
              ax=None, title: str | None = None):
     """Waveform with the segments ``helpers.dataset.cut_segments`` makes: kept segments shaded,
-    zero padding hatched, a dropped remainder in grey. Used by 06. Returns ``ax``."""
-    from .dataset import cut_segments
+    zero padding hatched, a dropped remainder in grey. Used by 06. Returns ``ax``.
+
+    The legend names the first ``MAX_LEGEND_SEGMENTS`` segments and sums up the rest (a long
+    clip has hundreds)."""
+    from .dataset import _segment_plan
 
     y = check_signal(y, mono=True)
     sr = check_sr(sr)
-    L = int(round(segment_s * sr))
-    segs, starts, counts = cut_segments(y, L, remainder=remainder, min_fill=min_fill)
+    L = check_positive_int(int(round(segment_s * sr)), "segment length in samples")
+    if remainder not in ("pad", "drop"):
+        raise ValueError(f"remainder must be 'pad' or 'drop', got {remainder!r}.")
+    n_full, keep_rest, counts = _segment_plan(y.size, L, remainder, min_fill)
+    starts = np.arange(n_full + int(keep_rest)) * L
     ax = waveform(y, sr, ax=ax, title=title, color="0.2")
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, s in enumerate(starts):
         end = min(s + L, y.size)
+        label = (f"segment {i}" if i < MAX_LEGEND_SEGMENTS else
+                 f"segments {i}-{len(starts) - 1}" if i == MAX_LEGEND_SEGMENTS else None)
         ax.axvspan(s / sr, end / sr, color=colours[i % len(colours)], alpha=0.25,
-                   label=f"segment {i}")
+                   label=label)
         if s + L > y.size:
             ax.axvspan(y.size / sr, (s + L) / sr, facecolor="none", hatch="//",
                        edgecolor=colours[i % len(colours)], label="zero padding")

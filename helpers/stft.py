@@ -105,22 +105,68 @@ def stft(y, *, sr: int, n_fft: int = 2048, hop_length: int = 512, window="hann",
     S : complex array (1 + n_fft // 2, n_frames), frequency x time like ``librosa.stft``;
         complex64 for float32 input, complex128 for float64. ``np.abs(S)`` is the magnitude,
         ``np.abs(S) ** 2`` the power.
+
+    Computed in float64, 1024 frames at a time, straight into ``S``: a 10-minute clip needs
+    little more memory than ``S`` itself. A result larger than ``MAX_STFT_BYTES`` (1 GiB) is
+    refused with the fix (a larger hop or a shorter excerpt).
     """
     import librosa
 
     sr = check_sr(sr)
     y = check_signal(y, name="y")
-    n_fft, hop_length, _ = check_frame_params(n_fft, hop_length, n_samples=y.size)
-    w = window_samples(window, n_fft)
-    frames = frame_signal(y, frame_length=n_fft, hop_length=hop_length, center=center,
-                          pad_mode=pad_mode)
     out_dtype = np.complex64 if y.dtype == np.float32 else np.complex128
-    S = np.fft.rfft(frames.astype(np.float64) * w, axis=1).T.astype(out_dtype)
+    blocks = _stft_blocks(y, n_fft=n_fft, hop_length=hop_length, window=window, center=center,
+                          pad_mode=pad_mode, out_itemsize=np.dtype(out_dtype).itemsize)
+    S = np.empty((n_fft // 2 + 1, blocks.n_frames), dtype=out_dtype)
+    for start, X in blocks:
+        S[:, start: start + X.shape[0]] = X.T
     freqs = np.fft.rfftfreq(n_fft, d=1.0 / sr)
     # With center=False frame t starts at t * hop, so its centre is n_fft // 2 samples later.
     times = librosa.frames_to_time(np.arange(S.shape[1]), sr=sr, hop_length=hop_length,
                                    n_fft=None if center else n_fft)
     return freqs, times, S
+
+
+#: ``stft`` returns the whole (bins x frames) matrix: refuse one larger than this.
+MAX_STFT_BYTES = 1 << 30
+
+
+class _stft_blocks:
+    """The rfft of the windowed frames, ``block`` frames at a time, in float64:
+    iterate for ``(first_frame, X)`` with ``X`` complex128 of shape ``(frames, 1 + n_fft // 2)``.
+
+    The numbers are exactly those of the whole-matrix computation (each frame's FFT does not
+    depend on the others), but only one block of frames exists at a time, so a 10-minute clip
+    needs a few tens of MB besides the result (``stft``), or none at all (``power_spectrogram``
+    and ``mel_spectrogram`` reduce each block as it comes).
+    """
+
+    def __init__(self, y, *, n_fft, hop_length, window="hann", center=True,
+                 pad_mode="constant", out_itemsize=8, block=1024):
+        center = _check_center(center)
+        pad_mode = _check_pad_mode(pad_mode)
+        n_fft, hop_length, _ = check_frame_params(n_fft, hop_length, n_samples=y.size)
+        self.w = window_samples(window, n_fft)
+        n = y.size
+        if center:
+            y = np.pad(y, (n_fft // 2, n_fft // 2), mode=pad_mode)
+        self.n_frames = 1 + (y.size - n_fft) // hop_length
+        needed = self.n_frames * (n_fft // 2 + 1) * out_itemsize
+        if needed > MAX_STFT_BYTES:
+            raise ValueError(
+                f"the STFT would have {self.n_frames:,} frames x {n_fft // 2 + 1} bins = "
+                f"{needed / 2**30:.1f} GiB: hop_length={hop_length} is very small for a "
+                f"{n:,}-sample signal. Use a larger hop_length (e.g. n_fft // 4 = "
+                f"{max(1, n_fft // 4)}) or a shorter excerpt, e.g. y[:sr * 30]."
+            )
+        self.frames = np.lib.stride_tricks.sliding_window_view(y, n_fft)[::hop_length]
+        self.block = block
+
+    def __iter__(self):
+        for start in range(0, self.n_frames, self.block):
+            fr = self.frames[start: start + self.block].astype(np.float64)
+            fr *= self.w
+            yield start, np.fft.rfft(fr, axis=1)
 
 
 def resolution(sr: int, n_fft: int, hop_length: int) -> dict:

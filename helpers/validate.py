@@ -67,6 +67,13 @@ def check_signal(
             "helpers.load(), which returns float32."
         )
     if mono and arr.ndim != 1:
+        if _samples_by_channels(arr):
+            raise ValueError(
+                f"{name} must be a mono signal (1-D array), got shape {arr.shape}: that looks "
+                f"like (samples, channels), the layout soundfile.read returns. Down-mix with "
+                f"{name}.mean(axis=1) (or take one channel, {name}[:, 0]), or load with "
+                "helpers.load(path), which returns mono."
+            )
         raise ValueError(
             f"{name} must be a mono signal (1-D array), got shape {arr.shape}. "
             "For stereo (channels, samples) down-mix with y.mean(axis=0), or load with "
@@ -74,6 +81,13 @@ def check_signal(
         )
     if not mono and arr.ndim not in (1, 2):
         raise ValueError(f"{name} must be 1-D (mono) or 2-D (channels, samples), got {arr.shape}.")
+    if not mono and _samples_by_channels(arr):
+        raise ValueError(
+            f"{name} has shape {arr.shape}: that looks like (samples, channels), the layout "
+            "soundfile.read returns, but helpers and librosa expect (channels, samples), here "
+            f"({arr.shape[1]}, {arr.shape[0]}). Transpose it: {name}.T "
+            "(or load with helpers.load(path, mono=False), which returns (channels, samples))."
+        )
     n = arr.shape[-1] if arr.ndim else 0
     if arr.ndim == 0 or n == 0:
         raise ValueError(f"{name} is empty (0 samples): there is nothing to analyse.")
@@ -99,6 +113,20 @@ def check_signal(
     if arr.dtype not in (np.float32, np.float64):
         arr = arr.astype(np.float32)
     return arr
+
+
+#: More channels than this in the last axis of a 2-D signal is read as (channels, samples).
+MAX_CHANNELS = 16
+
+
+def _samples_by_channels(arr: np.ndarray) -> bool:
+    """True for a 2-D array laid out (samples, channels): few columns, many more rows.
+
+    A (channels, samples) signal has far more samples than channels, so an array whose last
+    axis holds at most ``MAX_CHANNELS`` values and is shorter than its first axis is the
+    transposed layout (``soundfile.read``'s) and would be processed along the wrong axis.
+    """
+    return arr.ndim == 2 and arr.shape[1] <= MAX_CHANNELS and arr.shape[0] > arr.shape[1]
 
 
 def check_sr(sr, *, name: str = "sr") -> int:

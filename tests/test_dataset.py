@@ -353,3 +353,405 @@ def test_progress_bar_counts_files(small_set, capsys):
     ds.extract_files(files, n_jobs=1, progress=True)
     err = capsys.readouterr().err
     assert f"{len(files)}/{len(files)}" in err and "file" in err  # tqdm's "12/12 [...file/s]"
+
+
+# ------------------------------------------------------------------ issue 12: no global state
+def test_threaded_build_leaves_global_state_alone(tmp_path, monkeypatch):
+    """A threaded build used to leave warnings.filters with an 'error' entry for UserWarning
+    (helpers.load's catch_warnings is not thread-safe): afterwards an offline fetch raised
+    instead of falling back. Neither the warnings filters nor the BLAS thread limits change."""
+    import warnings
+
+    from threadpoolctl import threadpool_info
+
+    filters = list(warnings.filters)
+    blas = [i["num_threads"] for i in threadpool_info()]
+    for _ in range(2):
+        ds.build_dataset(out_dir=tmp_path, n_jobs=2, prefer="threads", progress=False,
+                         summary=False)
+    assert warnings.filters == filters
+    assert [i["num_threads"] for i in threadpool_info()] == blas
+    # an offline download still falls back to the shipped clip (not pytest.warns: it would
+    # install its own "always" filter and hide a leaked "error" one; record=True does not)
+    monkeypatch.setenv("AUDIO_COURSE_CACHE", str(tmp_path / "cache"))
+    spec = dict(helpers.data.DOWNLOADS["trumpet"], url="http://127.0.0.1:9/unreachable.ogg")
+    monkeypatch.setitem(helpers.data.DOWNLOADS, "trumpet", spec)
+    with warnings.catch_warnings(record=True) as caught:
+        assert helpers.data.fetch("trumpet", timeout=2) == helpers.data.path(spec["fallback"])
+    assert all(issubclass(w.category, helpers.data.DownloadFallbackWarning) for w in caught)
+
+
+# ------------------------------------------------------------------ issue 12: every file
+def _wav(path: Path, seconds=1.2, f0=440.0, seed=0, sr=SR, **kw):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    y = _tone(f0, seconds, seed=seed)
+    if sr != SR:
+        y = librosa.resample(y, orig_sr=SR, target_sr=sr)
+    sf.write(path, y, sr, **kw)
+    return path
+
+
+def _messy_set(root: Path) -> dict:
+    """A folder as learners have them. Returns {relative path: expected status}."""
+    expect = {}
+    for c_i, c in enumerate(("a", "b", "c")):
+        for i in range(1, 6):
+            _wav(root / c / f"take_0{i}.wav", f0=300.0 * (c_i + 1) + 10 * i, seed=i)
+            expect[f"{c}/take_0{i}.wav"] = "used"
+    (root / "b" / "take_01.wav").write_text("this is not audio\n" * 40)  # 3 take_01: one bad
+    expect["b/take_01.wav"] = "skipped"
+    _wav(root / "a" / "session 2" / "deep" / "x.flac", format="FLAC")  # nested: label a
+    expect["a/session 2/deep/x.flac"] = "used"
+    _wav(root / "c" / "y.opus", sr=48000, format="OGG", subtype="OPUS")  # Opus: 48 kHz
+    expect["c/y.opus"] = "used"
+    _wav(root / "c" / "z.aiff", format="AIFF")
+    expect["c/z.aiff"] = "used"
+    _wav(root / "a" / "w.AIF", format="AIFF")  # upper-case extension
+    expect["a/w.AIF"] = "used"
+    _wav(root / "b" / "take_09.wav ", format="WAV")  # trailing space in the name
+    expect["b/take_09.wav "] = "used"
+    for i in range(4):  # a label folder whose name ends in a space: label "d"
+        _wav(root / "d " / f"d_{i}.wav", f0=2500.0 + 20 * i, seed=i)
+        expect[f"d /d_{i}.wav"] = "used"
+    _wav(root / "loose.wav")  # loose in the root: no label
+    expect["loose.wav"] = "skipped"
+    (root / "a" / "song.m4a").write_bytes(b"\x00\x00\x00\x18ftypM4A " + bytes(200))
+    expect["a/song.m4a"] = "skipped"
+    _wav(root / "c" / "short.wav", seconds=0.2)  # shorter than min_fill of a segment
+    expect["c/short.wav"] = "skipped"
+    (root / "notes.txt").write_text("recorded in May")
+    expect["notes.txt"] = "not audio"
+    (root / "a" / "README").write_text("class a")
+    expect["a/README"] = "not audio"
+    (root / "a" / "._take_02.wav").write_bytes(b"\x00\x05\x16\x07" + bytes(100))  # macOS
+    expect["a/._take_02.wav"] = "not audio"
+    _wav(root / ".ipynb_checkpoints" / "old.wav")
+    expect[".ipynb_checkpoints/"] = "not audio"
+    return expect
+
+
+def test_every_file_under_the_root_is_accounted_for(tmp_path, capsys):
+    root = tmp_path / "messy"
+    expect = _messy_set(root)
+    out = ds.build_dataset(root, out_dir=tmp_path / "out", fractions=(0.5, 0.25, 0.25),
+                           progress=False)
+    report = {e["file"]: e for e in out["report"]}
+    assert {f: e["status"] for f, e in report.items()} == expect
+    # every file on disk appears (hidden folders as one entry)
+    on_disk = {p.relative_to(root).as_posix() for p in root.rglob("*")
+               if p.is_file() and ".ipynb_checkpoints" not in p.parts}
+    assert on_disk | {".ipynb_checkpoints/"} == set(report)
+    assert "not a readable audio file" in report["b/take_01.wav"]["reason"]
+    assert "no label" in report["loose.wav"]["reason"]
+    assert "ffmpeg" in report["a/song.m4a"]["reason"]
+    assert "no segment" in report["c/short.wav"]["reason"]
+    assert report["a/session 2/deep/x.flac"]["label"] == "a"
+    assert report["d /d_0.wav"]["label"] == "d"
+    assert out["label_names"] == ["a", "b", "c", "d"]
+    used = [e for e in out["report"] if e["status"] == "used"]
+    assert sum(e["segments"] for e in used) == out["counts"]["segments"] > 0
+    # the summary names the files by their path relative to the root
+    printed = capsys.readouterr().out
+    assert "b/take_01.wav" in printed and "loose.wav" in printed and "skipped" in printed
+    assert f"{len(expect)} file(s) under" in printed
+    # the report is stored beside the arrays
+    d = ds.load_dataset(out["path"])
+    assert d["report"] == out["report"]
+    assert set(d["files"]) >= {"a/session 2/deep/x.flac", "b/take_09.wav ", "d /d_0.wav"}
+    assert d["counts"]["files_skipped"] == 4 and d["counts"]["files_not_audio"] == 4
+
+
+def test_strict_build_lists_every_unusable_file_and_writes_nothing(tmp_path):
+    root = tmp_path / "messy"
+    _messy_set(root)
+    with pytest.raises(ValueError) as err:
+        ds.build_dataset(root, out_dir=tmp_path / "out", fractions=(0.5, 0.25, 0.25),
+                         progress=False, errors="raise")
+    msg = str(err.value)
+    assert "loose.wav" in msg and "a/song.m4a" in msg and "nothing was written" in msg
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    # only a decoding problem left: still every one of them listed, with its relative path
+    (root / "loose.wav").unlink()
+    (root / "a" / "song.m4a").unlink()
+    (root / "c" / "take_03.wav").write_bytes(b"RIFF0000WAVEfmt " + bytes(10))
+    with pytest.raises(ValueError) as err:
+        ds.build_dataset(root, out_dir=tmp_path / "out", fractions=(0.5, 0.25, 0.25),
+                         progress=False, errors="raise")
+    msg = str(err.value)
+    assert "2 audio file(s)" in msg and "  b/take_01.wav: " in msg and "  c/take_03.wav: " in msg
+    assert not any((tmp_path / "out").iterdir())  # no dataset, no temporary left
+    with pytest.raises(ValueError, match="errors must be 'skip'"):
+        ds.build_dataset(root, out_dir=tmp_path / "out", errors="ignore")
+
+
+def test_truncated_file_is_used_and_reported_with_the_numbers(tmp_path):
+    root = _make_set(tmp_path / "set")
+    f = root / "mid" / "clip_3.wav"
+    raw = f.read_bytes()
+    f.write_bytes(raw[: len(raw) * 3 // 4])
+    out = ds.build_dataset(root, out_dir=tmp_path / "out", fractions=(0.5, 0.25, 0.25),
+                           progress=False, summary=False)
+    e = next(e for e in out["report"] if e["file"] == "mid/clip_3.wav")
+    assert e["status"] == "used" and "truncated" in e["reason"]
+    assert f"declares {int(round(2.3 * SR))} frames" in e["reason"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(paths=st.lists(
+    st.lists(st.sampled_from(["a", "b ", " c", "x.y", ".h", "sub", "Dog"]), min_size=0,
+             max_size=3).map(tuple).flatmap(lambda dirs: st.tuples(st.just(dirs), st.sampled_from(
+                 ["t.wav", "t.WAV ", "u.flac", "v.opus", "w.aif", "n.txt", "m.m4a", "._t.wav",
+                  "noext", "z.mp3"]))), min_size=1, max_size=12, unique=True))
+def test_scan_folder_accounts_for_any_layout(tmp_path_factory, paths):
+    """Any tree: every file is reported exactly once (hidden folders as one entry), audio gets
+    the first folder level (stripped) as its label, loose audio is skipped."""
+    root = tmp_path_factory.mktemp("tree")
+    made = set()
+    for dirs, name in paths:
+        p = root.joinpath(*dirs, name)
+        if any(q.is_file() for q in [root.joinpath(*dirs[:i]) for i in range(1, len(dirs) + 1)]):
+            continue
+        if p.exists():
+            continue
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(b"x")
+        made.add(p)
+    entries = ds.scan_folder(root)
+    hidden_dirs = [e for e in entries if e["file"].endswith("/")]
+    covered = set()
+    for e in entries:
+        if e["file"].endswith("/"):
+            covered |= {q for q in made if str(q).startswith(str(root / e["file"]))}
+        else:
+            covered.add(root / e["file"])
+    assert covered == made
+    assert len([e for e in entries if not e["file"].endswith("/")]) + sum(
+        len([q for q in made if str(q).startswith(str(root / e["file"]))])
+        for e in hidden_dirs) == len(made)
+    for e in entries:
+        rel = Path(e["file"])
+        if e["status"] == "audio":
+            assert e["label"] == rel.parts[0].strip() and len(rel.parts) >= 2
+            assert rel.name.rstrip().lower().endswith(tuple(ds.AUDIO_SUFFIXES))
+        if len(rel.parts) == 1 and rel.suffix.strip().lower() in ds.AUDIO_SUFFIXES \
+                and not rel.name.startswith("."):
+            assert e["status"] == "skipped" and "no label" in e["reason"]
+
+
+# ------------------------------------------------------------------ issue 12: smaller items
+def test_name_with_npz_extension_is_not_doubled(small_set, tmp_path):
+    out_dir = tmp_path / "out"
+    out = ds.build_dataset(small_set, out_dir=out_dir, name="x.npz", progress=False,
+                           fractions=(0.5, 0.25, 0.25), summary=False)
+    assert out["path"].name == "x.npz" and sorted(p.name for p in out_dir.iterdir()) == ["x.npz"]
+    out = ds.build_dataset(small_set, out_dir=out_dir, name="Y.NPZ", progress=False,
+                           fractions=(0.5, 0.25, 0.25), summary=False)
+    assert out["path"].name == "Y.npz"
+    with pytest.raises(ValueError, match="file name"):
+        ds.build_dataset(small_set, out_dir=out_dir, name=".npz")
+
+
+def test_shipped_data_folder_refused_even_when_env_points_at_a_copy(tmp_path, monkeypatch):
+    import shutil
+
+    copy = tmp_path / "data_copy"
+    shutil.copytree(helpers.data.data_dir(), copy)
+    monkeypatch.setenv("AUDIO_COURSE_DATA", str(copy))
+    assert helpers.data.data_dir() == copy
+    shipped = Path(ds.__file__).resolve().parent.parent / "data"
+    for out_dir in (shipped / "outputs", shipped, copy / "x"):
+        with pytest.raises(ValueError, match="never write outputs into data/"):
+            ds.build_dataset(copy / "instruments", out_dir=out_dir, progress=False)
+    assert not (shipped / "outputs").exists()
+
+
+_KILLED_SAVE = r"""
+import sys, time
+from pathlib import Path
+import numpy as np
+from helpers import dataset as ds
+out = Path(sys.argv[1])
+def chunks():
+    yield np.zeros((100, 4), np.float32)
+    print("writing", flush=True)
+    time.sleep(600)  # killed here, half-way through the file
+ds.save_npz(out / "x.npz", {"a": ds.ChunkedArray((200, 4), np.float32, chunks)})
+"""
+
+_KILLED_BUILD = r"""
+import sys, time
+from pathlib import Path
+from helpers import dataset as ds
+def stuck(*a, **k):
+    print("building", flush=True)
+    time.sleep(600)  # killed after the features were written to the temporary folder
+ds._assemble = stuck
+ds.build_dataset(sys.argv[2], out_dir=sys.argv[1], name="x", progress=False,
+                 fractions=(0.5, 0.25, 0.25), n_jobs=1)
+"""
+
+
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
+@pytest.mark.parametrize("script, word", [(_KILLED_SAVE, "writing"), (_KILLED_BUILD, "building")],
+                         ids=["save", "build"])
+def test_next_build_removes_temporaries_of_a_killed_one(small_set, tmp_path, sig, script, word):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.Popen([sys.executable, "-c", script, str(out), str(small_set)],
+                            stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        assert proc.stdout.readline().strip() == word
+        proc.send_signal(getattr(signal, sig))
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+    left = [p.name for p in out.iterdir()]
+    assert left and all(n.startswith(".x.npz.") for n in left), left  # the debris of the kill
+    # a temporary of a process that is still running is not touched
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        host_tag = left[0].split(".")[3]
+        live = out / f".x.npz.{host_tag}.{alive.pid}.0123abcd.tmp"
+        live.write_bytes(b"in progress")
+        foreign = out / ".other.npz.tmp"
+        foreign.write_bytes(b"not ours")
+        ds.build_dataset(small_set, out_dir=out, name="x", progress=False, summary=False,
+                         fractions=(0.5, 0.25, 0.25))
+        assert sorted(p.name for p in out.iterdir()) == sorted(
+            [".other.npz.tmp", live.name, "x.npz"])
+    finally:
+        alive.kill()
+
+
+def test_old_style_temporaries_are_removed_when_old(small_set, tmp_path):
+    import os
+    import time
+
+    out = tmp_path / "out"
+    out.mkdir()
+    old, fresh = out / ".x.ab12cd_3.tmp", out / ".x.zz99yy_1.tmp"  # tempfile.mkstemp names
+    for f in (old, fresh):
+        f.write_bytes(b"half a dataset")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    ds.build_dataset(small_set, out_dir=out, name="x", progress=False, summary=False,
+                     fractions=(0.5, 0.25, 0.25))
+    assert sorted(p.name for p in out.iterdir()) == [fresh.name, "x.npz"]
+
+
+# ------------------------------------------------------------------ issue 13: Dask
+def test_dataset_works_without_dask_and_says_how_to_install_it(small_set, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = f"""
+import sys
+sys.modules["dask"] = None  # as if it were not installed
+sys.modules["distributed"] = None
+from helpers import dataset as ds
+kw = dict(out_dir={str(tmp_path)!r}, progress=False, summary=False, fractions=(0.5, 0.25, 0.25))
+print(ds.build_dataset({str(small_set)!r}, **kw)["path"].name)
+try:
+    ds.build_dataset({str(small_set)!r}, backend="dask", **kw)
+except ModuleNotFoundError as exc:
+    print("MESSAGE", exc)
+"""
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=os.environ.copy(), timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert "set_mfcc.npz" in res.stdout
+    assert 'MESSAGE backend=\'dask\' needs Dask' in res.stdout
+    assert 'pip install "audio-dl-course[dask]"' in res.stdout
+
+
+def _two_blas_threads_cluster():
+    """A LocalCluster with two worker PROCESSES of two threads each."""
+    import logging
+
+    from dask.distributed import LocalCluster
+
+    return LocalCluster(n_workers=2, threads_per_worker=2, processes=True,
+                        dashboard_address=None, silence_logs=logging.ERROR)
+
+
+def _use_two_blas_threads():
+    """Run on each worker: BLAS with 2 threads (Dask's nanny starts workers with 1; workers
+    started another way, e.g. on a shared cluster, need not). Returns the thread counts."""
+    from threadpoolctl import ThreadpoolController, threadpool_info
+
+    ThreadpoolController().limit(limits=2, user_api="blas")
+    return max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+
+
+def test_dask_worker_processes_write_byte_identical_arrays(small_set, tmp_path):
+    from dask.distributed import Client
+
+    kw = dict(fractions=(0.5, 0.25, 0.25), progress=False, summary=False)
+    ref = ds.build_dataset(small_set, out_dir=tmp_path / "joblib", n_jobs=2, **kw)["path"]
+    with _two_blas_threads_cluster() as cluster, Client(cluster) as client:
+        threads = client.run(_use_two_blas_threads)
+        assert set(threads.values()) == {2}  # the workers really do use 2 BLAS threads
+        got = ds.build_dataset(small_set, out_dir=tmp_path / "dask", backend="dask", **kw)
+    assert _sha(got["path"]) == _sha(ref)
+    a, b = ds.load_dataset(ref), ds.load_dataset(got["path"])
+    for s in ds.SPLITS:
+        np.testing.assert_array_equal(a[f"X_{s}"], b[f"X_{s}"])
+
+
+def test_dask_on_an_existing_cluster_by_client_or_address(small_set, tmp_path):
+    """The README example: the caller's cluster, given as a Client or by its address (here the
+    address of a LocalCluster started for the test: nothing is invented)."""
+    from dask.distributed import Client
+
+    kw = dict(fractions=(0.5, 0.25, 0.25), progress=False, summary=False)
+    ref = _sha(ds.build_dataset(small_set, out_dir=tmp_path / "ref", **kw)["path"])
+    with _two_blas_threads_cluster() as cluster:
+        with Client(cluster.scheduler_address, set_as_default=False) as c:
+            c.run(_use_two_blas_threads)
+        by_address = ds.build_dataset(small_set, out_dir=tmp_path / "addr", backend="dask",
+                                      scheduler=cluster.scheduler_address, **kw)
+        with Client(cluster.scheduler_address, set_as_default=False) as client:
+            by_client = ds.build_dataset(small_set, out_dir=tmp_path / "client", backend="dask",
+                                         scheduler=client, **kw)
+            files, _, _ = ds.find_clips(small_set)
+            per_file = ds.extract_files_dask(files, scheduler=client)
+        import dask
+
+        # Client() with no address connects to Dask's configured scheduler: what setting the
+        # environment variable DASK_SCHEDULER_ADDRESS before importing Dask does
+        with dask.config.set({"scheduler-address": cluster.scheduler_address}), \
+                Client(set_as_default=False) as configured:
+            by_config = ds.build_dataset(small_set, out_dir=tmp_path / "config", backend="dask",
+                                         scheduler=configured, **kw)
+    assert _sha(by_address["path"]) == _sha(by_client["path"]) == _sha(by_config["path"]) == ref
+    assert [r["path"] for r in per_file] == [str(f) for f in files]
+
+
+def test_extract_files_names_the_full_path_of_a_broken_file(tmp_path):
+    root = tmp_path / "takes"
+    for label in "abc":
+        _wav(root / label / "take_01.wav")
+    (root / "b" / "take_01.wav").write_text("not audio")
+    files, _, _ = ds.find_clips(root)
+    for n_jobs in (1, 2):
+        with pytest.raises(ValueError, match=rf"{root / 'b' / 'take_01.wav'}: .*not a readable"):
+            ds.extract_files(files, n_jobs=n_jobs, progress=False)
+
+
+def test_symlinked_label_folders_are_scanned_and_loops_reported(tmp_path):
+    import os
+
+    data = _make_set(tmp_path / "elsewhere", durations=(1.0,), classes=("low",))
+    root = tmp_path / "root"
+    _make_set(root, durations=(1.0,), classes=("high",))
+    os.symlink(data / "low", root / "low")  # a label folder that is a link
+    os.symlink(root, root / "high" / "loop")  # a link back up the tree
+    entries = {e["file"]: e for e in ds.scan_folder(root)}
+    assert entries["low/clip_0.wav"]["status"] == "audio" and entries["low/clip_0.wav"]["label"] == "low"
+    assert entries["high/loop/"]["status"] == "not audio" and "already scanned" in entries[
+        "high/loop/"]["reason"]

@@ -19,3 +19,9 @@ def test_every_mistake_gets_a_documented_error(capsys):
     for row in rows:
         message = row.rsplit("|", 2)[-2].strip()
         assert len(message) > 20, f"message too terse: {row}"
+    # issue 12's new messages are in the table
+    for needle in ("declares 44100 frames", "looks like (samples, channels)", "y.T",
+                   "b/take_01.wav: ", 'pip install "audio-dl-course[dask]"',
+                   "np.fft.fftfreq's order", "n_fft=2048 gives 1025", "all 520 values NaN",
+                   "TruncatedAudioWarning", "is very small"):
+        assert needle in out, needle

@@ -301,3 +301,70 @@ def test_mfcc_plot_is_labelled_as_coefficients(music):
     ax = plot.mel_filters(W, f, every=2)
     assert len(ax.lines) == 10 and "Hz" in ax.get_xlabel()
     plt.close("all")
+
+
+# ------------------------------------------------------------------ issue 12: plots and long clips
+@pytest.mark.parametrize(
+    "C, match",
+    [
+        (np.full((13, 40), np.nan), r"all 520 values NaN"),
+        (np.where(np.eye(13, 40) > 0, np.inf, 1.0), r"13 of 520 values infinite"),
+        (np.zeros(13), r"1-D array of 13 values.*n_mfcc, frames"),
+        (np.zeros((13, 0)), r"empty"),
+    ],
+    ids=["all-NaN", "inf", "1-D", "empty"],
+)
+def test_plot_mfcc_misuse_gets_a_clear_message(C, match):
+    import matplotlib.pyplot as plt
+
+    from helpers import plot
+
+    with pytest.raises(ValueError, match=match):
+        plot.mfcc(C, sr=22050, hop_length=512)
+    plt.close("all")
+
+
+def test_plot_mfcc_of_a_very_long_clip_is_averaged_to_the_picture():
+    import matplotlib.pyplot as plt
+
+    from helpers import plot
+
+    C = np.random.default_rng(0).standard_normal((40, 120000)).astype(np.float32)
+    img = plot.mfcc(C, sr=22050, hop_length=512)
+    shown = np.asarray(img.get_array())
+    assert shown.shape == (40 * 2000,) or shown.shape == (40, 2000)
+    np.testing.assert_allclose(shown.reshape(40, 2000)[:, 0], C[:, :60].mean(axis=1), rtol=1e-5)
+    assert "mean of 60 frames" in img.axes.get_title()
+    short = plot.mfcc(C[:, :1300], sr=22050, hop_length=512)
+    assert np.asarray(short.get_array()).size == 40 * 1300
+    plt.close("all")
+
+
+@pytest.mark.parametrize("func", ["power_spectrogram", "mel_spectrogram", "mfcc"])
+def test_spectrogram_features_of_a_long_clip_stay_bounded(func):
+    """power/mel spectrogram and MFCCs are reduced a block of frames at a time: the complex
+    STFT of the whole clip is never held (a 10-minute clip needed 1.3 GB)."""
+    import tracemalloc
+
+    y = np.random.default_rng(0).uniform(-0.5, 0.5, 22050 * 120).astype(np.float32)  # 2 min
+    tracemalloc.start()
+    try:
+        out = getattr(F, func)(y, sr=22050)[-1]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    n_frames = 1 + y.size // 512
+    assert out.shape[1] == n_frames
+    budget = out.nbytes + 2 * y.nbytes + 64 * 2**20  # result, padded copy, a 1024-frame block
+    assert peak < budget, f"{func}: {peak / 2**20:.0f} MB, budget {budget / 2**20:.0f} MB"
+
+
+def test_blockwise_features_equal_the_whole_matrix_computation():
+    y = np.random.default_rng(1).uniform(-0.5, 0.5, 22050 * 5).astype(np.float32)  # 216 frames
+    _, _, P = F.power_spectrogram(y, sr=22050, n_fft=512, hop_length=64)  # 1724 frames
+    S = np.abs(librosa.stft(y=y.astype(np.float64), n_fft=512, hop_length=64,
+                            pad_mode="constant")) ** 2
+    np.testing.assert_allclose(P, S, rtol=1e-9, atol=1e-12)
+    _, _, M = F.mel_spectrogram(y, sr=22050, n_fft=512, hop_length=64, n_mels=40)
+    W, _, _ = F.mel_filterbank(sr=22050, n_fft=512, n_mels=40)
+    np.testing.assert_allclose(M, W @ P, rtol=1e-12, atol=1e-15)

@@ -271,3 +271,56 @@ def test_valid_input_always_succeeds(y, sr, n_fft, hop_div, n_mels, n_mfcc, wind
     for view in (widgets.stft_view(y, sr, n_fft=n_fft, hop_length=hop, window=window),
                  widgets.waveform_view(y, sr, start=0.0, length=y.size / sr / 2)):
         assert isinstance(view, dict)
+
+
+# ------------------------------------------------------------------ issue 12: no global state
+def _global_state():
+    """What a helper must never change for the rest of the session."""
+    import warnings
+
+    import matplotlib as mpl
+    from threadpoolctl import threadpool_info
+
+    return dict(
+        filters=list(warnings.filters),
+        errstate=np.geterr(),
+        blas=[(i["filepath"], i["num_threads"]) for i in threadpool_info()],
+        environ=dict(os.environ),
+        rcparams={k: v for k, v in mpl.rcParams.items() if k != "backend"},
+        cwd=os.getcwd(),
+    )
+
+
+def test_no_helper_changes_global_state(tmp_path):
+    """Every kind of helper call, including parallel ones, leaves warnings filters, numpy's
+    error state, BLAS thread limits, the environment, matplotlib's settings and the working
+    folder as they were (issue 12: a threaded build left UserWarning turned into errors)."""
+    import joblib  # noqa: F401 - importing joblib sets KMP_INIT_AT_FORK once: not ours
+    import matplotlib.pyplot as plt
+
+    from helpers import audio, dataset, features, plot, spectral, stft
+
+    before = _global_state()
+    y, sr = helpers.load("blues", duration=5.0)
+    audio.resample(y, orig_sr=sr, target_sr=8000)
+    helpers.play(y, sr)
+    spectral.spectrum(y, sr)
+    _, _, S = stft.stft(y, sr=sr)
+    features.mfcc(y, sr=sr)
+    features.to_db(np.abs(S), ref="max")
+    plot.waveform(y, sr)
+    plot.spectrogram(features.to_db(np.abs(S), ref="max"), sr=sr, hop_length=512, label="dB")
+    plt.close("all")
+    short = tmp_path / "cut.wav"
+    full = helpers.data.path("tone").read_bytes()
+    short.write_bytes(full[: len(full) // 2])
+    import warnings
+
+    with warnings.catch_warnings(record=True):
+        helpers.load(short)  # warns (truncated) without touching the filters
+    for prefer in ("threads", "processes"):
+        dataset.build_dataset(out_dir=tmp_path / prefer, n_jobs=2, prefer=prefer,
+                              progress=False, summary=False)
+    after = _global_state()
+    for key in before:
+        assert after[key] == before[key], f"{key} changed"

@@ -260,3 +260,73 @@ def test_spectrum_plot_labels_and_db():
     with pytest.raises(ValueError, match="already dB"):
         helpers.plot.spectrum(F, 20 * np.log10(M + 1e-12), db=True)
     plt.close("all")
+
+
+# ------------------------------------------------------------------ issue 12: plots and long clips
+def test_plot_spectrum_refuses_an_fftfreq_axis_and_unordered_freqs():
+    import matplotlib.pyplot as plt
+
+    from helpers import plot
+
+    y = spectral.tone(440, sr=8000, duration=0.5)
+    X = np.abs(np.fft.fft(y))
+    with pytest.raises(ValueError, match=r"negative frequencies.*fftfreq.*rfftfreq"):
+        plot.spectrum(np.fft.fftfreq(y.size, 1 / 8000), X)
+    f, v = spectral.spectrum(y, 8000)
+    with pytest.raises(ValueError, match=r"must increase.*freqs\[3\]"):
+        plot.spectrum(np.r_[f[:3], f[2], f[4:]], v)
+    ax = plot.spectrum(f, v)  # the right axis still works
+    assert ax.get_xlim() == (0.0, 4000.0)
+    plt.close("all")
+
+
+@pytest.mark.parametrize("log_freq", [False, True])
+def test_plot_spectrum_of_a_long_clip_draws_an_envelope(log_freq):
+    import matplotlib.pyplot as plt
+
+    from helpers import plot
+
+    y = np.random.default_rng(0).uniform(-0.1, 0.1, 22050 * 120).astype(np.float32)
+    y += spectral.tone(1234.5, sr=22050, duration=120)
+    f, v = spectral.spectrum(y, 22050)
+    assert f.size > plot.MAX_LINE_POINTS
+    ax = plot.spectrum(f, v, db=True, log_freq=log_freq)
+    x, shown = ax.lines[0].get_data()
+    assert x.size <= 2 * 4000 + 2
+    assert shown.max() == pytest.approx(0.0)  # the peak (0 dB re max) is kept
+    assert x[np.argmax(shown)] == pytest.approx(1234.5, abs=20 if log_freq else 10)
+    plt.close("all")
+    small = plot.spectrum(*spectral.spectrum(y[:4096], 22050))
+    assert small.lines[0].get_xdata().size == 2049  # a short spectrum is drawn as it is
+    plt.close("all")
+
+
+def test_plot_waveform_long_envelope_short_unchanged_and_samples_refuses_a_clip():
+    import matplotlib.pyplot as plt
+
+    from helpers import plot
+
+    y = np.random.default_rng(0).uniform(-0.5, 0.5, 22050 * 120).astype(np.float32)
+    y[1_000_003] = 0.99
+    ax = plot.waveform(y, 22050)
+    t, v = ax.lines[0].get_data()
+    assert v.size <= 2 * 4000 and v.max() == np.float32(0.99) and v.min() == y.min()
+    assert ax.get_xlim()[1] == pytest.approx((y.size - 1) / 22050)
+    ax = plot.waveform(y[:22050 * 30], 22050)  # 30 s: every sample, as before
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), y[:22050 * 30])
+    with pytest.raises(ValueError, match=r"zoom in first.*helpers.plot.waveform"):
+        plot.samples(y, 22050)
+    plt.close("all")
+
+
+def test_plot_segments_legend_stays_short_on_a_long_clip():
+    import matplotlib.pyplot as plt
+
+    from helpers import plot
+
+    y = np.random.default_rng(0).uniform(-0.5, 0.5, 22050 * 100 + 5000).astype(np.float32)
+    ax = plot.segments(y, 22050, segment_s=1.0)
+    labels = ax.get_legend_handles_labels()[1]
+    assert len(labels) <= plot.MAX_LEGEND_SEGMENTS + 3
+    assert "segments 10-99" in labels and "segment 9" in labels
+    plt.close("all")

@@ -296,3 +296,90 @@ def test_stft_property_matches_librosa(n, n_fft, hop_frac, window, center, seed)
                                                                 center=center))
     np.testing.assert_allclose(S, ref, rtol=0, atol=1e-12 * max(1.0, np.abs(ref).max()))
     np.testing.assert_allclose(np.diff(times), hop / SR)
+
+
+# ------------------------------------------------------------------ issue 12: plots and long clips
+def _db_image(n_bins=1025, n_frames=300, seed=0):
+    rng = np.random.default_rng(seed)
+    return (-80 * rng.random((n_bins, n_frames))).astype(np.float32)
+
+
+@pytest.mark.parametrize(
+    "S, kw, exc, match",
+    [
+        (np.zeros(22050, np.float32), {}, ValueError, r"1-D array of 22050 values.*waveform"),
+        (_db_image(513), dict(n_fft=2048), ValueError,
+         r"513 rows .* n_fft=2048 gives 1025.*n_fft=1024"),
+        (_db_image().T, dict(n_fft=2048), ValueError, r"transposed.*S\.T"),
+        (np.full((1025, 20), np.nan), {}, ValueError, r"all 20500 values NaN"),
+        (np.where(_db_image() < -40, -np.inf, 0.0), {}, ValueError, r"log of 0.*to_db"),
+        (np.ones((1025, 20), complex), {}, TypeError, r"complex.*magnitude in dB"),
+        (np.zeros((2, 1025, 20)), {}, ValueError, r"one at a time"),
+        (np.zeros((1025, 0)), {}, ValueError, r"empty"),
+    ],
+    ids=["1-D", "n_fft-mismatch", "transposed", "all-NaN", "-inf", "complex", "3-D", "empty"],
+)
+def test_plot_spectrogram_misuse_gets_a_clear_message(S, kw, exc, match):
+    import matplotlib.pyplot as plt
+
+    with pytest.raises(exc, match=match):
+        helpers.plot.spectrogram(S, sr=22050, hop_length=512, label="Magnitude (dB re max)",
+                                 **kw)
+    plt.close("all")
+
+
+def test_plot_spectrogram_short_unchanged_long_pooled():
+    import matplotlib.pyplot as plt
+
+    from helpers import plot
+
+    short = _db_image(1025, 1292)  # a 30 s clip at hop 512: drawn as it is
+    img = plot.spectrogram(short, sr=22050, hop_length=512, n_fft=2048, label="dB")
+    np.testing.assert_array_equal(np.asarray(img.get_array()).reshape(short.shape), short)
+    assert "\n" not in img.axes.get_title()
+    # a 10-minute clip at n_fft 4096, hop 256: 2049 x 51,680 cells -> picture-sized
+    S = _db_image(2049, 51680, seed=1)
+    S[700, 30001] = 12.0  # one narrow peak must survive
+    img = plot.spectrogram(S, sr=22050, hop_length=256, n_fft=4096, label="dB", title="long")
+    shown = np.asarray(img.get_array())
+    assert shown.size <= plot.MAX_COLS * plot.MAX_ROWS
+    assert shown.max() == 12.0 and shown.min() >= S.min()
+    assert "long" in img.axes.get_title() and "max of 26 frame(s) x 2 bins" in img.axes.get_title()
+    x0, x1 = img.axes.get_xlim()
+    assert x0 <= 0.01 and x1 == pytest.approx(51680 * 256 / 22050, rel=0.01)
+    assert img.axes.get_ylim()[1] == pytest.approx(11025, rel=0.01)
+    plt.close("all")
+
+
+def test_plot_spectrogram_caller_coordinates_are_respected():
+    """A caller that pools itself (plot.stft_tradeoff on long clips) passes the coordinates."""
+    import matplotlib.pyplot as plt
+
+    S = _db_image(512, 1024)
+    img = helpers.plot.spectrogram(S, sr=22050, hop_length=2048, n_fft=8192, label="dB",
+                                   x_coords=np.linspace(0, 600, 1025),
+                                   y_coords=np.linspace(0, 11025, 513))
+    assert np.asarray(img.get_array()).size == S.size
+    plt.close("all")
+
+
+def test_stft_of_a_long_clip_stays_bounded_and_identical_per_frame():
+    """The STFT is computed a block of frames at a time: memory is the result plus a block,
+    and the numbers are exactly those of a frame-by-frame rfft."""
+    import tracemalloc
+
+    y = np.random.default_rng(0).uniform(-0.5, 0.5, 22050 * 120).astype(np.float32)  # 2 min
+    tracemalloc.start()
+    try:
+        _, _, S = H.stft(y, sr=22050, n_fft=2048, hop_length=512)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < S.nbytes + 120 * 2**20, f"{peak / 2**20:.0f} MB for a {S.nbytes / 2**20:.0f} MB STFT"
+    w = scipy.signal.get_window("hann", 2048, fftbins=True)
+    yp = np.pad(y, 1024)
+    for t in (0, 2047, 2048, S.shape[1] - 1):
+        ref = np.fft.rfft(yp[t * 512: t * 512 + 2048].astype(np.float64) * w)
+        np.testing.assert_array_equal(S[:, t], ref.astype(np.complex64))
+    with pytest.raises(ValueError, match=r"GiB: hop_length=1 is very small"):
+        H.stft(y, sr=22050, n_fft=2048, hop_length=1)
