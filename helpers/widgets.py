@@ -539,7 +539,7 @@ def db_view(magnitude, *, ref="max", top_db: float | None = 80.0, amin: float = 
     if clip_level is not None and floor <= clip_level:
         floor_text = f"below the top_db clip, so it does not show ({at_floor:.0%} of the cells)"
     else:
-        floor_text = f"<b>{at_floor:.0%} of the {'picture' if stats else 'cells'} sit on it</b>"
+        floor_text = f"<b>{at_floor:.0%} of the {'picture' if stats else 'cells'} {'sits' if stats else 'sit'} on it</b>"
     readout = (
         f"{ref_text} | <b>range shown: {vmin:.1f} dB to {vmax:.1f} dB</b> "
         f"(span {vmax - vmin:.1f} dB) | {clip} | amin = {amin:g}: floor "
@@ -723,8 +723,10 @@ class Explorer:
         from PIL import Image
 
         self._render_agg()
-        rgb = np.asarray(self.fig.canvas.buffer_rgba())[..., :3]  # opaque figure: drop alpha
-        img = Image.fromarray(rgb)
+        canvas = self.fig.canvas
+        # the Agg buffer wrapped without a copy; the figure is opaque, so alpha is dropped
+        img = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw",
+                               "RGBA", 0, 1).convert("RGB")
         if palette:
             img = img.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
         buf = io.BytesIO()

@@ -538,7 +538,7 @@ def test_db_explorer_amin_changes_the_picture():
         assert v["vmin"] == pytest.approx(max(v["floor"], v["vmax"] - 80.0), abs=0.05)
     assert len(pngs) >= 4  # at least four visibly different pictures
     assert fractions == sorted(fractions) and fractions[-1] > 0.5
-    assert "sit on it" in ex.readout.value
+    assert "of the picture sits on it" in ex.readout.value
 
 
 def test_explorer_records_where_the_time_goes(clip):
