@@ -574,11 +574,12 @@ def pct(values, q):
 
 
 def summarise(rows: list[dict]) -> dict:
-    lat = [r["latency"] for r in rows if not r.get("timeout")]
-    med = sorted(rows, key=lambda r: r["latency"])[len(rows) // 2] if rows else {}
+    done = [r for r in rows if not r.get("timeout")]
+    lat = [r["latency"] for r in done]
+    med = sorted(done, key=lambda r: r["latency"])[len(done) // 2] if done else {}
     return dict(n=len(lat), p50=pct(lat, 50), p95=pct(lat, 95), max=max(lat) if lat else None,
                 timeouts=sum(1 for r in rows if r.get("timeout")),
-                figs=statistics.mean(r.get("n_figs", 0) for r in rows) if rows else 0,
+                figs=statistics.mean(r.get("n_figs", 0) for r in done) if done else 0,
                 median_move={k: med.get(k) for k in ("sent", "busy", "kernel_busy_ms",
                                                      "fig_arrived", "fig_msg_bytes",
                                                      "fig_bytes", "decode_paint_ms", "painted",
