@@ -150,7 +150,7 @@ def show_mfcc(n_mfcc=13, n_mels=128):
 TIMINGS = """\
 import json
 print("TIMINGS" + json.dumps({k: list(getattr(v, "timings", [])) for k, v in globals().items()
-                              if k.startswith("ex_")}))"""
+                              if k.startswith("ex_") and hasattr(v, "controls")}))"""
 
 # moves: (name, row label, control index, key, count, kind); kind "ours" / "naive" / "ipympl"
 # Our explorers: each move goes to a value not seen before (the stft row walks a snake over the
@@ -374,6 +374,8 @@ async ([t_from, quiet, timeout, root_is_canvas]) => {
     const busy = L.msgs.filter(m => m.t >= t_from && m.ch === 'iopub' && m.type === 'status');
     const idle = busy.length && busy[busy.length - 1].state === 'idle';
     if (idle && now - last() > quiet) break;
+    const sent = L.msgs.some(m => m.t >= t_from && m.dir === 'out' && m.type === 'comm_msg');
+    if (!sent && now - start > 1500) return {noop: true};  // the key changed nothing
     if (now - start > timeout) return {timeout: true};
   }
   const keys = L.keys.filter(k => k.t >= t_from - 1);
@@ -461,6 +463,21 @@ def run_all(page, port, token, name) -> None:
             raise RuntimeError(f"{name}: cells did not finish ({state['prompts']}); see {shot}")
         time.sleep(1.0)
     time.sleep(1.5)
+
+
+def kernel_timings(page, nb_path: Path) -> dict:
+    """Run the notebook's last cell: every explorer's ``timings`` (helpers.widgets), as JSON."""
+    page.bring_to_front()
+    cell = _panel(page).locator(".jp-Notebook .jp-Cell").nth(cell_index(nb_path, "timings"))
+    cell.scroll_into_view_if_needed()
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    out = cell.locator(".jp-OutputArea-output", has_text="TIMINGS")
+    try:
+        out.wait_for(timeout=60_000)
+        return json.loads(out.inner_text().split("TIMINGS", 1)[1])
+    except Exception:  # noqa: BLE001 - e.g. an old helpers without timings
+        return {}
 
 
 def cell_output(page, index: int):
@@ -574,10 +591,11 @@ def pct(values, q):
 
 
 def summarise(rows: list[dict]) -> dict:
-    done = [r for r in rows if not r.get("timeout")]
+    done = [r for r in rows if not r.get("timeout") and not r.get("noop")]
     lat = [r["latency"] for r in done]
     med = sorted(done, key=lambda r: r["latency"])[len(done) // 2] if done else {}
-    return dict(n=len(lat), p50=pct(lat, 50), p95=pct(lat, 95), max=max(lat) if lat else None,
+    return dict(n=len(lat), p50=pct(lat, 50), p95=pct(lat, 95),
+                max=max(lat) if lat else float("nan"),
                 timeouts=sum(1 for r in rows if r.get("timeout")),
                 figs=statistics.mean(r.get("n_figs", 0) for r in done) if done else 0,
                 median_move={k: med.get(k) for k in ("sent", "busy", "kernel_busy_ms",
@@ -665,7 +683,8 @@ def main(argv=None) -> int:
     from playwright.sync_api import sync_playwright
 
     load0 = os.getloadavg()
-    results: dict = {"rows": {}, "conditions": {}, "keyboard": {}, "naive_keyboard": {}}
+    results: dict = {"rows": {}, "conditions": {}, "keyboard": {}, "naive_keyboard": {},
+                     "kernel": {}}
     with tempfile.TemporaryDirectory(prefix="latency-") as tmp:
         base = Path(tmp)
         (base / "notebooks").mkdir()
@@ -697,6 +716,8 @@ def main(argv=None) -> int:
                     label = {"inline": n, "baseline": f"{n} [{args.baseline}]",
                              "ipympl": f"{n} (ipympl)"}[kind]
                     measure_explorer(page, base / "notebooks" / nb, n, label, kind, args, results)
+            for kind, nb in nbs.items():
+                results["kernel"][kind] = kernel_timings(pages[kind], base / "notebooks" / nb)
             ctx.close()
     load1 = os.getloadavg()
     results["conditions"].update(
@@ -726,12 +747,15 @@ def measure_explorer(page, nb_path, n, label, kind, args, results):
         rows = [move(page, out, c, back if i % 2 == 0 else k) for i in range(args.moves)]
         results["rows"][label.replace("stft", "stft cached")] = rows
         _print_row(label.replace("stft", "stft cached"), rows)
+    if n == "db":  # amin back to its smallest value (not measured), so top_db shows again
+        move(page, out, 2, "Home")
     if not args.no_held and kind != "ipympl":
         c, k, _ = held_plan(out, n)
         r = move(page, out, c, k, count=10, interval_s=0.033)
         results["rows"][label.replace(n, f"{n} held")] = [r]
-        print(f"  {label} held key x10: {r['latency']:.0f} ms after the last press, "
-              f"{r['n_figs']} figures painted", flush=True)
+        if "latency" in r:
+            print(f"  {label} held key x10: {r['latency']:.0f} ms after the last press, "
+                  f"{r['n_figs']} figures painted", flush=True)
     if not args.no_naive and kind == "inline":
         out_n = cell_output(page, cell_index(nb_path, f"naive-{n}"))
         out_n.scroll_into_view_if_needed()
@@ -749,8 +773,10 @@ def measure_explorer(page, nb_path, n, label, kind, args, results):
 
 def _print_row(label, rows):
     s = summarise(rows)
+    noop = sum(1 for r in rows if r.get("noop"))
     print(f"  {label:<18} p50 {s['p50']:7.0f}  p95 {s['p95']:7.0f}  max {s['max']:7.0f} ms  "
-          f"figures/move {s['figs']:.1f}  timeouts {s['timeouts']}", flush=True)
+          f"figures/move {s['figs']:.1f}  timeouts {s['timeouts']}"
+          + (f"  (no change: {noop} keys at the end of a range)" if noop else ""), flush=True)
 
 
 def _report(results, names) -> bool:
@@ -793,6 +819,17 @@ def _report(results, names) -> bool:
           "kern = kernel busy,\nfig in = figure bytes arrive, KB = figure size, paint = decode + "
           "paint of the figure, figs = figures painted per move.\n'held' rows: 10 presses at "
           "33 ms, latency from the LAST press; figs < 10 = intermediate values skipped.")
+    kern = results.get("kernel", {}).get("inline", {})
+    if kern:
+        print("\nkernel side, median per redraw (helpers.widgets Explorer.timings; cpu = CPU time "
+              "of the kernel thread, independent of other load):")
+        for name, ts in kern.items():
+            if ts:
+                med = {k: statistics.median(t[k] for t in ts) for k in ts[0]}
+                print(f"  {name[3:]:<10} compute {med['compute_ms']:5.1f}  draw "
+                      f"{med['draw_ms']:4.1f}  png {med['png_ms']:5.1f} ms (wall)  | cpu "
+                      f"{med.get('cpu_ms', float('nan')):5.1f} ms  | png "
+                      f"{med['png_bytes'] / 1024:.0f} KB  ({len(ts)} redraws)")
     for label, probs in results.get("keyboard", {}).items():
         if probs:
             ok = False
