@@ -349,7 +349,10 @@ def spectrum_view(sr: int = 22050, *, freq: float = 440.0, window: str = "hann",
     import scipy.signal
 
     sr = check_sr(sr)
-    freq = _check_number(freq, "freq", low=0.0, low_open=True, high=sr / 2, unit="Hz")
+    freq = _check_number(freq, "freq", low=0.0, low_open=True, unit="Hz")
+    if freq > sr / 2:
+        raise ValueError(f"freq must be <= {_fmt(sr / 2)} Hz (the Nyquist frequency sr / 2: a "
+                         f"sampled signal holds nothing above it), got {_fmt(freq)} Hz.")
     length_ms = _check_number(length_ms, "length_ms", low=0.0, low_open=True, unit="ms")
     amplitude = _check_number(amplitude, "amplitude", low=0.0, low_open=True)
     check_window(window)
@@ -630,6 +633,8 @@ class Explorer:
         self.errors = W.Output()
         self.errors.add_class("audio-course-errors")
         self._blit: list = []  # artists redrawn on a cached background (subclasses fill it)
+        self._blit_cached: list = []  # (artist, key function): pixels kept per key
+        self._regions: dict = {}
         self._bg = None
         self._bg_dirty = True  # set by draw() when anything outside self._blit changed
         self._build(self.fig)
@@ -700,18 +705,36 @@ class Explorer:
 
     def _render_agg(self):
         """Draw into the Agg buffer. When only the artists in ``self._blit`` changed, restore the
-        cached background (axes, ticks, labels) and draw just those artists (blitting)."""
+        cached background (axes, ticks, labels) and draw just those artists (blitting).
+
+        Artists in ``self._blit_cached`` (``(artist, key)`` pairs, e.g. a colourbar or an axis
+        whose tick labels depend on one setting) are drawn once per key and their pixels kept:
+        text is the costliest thing to draw, and moving back to a setting reuses the pixels.
+        They are drawn before ``self._blit``, which may overlap their edges."""
         canvas = self.fig.canvas
-        if self._blit and self._bg is not None and not self._bg_dirty:
+        cached = [a for a, _ in self._blit_cached]
+        if (self._blit or cached) and self._bg is not None and not self._bg_dirty:
             canvas.restore_region(self._bg)
         else:
-            for a in self._blit:
+            for a in self._blit + cached:
                 a.set_visible(False)
             canvas.draw()
-            for a in self._blit:
+            for a in self._blit + cached:
                 a.set_visible(True)
-            self._bg = canvas.copy_from_bbox(self.fig.bbox) if self._blit else None
+            self._bg = canvas.copy_from_bbox(self.fig.bbox) if self._blit or cached else None
             self._bg_dirty = False
+            self._regions = {}
+        for artist, key_fn in self._blit_cached:
+            regions = self._regions.setdefault(id(artist), OrderedDict())
+            key = key_fn()
+            if key in regions:
+                canvas.restore_region(regions[key])
+                regions.move_to_end(key)
+                continue
+            self.fig.draw_artist(artist)
+            regions[key] = canvas.copy_from_bbox(_region_box(artist, canvas.get_renderer()))
+            while len(regions) > 48:
+                regions.popitem(last=False)
         for a in self._blit:
             self.fig.draw_artist(a)
 
@@ -756,6 +779,22 @@ class Explorer:
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
         return f"<{type(self).__name__} {args}>"
+
+
+def _region_box(artist, renderer):
+    """The pixels an artist draws: its tight box, and for an axis also its tick marks (which
+    sit between the labels and the axes edge, outside ``Axis.get_tightbbox``)."""
+    from matplotlib.axis import XAxis, YAxis
+    from matplotlib.transforms import Bbox
+
+    b = artist.get_tightbbox(renderer)
+    if isinstance(artist, (XAxis, YAxis)):
+        a = artist.axes.get_window_extent(renderer)
+        if isinstance(artist, YAxis):
+            b = Bbox([[b.x0, b.y0], [max(b.x1, a.x0 + 1), b.y1]])
+        else:
+            b = Bbox([[b.x0, b.y0], [b.x1, max(b.y1, a.y0 + 1)]])
+    return b.padded(2)
 
 
 def _slider_kw(description):
@@ -1015,7 +1054,14 @@ class DbExplorer(Explorer):
         self.img.set_extent(self.extent)
         self.ax.set_xlim(0, self.y.size / self.sr)
         self.ax.set_ylim(0, self.sr / 2)
-        self._blit = [self.img, self.cb.ax]  # the colourbar's scale changes with every move
+        # the colourbar's scale changes with most moves: its pixels are kept per range + label,
+        # and 6 ticks at most (tick labels are the costliest part of a redraw)
+        from matplotlib.ticker import MaxNLocator
+
+        self.cb.locator = MaxNLocator(nbins=6, steps=[1, 2, 5, 10])
+        self._blit = [self.img]
+        self._blit_cached = [(self.cb.ax, lambda: (*np.round(self.img.get_clim(), 3),
+                                                   self.cb.ax.get_ylabel()))]
 
     def compute(self, ref, top_db, amin):
         v = db_view(self.magnitude, ref=ref, top_db=top_db, amin=amin, stats=self.stats)
@@ -1103,7 +1149,9 @@ class MfccExplorer(Explorer):
         self.img_mel.set_clim(float(v0["mel_db"].min()), float(v0["mel_db"].max()))
         lim = float(np.percentile(np.abs(v0["mfcc"][1:]), 99)) or 1.0
         self.img_mfcc.set_clim(-lim, lim)
-        self._blit = [self.img_mel, self.img_mfcc, self.ax_mfcc.yaxis]
+        self._blit = [self.img_mel, self.img_mfcc]
+        # the MFCC axis' ticks depend only on n_mfcc: drawn once per value
+        self._blit_cached = [(self.ax_mfcc.yaxis, lambda: self.ax_mfcc.get_ylim())]
 
     def _mel_basis(self, n_mels):
         import librosa
