@@ -897,7 +897,8 @@ class SpectrumExplorer(Explorer):
                       ylim=(-0.55, 0.55))
         self.ax_f.set(xlabel="Frequency (Hz)", ylabel="Magnitude (dB re max)", ylim=(-120, 5),
                       xlim=(0, min(self.sr / 2, self.fmax * 1.25)), title="spectrum (rfft)")
-        self._blit = [self.ax_t.xaxis, self.line_t, self.line_f, self.peak]
+        self._blit = [self.line_t, self.line_f, self.peak]
+        self._blit_cached = [(self.ax_t.xaxis, lambda: self.ax_t.get_xlim())]
 
     def compute(self, freq, window, length_ms):
         return spectrum_view(self.sr, freq=freq, window=window, length_ms=length_ms)
