@@ -723,9 +723,9 @@ def main(argv=None) -> int:
     results["conditions"].update(
         cpus=os.cpu_count(), load_before=load0, load_after=load1, viewport=VIEWPORT,
         chromium=chromium, python=sys.version.split()[0], moves=args.moves)
-    ok = _report(results, names)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1, default=str))
+    ok = _report(results, names)
     return 0 if ok else 1
 
 
@@ -797,9 +797,9 @@ def _report(results, names) -> bool:
         s = summarise(rs)
         m = s["median_move"]
         naive = rows.get(f"{label} naive")
-        ratio = f"{summarise(naive)['p50'] / s['p50']:.1f}x" if naive else ""
+        ratio = f"{summarise(naive)['p50'] / s['p50']:.1f}x" if naive and s["p50"] > 0 else ""
         before = base_rows.get(label) if " [" not in label else None
-        bratio = f"{summarise(before)['p50'] / s['p50']:.1f}x" if before else ""
+        bratio = f"{summarise(before)['p50'] / s['p50']:.1f}x" if before and s["p50"] > 0 else ""
         target = ""
         if not any(w in label for w in ("naive", "held", "[")):
             good = s["p95"] <= TARGET_P95_MS and not s["timeouts"]
