@@ -24,7 +24,7 @@ something.
 
 ``--long-clip``: a synthetic clip of ``--minutes`` minutes at ``--sr`` Hz (a tone, noise and a
 click every 0.5 s), mono as the explorers take it. For each explorer: creating it and its
-costliest moves (e.g. stft n_fft=8192 with hop n_fft/16, every window), then
+costliest moves (e.g. stft n_fft=8192 with hop n_fft/64 = 128, every window), then
 ``helpers.plot.stft_tradeoff`` with its defaults: wall time and the peak of memory allocated
 during the call (``tracemalloc``, which sees every NumPy array). Targets (issue 12): every move
 <= 1 s, every call <= 1 GB, stft_tradeoff a few seconds. Targets (issue 5): naive / update >= 8, update / compute <= 3. For the waveform and
@@ -175,7 +175,7 @@ def long_clip(minutes: float, sr: int) -> int:
     ex, ok = measure("stft_explorer(y, sr)", lambda: w.stft_explorer(y, sr), 5)
     ok_all &= ok
     ex.cache_size = 0
-    for n_fft, hop, window in ((8192, 16, "hann"), (256, 16, "hann"), (8192, 1, "blackman"),
+    for n_fft, hop, window in ((8192, 64, "hann"), (256, 64, "hann"), (8192, 1, "blackman"),
                                (2048, 4, "boxcar"), (1024, 16, "hamming")):
         _, ok = measure(f"  move n_fft={n_fft}, hop=n_fft/{hop}, {window}",
                         lambda a=n_fft, b=hop, c=window, e=ex: e.update(n_fft=a, hop=b, window=c), 1)

@@ -922,7 +922,9 @@ def spectrum_explorer(sr: int = 22050, *, freq: float = 440.0, window: str = "ha
 N_FFT_OPTIONS = (256, 512, 1024, 2048, 4096, 8192)
 #: The hop is offered as a fraction of n_fft (hop_length = n_fft // d), so it stays valid
 #: (<= n_fft) whatever n_fft is; the readout gives it in samples and ms.
-HOP_FRACTIONS = (16, 8, 4, 2, 1)
+#: n_fft/64 keeps every setting of the earlier hop slider (e.g. n_fft=8192, hop=128) reachable;
+#: the work per move stays bounded (frames at most n_fft / 8 apart are computed).
+HOP_FRACTIONS = (64, 32, 16, 8, 4, 2, 1)
 
 
 def _hop_label(d: int) -> str:
@@ -954,7 +956,7 @@ class StftExplorer(Explorer):
                 return d
         offered = ", ".join(str(n_fft // d) for d in HOP_FRACTIONS if n_fft % d == 0)
         raise ValueError(
-            f"stft_explorer sets the hop as a fraction of n_fft (n_fft/16 ... n_fft), so it stays "
+            f"stft_explorer sets the hop as a fraction of n_fft (n_fft/64 ... n_fft), so it stays "
             f"valid when n_fft moves: hop_length={hop_length} is not one of {offered} for "
             f"n_fft={n_fft}. Pick one of them, or call helpers.widgets.stft_view for any hop."
         )
@@ -997,7 +999,7 @@ def stft_explorer(y, sr, *, n_fft: int = 2048, hop_length: int | None = None,
                   window: str = "hann"):
     """The time/frequency trade-off (03): sliders ``n_fft``, ``hop`` and ``window``.
 
-    The hop is a fraction of n_fft (n_fft/16, /8, /4, /2, n_fft; ``hop_length`` in samples sets
+    The hop is a fraction of n_fft (n_fft/64, /32, ..., /2, n_fft; ``hop_length`` in samples sets
     the start, default n_fft // 4), so it stays valid when n_fft moves. Shows ``|STFT|`` in dB
     re max (80 dB range). The readout states the hop in samples, delta-t = hop/sr,
     delta-f = sr/n_fft, frames x bins and the window length in ms. The last 8 settings are

@@ -504,7 +504,9 @@ def test_stft_explorer_hop_stays_valid_when_n_fft_moves(clip):
     assert ex.controls["hop"].value == 16
     with pytest.raises(ValueError, match="hop as a fraction of n_fft"):
         ex.update(hop_length=300)
-    with pytest.raises(ValueError, match="128, 256, 512, 1024, 2048"):
+    ex.update(n_fft=8192, hop_length=128)  # the earlier slider's costliest setting: n_fft/64
+    assert ex.controls["hop"].value == 64 and "hop = 128 samples" in ex.readout.value
+    with pytest.raises(ValueError, match="32, 64, 128, 256, 512, 1024, 2048"):
         w.stft_explorer(clip, SR, n_fft=2048, hop_length=300)
 
 
