@@ -536,17 +536,18 @@ def db_view(magnitude, *, ref="max", top_db: float | None = 80.0, amin: float = 
     else:
         name = f"dB re {ref!r}"
         ref_text = f"<b>{name}</b>: 0 dB = a magnitude |S| of {ref!r}"
-    clip = (f"top_db = {_fmt(top_db)} clips everything below {clip_level:.1f} dB"
+    clip = (f"top_db = {_fmt(top_db)}: nothing below {clip_level:.1f} dB"
             if top_db is not None else "no top_db clipping")
     at_floor = float(np.count_nonzero(magnitude <= amin)) / magnitude.size
     if clip_level is not None and floor <= clip_level:
-        floor_text = f"below the top_db clip, so it does not show ({at_floor:.0%} of the cells)"
+        floor_text = "under the top_db clip: not shown"
     else:
-        floor_text = f"<b>{at_floor:.0%} of the {'picture' if stats else 'cells'} {'sits' if stats else 'sit'} on it</b>"
+        what = "of the picture sits" if stats else "of the cells sit"
+        floor_text = f"<b>{at_floor:.0%} {what} on it</b>"
+    # two lines at most in the explorer, so the figure below does not move
     readout = (
-        f"{ref_text} | <b>range shown: {vmin:.1f} dB to {vmax:.1f} dB</b> "
-        f"(span {vmax - vmin:.1f} dB) | {clip} | amin = {amin:g}: floor "
-        f"20&middot;log10(amin/ref) = {floor:.1f} dB, {floor_text}"
+        f"{ref_text} | <b>shown: {vmin:.1f} dB to {vmax:.1f} dB</b> | {clip} | "
+        f"amin = {amin:g}: floor 20&middot;log10(amin/ref) = {floor:.1f} dB, {floor_text}"
     )
     return dict(db=db, vmin=float(vmin), vmax=float(vmax), ref_value=float(ref_value),
                 floor=float(floor), floor_fraction=at_floor, label=f"Magnitude ({name})",
@@ -1068,7 +1069,7 @@ class DbExplorer(Explorer):
 
     def compute(self, ref, top_db, amin):
         v = db_view(self.magnitude, ref=ref, top_db=top_db, amin=amin, stats=self.stats)
-        v["readout"] = v["readout"] + f" | S shape {self.shape}" + self.note
+        v["readout"] = v["readout"] + self.note
         return v
 
     def draw(self, v):

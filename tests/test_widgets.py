@@ -539,7 +539,7 @@ def test_db_explorer_amin_changes_the_picture():
 
     y, sr = helpers.load("blues", duration=5.0)
     ex = w.db_explorer(y, sr, ref="1.0", amin=1e-5)
-    assert "does not show" in ex.readout.value  # the default floor is below the clip
+    assert "under the top_db clip: not shown" in ex.readout.value  # the default floor
     pngs, fractions = set(), []
     for amin in w.AMIN_OPTIONS:
         v = ex.update(amin=amin)
