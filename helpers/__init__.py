@@ -11,7 +11,7 @@ checks), ``spectral`` (DFT/FFT spectrum, 02), ``stft`` (framing, STFT, ISTFT, 03
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from . import data  # noqa: E402
 from .audio import info, load, play  # noqa: E402
@@ -30,7 +30,7 @@ def check_environment(verbose: bool = True) -> dict:
 
     needed = {
         "numpy": "1.26", "scipy": "1.11", "librosa": "0.11", "matplotlib": "3.8",
-        "soundfile": "0.12", "ipywidgets": "7.7", "IPython": "8.0",
+        "soundfile": "0.12", "ipywidgets": "7.7", "IPython": "7.34",
     }
     found, problems = {}, []
     for mod, minimum in needed.items():
@@ -47,11 +47,25 @@ def check_environment(verbose: bool = True) -> dict:
         for k, v in found.items():
             print(f"{k:>11}: {v}")
     if problems:
-        raise RuntimeError(
-            "The environment is not ready: " + "; ".join(problems)
-            + ". Run `make lab` from the course folder, or `pip install -e .` in this kernel."
-        )
+        raise RuntimeError("The environment is not ready: " + "; ".join(problems) + ". "
+                           + _fix_advice())
     return found
+
+
+def _fix_advice() -> str:
+    """How to fix a missing or old library, for the place the kernel runs in."""
+    import os
+    import sys
+
+    if "google.colab" in sys.modules or os.environ.get("COLAB_RELEASE_TAG"):
+        return ("On Colab: run the notebook's first cell again (it installs the course into "
+                "this runtime), then Runtime > Restart session and run all cells; if a library "
+                "is still missing, `%pip install NAME` in a cell and restart the session.")
+    if os.environ.get("BINDER_SERVICE_HOST") or os.environ.get("BINDER_LAUNCH_HOST"):
+        return ("On Binder the environment comes from environment.yml: relaunch the Binder "
+                "badge; if it persists, the environment file needs the library.")
+    return ("Locally: run `make lab` from the course folder (it creates .venv with everything), "
+            "or `pip install -e .` in the environment this kernel runs in, then restart it.")
 
 
 def _vtuple(v: str) -> tuple[int, ...]:
@@ -78,6 +92,7 @@ def setup_notebook(*, quiet: bool = False) -> None:
         "figure.figsize": (9, 3.2),
         "figure.dpi": 96,
         "axes.grid": True,
+        "axes.axisbelow": True,  # grid lines behind waveform bands and bars
         "grid.alpha": 0.3,
         "axes.spines.top": False,
         "axes.spines.right": False,

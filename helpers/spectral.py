@@ -32,8 +32,10 @@ from .validate import (
 )
 
 __all__ = [
+    "DFT_MATRIX_MAX_N",
     "DFT_MAX_N",
     "dft",
+    "dft_matrix",
     "linspace_axis",
     "peak_frequencies",
     "peak_frequency",
@@ -74,6 +76,37 @@ def dft(x) -> np.ndarray:
         # (k * n) % N keeps the phase argument small, so rounding stays at float64 precision
         out[k] = np.sum(x * np.exp(-2j * np.pi * ((k * n) % n_samples) / n_samples))
     return out
+
+
+#: :func:`dft_matrix` holds N*N complex numbers (16 bytes each): 4096 -> 268 MB.
+DFT_MATRIX_MAX_N = 4096
+
+
+def dft_matrix(n: int) -> np.ndarray:
+    """The N x N DFT matrix ``W[k, m] = exp(-2j * pi * k * m / N)``. Used by 02.
+
+    Row ``k`` is the DFT's basis at bin ``k``: ``k`` cycles of a complex sinusoid in ``N``
+    samples. ``W @ x`` is the whole DFT as one matrix-vector product (``N**2`` multiply-adds,
+    vectorised), the same numbers as ``np.fft.fft(x)``; 02 times it against the FFT
+    (``N log2 N``) so that Python-loop overhead does not blur the comparison.
+
+    Parameters
+    ----------
+    n : int, 1 .. ``DFT_MATRIX_MAX_N``; the number of samples the DFT sees.
+
+    Returns
+    -------
+    W : complex128 ndarray of shape ``(n, n)``.
+    """
+    n = check_positive_int(n, "n")
+    if n > DFT_MATRIX_MAX_N:
+        raise ValueError(
+            f"dft_matrix({n}) would hold {n}x{n} complex numbers ({16 * n * n / 1e9:.1f} GB); "
+            f"the limit is n <= {DFT_MATRIX_MAX_N}. Use np.fft.fft(x) for long signals."
+        )
+    k = np.arange(n)
+    # (k * m) % n keeps the phase argument small, so rounding stays at float64 precision
+    return np.exp(-2j * np.pi * (np.outer(k, k) % n) / n)
 
 
 def spectrum(y, sr, *, window="hann", n_fft: int | None = None, scaling: str = "magnitude",

@@ -86,6 +86,9 @@ def test_expect_all_correct_raises_on_a_failing_solution():
 
 def test_predict_then_reveal():
     p = c.predict("Which is higher?", ["A", "B"])
+    bundle = p._repr_mimebundle_()
+    assert "Which is higher?" in bundle["text/html"] and "○ B" in bundle["text/html"]
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # live buttons in JupyterLab
     assert p.value is None
     assert c.reveal(p, "A", "Because.").status == "unanswered"
     p.choose("B")

@@ -1,7 +1,8 @@
 """The glossary (notebooks/glossary.md) defines each term where the course first uses it.
 
-Rules, in course order (00, 01, ... 06; markdown cells; the title/objectives cell of each
-notebook is a preview and does not count as a use):
+Rules, in course order (00, 01, ... 06; markdown cells; the header of each notebook (title,
+objectives, prerequisites, time; tagged ``objectives``) is a preview and does not count as a use, nor do References lists and the titles of
+links to other notebooks):
 - the first cell that uses a glossary term links to the term's entry (glossary.md#anchor), and
   it is in the notebook the entry is filed under;
 - every glossary link in a notebook points at an existing entry;
@@ -16,6 +17,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,8 +118,14 @@ def _cells() -> list[Cell]:
                 continue
             src = "".join(c["source"])
             src = re.sub(r"<!--.*?-->", "", src, flags=re.S)
+            # a References list cites titles; it is not where the course uses a word
+            src = re.split(r"^#+ References\b", src, maxsplit=1, flags=re.M)[0]
             links = re.findall(r"\]\(([^)\s]+)\)", src)
+            # the title in a link to another notebook ("next: [03 STFT spectrogram](...)")
+            # names that notebook; it does not use its words
+            src = re.sub(r"\[[^\]]*\]\((?!glossary)[^)\s]*\.ipynb[^)]*\)", "[notebook]", src)
             text = re.sub(r"\]\([^)]*\)", "]", src)
+            text = re.sub(r"\\[A-Za-z]+", " ", text)  # LaTeX commands: $\Delta t$ is no "delta"
             out.append(Cell(p.stem[:2], p.stem, i, text, links,
                             c.get("metadata", {}).get("tags", [])))
     return out
@@ -142,11 +150,16 @@ def test_glossary_format():
 
 
 def test_objectives_tag_only_on_previews():
-    for c in CELLS:
-        if "objectives" in c.tags:
-            assert c.index == 0 or c.nb == "00", (
-                f"{c.stem} cell {c.index}: only the title/objectives cell (or 00's course map) "
-                "may be tagged 'objectives'")
+    """Only a notebook's header (the markdown before its first code cell) or 00's course map
+    may be tagged 'objectives'."""
+    for p in COURSE:
+        cells = json.loads(p.read_text(encoding="utf-8"))["cells"]
+        first_code = next(i for i, c in enumerate(cells) if c["cell_type"] == "code")
+        for i, c in enumerate(cells):
+            if "objectives" in c.get("metadata", {}).get("tags", []):
+                assert i < first_code or p.stem.startswith("00"), (
+                    f"{p.stem} cell {i}: only the header before the first code cell (or 00's "
+                    "course map) may be tagged 'objectives'")
 
 
 def test_every_notebook_links_to_glossary():
@@ -221,3 +234,15 @@ def test_parser_and_rules_catch_mistakes():
     assert term_regex("DC").search("the DC bin") and not term_regex("DC").search("a dc offset")
     assert term_regex("low-pass filter").search("a low pass\nfilter")
     assert slug("Savitzky-Golay") == "savitzky-golay" and slug("periodic Hann") == "periodic-hann"
+
+
+def test_references_and_notebook_titles_are_not_uses(tmp_path, monkeypatch):
+    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "source":
+                     "See [02 FFT spectrum](02_fft_spectrum.ipynb); a [bin](glossary.md#bin)."
+                     "\n## References\n- Smith, *Mathematics of the DFT*"}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "01_x.ipynb").write_text(json.dumps(nb))
+    monkeypatch.setattr(sys.modules[__name__], "COURSE", [tmp_path / "01_x.ipynb"])
+    (cell,) = _cells()
+    assert "FFT" not in cell.text and "DFT" not in cell.text and "bin" in cell.text
+    assert "glossary.md#bin" in cell.links

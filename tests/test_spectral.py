@@ -88,6 +88,18 @@ def test_dft_equals_numpy_fft(n):
     np.testing.assert_allclose(spectral.dft(x), np.fft.fft(x), rtol=1e-10, atol=1e-9 * n)
 
 
+@pytest.mark.parametrize("n", [1, 2, 7, 64, 1000])
+def test_dft_matrix_times_x_equals_numpy_fft(n):
+    x = np.random.default_rng(n).standard_normal(n)
+    W = spectral.dft_matrix(n)
+    assert W.shape == (n, n) and W.dtype == np.complex128
+    np.testing.assert_allclose(W @ x, np.fft.fft(x), rtol=1e-10, atol=1e-9 * n)
+    # row k is the basis at bin k: k cycles of cos - i sin in n samples
+    k, m = min(3, n - 1), np.arange(n)
+    basis = np.cos(2 * np.pi * k * m / n) - 1j * np.sin(2 * np.pi * k * m / n)
+    np.testing.assert_allclose(W[k], basis, atol=1e-12)
+
+
 def test_dft_of_real_signal_is_conjugate_symmetric():
     x = np.random.default_rng(3).standard_normal(50)
     X = spectral.dft(x)
@@ -188,6 +200,9 @@ BAD_CALLS = [
     (spectral.spectrum, (GOOD, SR), {"normalize": "yes"}, TypeError, "True or False"),
     (spectral.dft, (np.zeros(spectral.DFT_MAX_N + 1),), {}, ValueError, "np.fft.fft"),
     (spectral.dft, (np.array([]),), {}, ValueError, "empty"),
+    (spectral.dft_matrix, (spectral.DFT_MATRIX_MAX_N + 1,), {}, ValueError, "np.fft.fft"),
+    (spectral.dft_matrix, (0,), {}, ValueError, "n must be"),
+    (spectral.dft_matrix, (2.5,), {}, TypeError, "whole number"),
     (spectral.peak_frequency, (F, M[:-1]), {}, ValueError, "shape"),
     (spectral.peak_frequency, (F, M + 0j), {}, TypeError, "np.abs"),
     (spectral.peak_frequency, (F, -M), {}, ValueError, ">= 0"),

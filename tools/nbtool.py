@@ -7,6 +7,9 @@
     python tools/nbtool.py export NB.ipynb [OUT.py] # notebook -> percent-format text (to edit)
     python tools/nbtool.py build SRC.py OUT.ipynb # percent-format text -> notebook (authoring aid)
     python tools/nbtool.py promote NB.ipynb       # apply the second-round rules to NB from now on
+    python tools/nbtool.py sync [--check]         # write the repository address (pyproject's
+                                                  # [project.urls]) into the set-up cells, the
+                                                  # README badges and CITATION.cff
     python tools/nbtool.py figures NB.ipynb DIR   # execute a copy; save every figure as DIR/*.png
 
 Notebooks are stored with no outputs at all. Key numbers are checked by ``assert`` statements in
@@ -311,6 +314,98 @@ def figures(p: Path, out_dir: Path) -> list[Path]:
     return saved
 
 
+# --------------------------------------------------------------------------------------------
+# The repository address lives in pyproject.toml only; `sync` writes it everywhere it is needed.
+# --------------------------------------------------------------------------------------------
+SETUP_CELL = """\
+# Set-up. Locally and on Binder the course is installed; on Colab (or any
+# kernel without it) this first fetches and installs it (about a minute).
+import importlib.util
+import os
+import subprocess
+import sys
+
+if importlib.util.find_spec("helpers") is None:
+    REPO = "{repo}"
+    REF = "{ref}"  # the branch these notebooks come from
+    if not os.path.isdir("course"):
+        subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", REF,
+                        REPO, "course"], check=True)
+    # installs only what the runtime lacks; upgrades nothing it already has
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "course"],
+                         capture_output=True, text=True)
+    if pip.returncode:
+        raise RuntimeError("installing the course failed:\\n" + pip.stdout + pip.stderr)
+    sys.path.insert(0, os.path.abspath("course"))
+
+import helpers
+
+helpers.setup_notebook()"""
+BADGES = """\
+[![Binder](https://mybinder.org/badge_logo.svg)]({binder})
+[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab})"""
+
+
+def project_home() -> dict:
+    import tomllib
+
+    py = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    repo = py["project"]["urls"]["Repository"].rstrip("/")
+    ref = py["tool"]["audio-course"]["ref"]
+    m = re.fullmatch(r"https://github\.com/([\w.-]+)/([\w.-]+)", repo)
+    if not m:
+        raise SystemExit(f"[project.urls] Repository must be https://github.com/OWNER/NAME, "
+                         f"got {repo!r}")
+    owner, name = m.groups()
+    first = "notebooks/00_overview.ipynb"
+    return dict(
+        repo=repo, ref=ref, version=py["project"]["version"],
+        binder=f"https://mybinder.org/v2/gh/{owner}/{name}/{ref}?urlpath=lab/tree/{first}",
+        colab=f"https://colab.research.google.com/github/{owner}/{name}/blob/{ref}/{first}",
+    )
+
+
+def sync(check_only: bool = False) -> list[str]:
+    """Write the set-up cell into every notebook, the README badges and CITATION.cff from
+    pyproject.toml; with ``check_only`` report what is out of date instead."""
+    home = project_home()
+    cell = SETUP_CELL.format(**home)
+    stale = []
+    for p in _notebooks([]):
+        nb = json.loads(p.read_text(encoding="utf-8"))
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        if not code:
+            continue
+        if _src(code[0]) != cell:
+            stale.append(str(p.relative_to(ROOT)))
+            if not check_only:
+                code[0]["source"] = [ln + "\n" for ln in cell.split("\n")[:-1]] + \
+                    [cell.split("\n")[-1]]
+                code[0]["metadata"]["slideshow"] = {"slide_type": "skip"}
+                code[0]["metadata"].setdefault("tags", [])
+                if "setup" not in code[0]["metadata"]["tags"]:
+                    code[0]["metadata"]["tags"].append("setup")
+                _write(nb, p)
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    new = re.sub(r"(<!-- badges:start -->\n)(?:.*?\n)?(<!-- badges:end -->)",
+                 lambda m: m.group(1) + BADGES.format(**home) + "\n" + m.group(2), text,
+                 flags=re.S)
+    if "<!-- badges:start -->" not in text or new != text:
+        stale.append("README.md")
+        if not check_only:
+            readme.write_text(new, encoding="utf-8")
+    cff = ROOT / "CITATION.cff"
+    text = cff.read_text(encoding="utf-8")
+    new = re.sub(r'(?m)^repository-code: .*$', f'repository-code: "{home["repo"]}"', text)
+    new = re.sub(r'(?m)^version: .*$', f'version: "{home["version"]}"', new)
+    if new != text:
+        stale.append("CITATION.cff")
+        if not check_only:
+            cff.write_text(new, encoding="utf-8")
+    return stale
+
+
 def _notebooks(args: list[str]) -> list[Path]:
     if args:
         return [Path(a).resolve() for a in args]
@@ -320,7 +415,7 @@ def _notebooks(args: list[str]) -> list[Path]:
 
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"check", "strip", "build", "run", "export", "promote",
-                                   "figures"}:
+                                   "figures", "sync"}:
         print(__doc__)
         return 2
     cmd, args = argv[0], argv[1:]
@@ -333,6 +428,14 @@ def main(argv: list[str]) -> int:
         return 0
     if cmd == "build":
         build(Path(args[0]), Path(args[1]))
+        return 0
+    if cmd == "sync":
+        stale = sync(check_only="--check" in args)
+        if "--check" in args:
+            for f in stale:
+                print(f"{f}: out of date with pyproject.toml (run `python tools/nbtool.py sync`)")
+            return 1 if stale else 0
+        print(f"updated {len(stale)} file(s)")
         return 0
     if cmd == "promote":
         for a in args:

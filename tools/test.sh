@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite (what `make test` and .ci/run run). Usage: tools/test.sh [VENV]
-#  1. lint (ruff over code and notebooks) and notebook hygiene
-#  2. pytest: unit tests + every notebook through nbval (+ the browser test when Chromium exists)
-#  3. the same unit tests + notebooks on librosa 1.0 when a Python >= 3.12 is on the machine
+#  1. lint (ruff over code and notebooks), notebook hygiene, generated files up to date
+#  2. librosa 0.11 (this venv): unit tests, solutions notebooks through nbval, and the learner
+#     notebooks in the real browser (JupyterLab + Chromium; the browser run replaces nbval for
+#     them, so no notebook runs twice) - or through nbval when there is no Chromium
+#  3. librosa 1.0 (Python >= 3.12, .venv-py312): unit tests + every notebook through nbval
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${1:-.venv}
@@ -11,35 +13,39 @@ PY="$VENV/bin/python"
 # (figures are rendered to PNG, so drawing errors fail the test); unit tests use Agg (conftest).
 unset MPLBACKEND
 export AUDIO_COURSE_STRICT=1 PYTHONHASHSEED=0
-export NUMBA_CACHE_DIR="${NUMBA_CACHE_DIR:-$PWD/.numba-cache}"
 JOBS=${TEST_JOBS:-auto}
+T0=$SECONDS
+phase() { echo "== [$((SECONDS - T0)) s] $*"; }
 
-echo "== lint"
+phase "lint and hygiene (~15 s)"
 "$PY" -m ruff check .
 "$PY" -m nbqa ruff notebooks/
-echo "== notebook hygiene"
 "$PY" tools/nbtool.py check
+"$PY" tools/nbtool.py sync --check
 
 if [ "${AUDIO_COURSE_CHROMIUM:-}" = none ]; then
-  BROWSER_ARGS=(--ignore=tests/browser)
-  echo "== browser test: SKIPPED - AUDIO_COURSE_CHROMIUM=none"
+  BROWSER=0; echo "   browser test: SKIPPED - AUDIO_COURSE_CHROMIUM=none"
 elif [ -n "${AUDIO_COURSE_CHROMIUM:-}" ] || [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1; then
-  BROWSER_ARGS=()
-  echo "== browser test: enabled (JupyterLab + headless chromium, ~2 min; screenshots of failures in test-artifacts/browser/)"
+  BROWSER=1
 else
-  BROWSER_ARGS=(--ignore=tests/browser)
-  echo "== browser test: SKIPPED - no chromium on this machine (sudo apt-get install chromium)"
+  BROWSER=0; echo "   browser test: SKIPPED - no chromium on this machine (sudo apt-get install chromium)"
 fi
 
-run_pytest() {  # $1 = python, rest = extra args
+run_pytest() {  # $1 = python, rest = test paths and extra args
   local py=$1; shift
   "$py" -m pytest -q -n "$JOBS" --dist loadfile -p no:cacheprovider \
-    --nbval-lax --nbval-current-env --nbval-cell-timeout=600 \
-    tests/ notebooks/ "$@"
+    --nbval-lax --nbval-current-env --nbval-cell-timeout=600 "$@"
 }
+versions() { "$1" -c 'import sys, librosa; print(f"Python {sys.version.split()[0]}, librosa {librosa.__version__}")'; }
 
-echo "== pytest ($("$PY" -c 'import sys, librosa; print(f"Python {sys.version.split()[0]}, librosa {librosa.__version__}")'))"
-run_pytest "$PY" "${BROWSER_ARGS[@]}"
+"$PY" -m helpers.warmup >/dev/null  # no-op when the cache is warm (make installs warm it)
+if [ "$BROWSER" = 1 ]; then
+  phase "pytest on $(versions "$PY"): unit tests, solutions notebooks, learner notebooks in JupyterLab + Chromium (~2.5 min)"
+  run_pytest "$PY" tests/ notebooks/solutions/ --ignore=tests/publish
+else
+  phase "pytest on $(versions "$PY"): unit tests and every notebook through nbval (~2 min)"
+  run_pytest "$PY" tests/ notebooks/ --ignore=tests/browser --ignore=tests/publish
+fi
 
 # --- librosa 1.0 needs Python >= 3.12: run the same suite there when an interpreter exists ---
 find_py312() {
@@ -58,19 +64,20 @@ find_py312() {
   return 1
 }
 if [ "${SKIP_PY312:-0}" = 1 ]; then
-  echo "== librosa 1.0 run SKIPPED: SKIP_PY312=1"
+  phase "librosa 1.0 run SKIPPED: SKIP_PY312=1"
 elif PY312=$(find_py312); then
   V312=.venv-py312
   if [ ! -f "$V312/.installed" ] || [ pyproject.toml -nt "$V312/.installed" ]; then
-    echo "== creating $V312 with $PY312"
+    phase "creating $V312 with $PY312 (about 1.5 min)"
     "$PY312" -m venv "$V312"
     "$V312/bin/python" -m pip install --quiet --upgrade pip
-    "$V312/bin/python" -m pip install --quiet -e ".[test]"
+    "$V312/bin/python" -m pip install --quiet -e ".[test,dask]"
+    "$V312/bin/python" -m helpers.warmup
     touch "$V312/.installed"
   fi
-  echo "== pytest ($("$V312/bin/python" -c 'import sys, librosa; print(f"Python {sys.version.split()[0]}, librosa {librosa.__version__}")'))"
-  run_pytest "$V312/bin/python" --ignore=tests/browser
+  phase "pytest on $(versions "$V312/bin/python"): unit tests and every notebook through nbval (~2 min)"
+  run_pytest "$V312/bin/python" tests/ notebooks/ --ignore=tests/browser --ignore=tests/publish
 else
-  echo "== librosa 1.0 run SKIPPED: no Python >= 3.12 found (install python3.12 to enable)"
+  phase "librosa 1.0 run SKIPPED: no Python >= 3.12 found (install python3.12 to enable)"
 fi
-echo "== all checks passed"
+phase "all checks passed"

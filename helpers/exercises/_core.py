@@ -307,15 +307,21 @@ class Prediction:
             return self.widget.value
         return self._value
 
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        if self._box is not None:
-            display(self._box)
-        else:
-            print(f"Predict: {self.question}")
-            for o in self.options:
-                print(f"  - {o}")
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        """The live radio buttons where a widget front-end runs (JupyterLab, Colab); the
+        question and its options as HTML/text in exports, slides and the website."""
+        items = " &nbsp; ".join(f"○ {html.escape(o)}" for o in self.options)
+        data = {
+            "text/plain": f"Predict: {self.question}\n"
+                          + "\n".join(f"  - {o}" for o in self.options),
+            "text/html": f"<div class='audio-course-predict'><b>Predict:</b> "
+                         f"{html.escape(self.question)}<br>{items}</div>",
+        }
+        model_id = getattr(self._box, "model_id", None)
+        if model_id:
+            data["application/vnd.jupyter.widget-view+json"] = {
+                "version_major": 2, "version_minor": 0, "model_id": model_id}
+        return data
 
 
 def predict(question: str, options) -> Prediction:

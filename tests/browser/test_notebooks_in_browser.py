@@ -236,8 +236,11 @@ def check_notebook(browser_context, lab, name: str) -> int:
         lab.shutdown_kernels()
 
 
-NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")) + [
+ALL_NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")) + [
     "zz_all_explorers.ipynb", "zz_ipympl_canvas.ipynb"]
+# Half of them here, the other half in test_notebooks_in_browser_b.py: with `--dist loadfile`
+# the two files run on two workers at once, each with its own JupyterLab and Chromium.
+NOTEBOOKS = ALL_NOTEBOOKS[0::2]
 
 
 def _explorer_calls(nb_path: Path) -> int:

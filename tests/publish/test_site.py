@@ -1,0 +1,148 @@
+"""The course website (build/site): every page loads in Chromium and shows what it should.
+
+- every notebook, solution, glossary, teaching and licence page exists and is reachable from
+  the landing page (the course map);
+- no page shows a Python traceback;
+- each notebook page shows its figures (as many images as the executed notebook has PNG
+  outputs) and an <audio> player for every sound the notebook plays;
+- every internal link resolves: the file exists and, for a #fragment, an element with that id;
+- the search page loads and finds a word.
+"""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from conftest import BUILD, ROOT, require_build
+
+SITE = BUILD / "site"
+EXECUTED = BUILD / "executed"
+PAGES = sorted(p for p in SITE.rglob("*.html")
+               if "_static" not in p.parts and "_vendor" not in p.parts
+               and p.name not in ("genindex.html", "search.html")) if SITE.exists() else []
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if tag in ("img", "script") and a.get("src"):
+            self.links.append(a["src"])
+        if tag == "link" and a.get("href"):
+            self.links.append(a["href"])
+
+
+def _parse(path: Path) -> _Links:
+    p = _Links()
+    p.feed(path.read_text(encoding="utf-8", errors="replace"))
+    return p
+
+
+def broken_links(site: Path) -> list[str]:
+    parsed = {p: _parse(p) for p in site.rglob("*.html")
+              if "_vendor" not in p.parts and "_static" not in p.parts}
+    bad = []
+    for page, info in parsed.items():
+        for href in info.links:
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith(("//", "mailto:", "data:", "javascript:")):
+                continue
+            target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            where = f"{page.relative_to(site)} -> {href}"
+            if not target.exists():
+                bad.append(f"{where}: no such file")
+            elif parts.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else _parse(target).ids
+                if unquote(parts.fragment) not in ids:
+                    bad.append(f"{where}: no element with id {parts.fragment!r}")
+    return bad
+
+
+def _expected_media(rel: Path) -> tuple[int, int]:
+    nb_path = EXECUTED / f"{rel}.ipynb"
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    images = audio = 0
+    for cell in nb["cells"]:
+        if "remove-cell" in cell.get("metadata", {}).get("tags", []):
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            images += "image/png" in data
+            audio += "<audio" in "".join(data.get("text/html", ""))
+    return images, audio
+
+
+def test_site_has_every_page():
+    require_build(SITE, "site")
+    names = {p.relative_to(SITE).as_posix() for p in PAGES}
+    wanted = {f"{p.stem}.html" for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    wanted |= {f"solutions/{p.stem}.html"
+               for p in (ROOT / "notebooks" / "solutions").glob("*.ipynb")}
+    wanted |= {"index.html", "glossary.html", "licences.html"}
+    assert wanted <= names, f"missing pages: {sorted(wanted - names)}"
+    index = (SITE / "index.html").read_text(encoding="utf-8")
+    for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"):
+        assert f'href="{p.stem}.html"' in index, f"the course map does not link {p.stem}"
+
+
+def test_internal_links_resolve():
+    require_build(SITE, "site")
+    bad = broken_links(SITE)
+    assert not bad, f"{len(bad)} broken link(s):\n" + "\n".join(bad[:40])
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.relative_to(SITE).as_posix() for p in PAGES])
+def test_page_loads_with_figures_and_sound(browser_page, page):
+    browser_page.goto(page.as_uri())
+    browser_page.wait_for_load_state("load")
+    text = browser_page.inner_text("main") if browser_page.locator("main").count() else \
+        browser_page.inner_text("body")
+    assert "Traceback (most recent call last)" not in text, f"{page.name} shows a traceback"
+    errors = browser_page.evaluate("""() => [...document.querySelectorAll(
+        'main .traceback, main .output.stderr, main .output.error')]
+        .filter(e => !e.closest('.tag_raises-exception'))  // errors shown on purpose
+        .map(e => e.textContent).filter(t => /Error|Exception|Warning/.test(t))""")
+    assert not errors, f"{page.name} shows an error or warning output: {errors[0][-800:]}"
+    if browser_page.locator("main .math").count():  # formulas: MathJax (local copy) typesets
+        browser_page.wait_for_function(
+            "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0")
+        assert browser_page.locator(".MathJax, .MathJax_Display").count() > 0, (
+            f"{page.name}: formulas were not typeset")
+        assert "failed to load" not in browser_page.inner_text("body"), f"{page.name}: MathJax"
+    rel = page.relative_to(SITE).with_suffix("")
+    if (EXECUTED / f"{rel}.ipynb").exists():  # a notebook's page (not a guide page)
+        n_img, n_audio = _expected_media(rel)
+        shown = browser_page.evaluate("""() => [...document.querySelectorAll('main img')]
+            .filter(i => i.complete && i.naturalWidth > 0).length""")
+        audio = browser_page.locator("main audio").count()
+        assert shown >= n_img, f"{page.name}: {shown} images shown, the notebook made {n_img}"
+        assert audio >= n_audio, f"{page.name}: {audio} audio players, expected {n_audio}"
+
+
+def test_search_finds_a_word(browser_page):
+    require_build(SITE, "site")
+    browser_page.goto((SITE / "search.html").as_uri() + "?q=spectrogram")
+    browser_page.wait_for_function(
+        "() => document.querySelectorAll('#search-results li, ul.search li').length > 0",
+        timeout=30_000)
+
+
+def test_link_check_catches_a_broken_link(tmp_path):
+    (tmp_path / "a.html").write_text('<a href="b.html#x">b</a><a href="c.html">c</a>'
+                                     '<a href="https://example.org">e</a>')
+    (tmp_path / "b.html").write_text('<p id="y">b</p>')
+    bad = broken_links(tmp_path)
+    assert len(bad) == 2 and "no element with id 'x'" in bad[0] and "c.html" in bad[1]

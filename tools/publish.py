@@ -1,0 +1,357 @@
+#!/usr/bin/env python3
+"""Publish the course: execute every notebook once, then build slide decks and the website.
+
+    python tools/publish.py execute   # notebooks -> build/executed/ (cached: only what changed)
+    python tools/publish.py slides    # build/executed/ -> build/slides/*.slides.html (offline)
+    python tools/publish.py site      # build/executed/ + glossary + docs -> build/site/
+    python tools/publish.py all       # the three above
+
+Every notebook is executed ONCE (``execute``), and both the slides and the site are made from
+those executed copies. The cache key of a notebook is the SHA-256 of its file, of the helpers
+package, of data/MANIFEST.csv and of the librosa/Python versions: rebuilding after a text change
+re-executes that notebook only.
+
+In the executed copies the explorers keep their static PNG (the live-widget view needs a
+running kernel), cells tagged ``test`` are removed from the site (``remove-cell``) and are
+skipped in slides, and the set-up cell shows its output only.
+
+Everything the pages load is local (reveal.js, require.js, jQuery and MathJax are copied into
+``build/*/_vendor`` from the npm registry / the jupyter-server-mathjax wheel and cached in
+``build/vendor``), so the slides and the site work offline.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+EXECUTED = BUILD / "executed"
+VENDOR_CACHE = BUILD / "vendor"
+NPM_PACKAGES = {"reveal.js": "4.0.2", "requirejs": "2.3.7", "jquery": "3.7.1"}
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+def learner_notebooks() -> list[Path]:
+    return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def solution_notebooks() -> list[Path]:
+    return sorted((ROOT / "notebooks" / "solutions").glob("*.ipynb"))
+
+
+# ------------------------------------------------------------------------------------ execute
+def _environment_key() -> str:
+    h = hashlib.sha256()
+    for f in sorted((ROOT / "helpers").rglob("*.py")):
+        h.update(f.relative_to(ROOT).as_posix().encode())
+        h.update(f.read_bytes())
+    h.update((ROOT / "data" / "MANIFEST.csv").read_bytes())
+    import librosa
+
+    h.update(f"{sys.version} {librosa.__version__}".encode())
+    return h.hexdigest()
+
+
+def _key(nb_path: Path, env_key: str) -> str:
+    return hashlib.sha256(nb_path.read_bytes() + env_key.encode()).hexdigest()
+
+
+def _target(nb_path: Path) -> Path:
+    sub = "solutions" if nb_path.parent.name == "solutions" else ""
+    return EXECUTED / sub / nb_path.name
+
+
+def _clean_outputs(nb) -> None:
+    """Keep what a static page can show: the PNG of each explorer, not its live-widget view;
+    tag cells for the site (test cells removed, set-up input hidden)."""
+    nb.metadata.pop("widgets", None)
+    for i, cell in enumerate(nb.cells):
+        tags = cell.metadata.setdefault("tags", [])
+        if cell.cell_type == "code":
+            for out in cell.get("outputs", []):
+                data = out.get("data")
+                if data and WIDGET_MIME in data and ("image/png" in data or "text/html" in data):
+                    data.pop(WIDGET_MIME)
+            if "test" in tags and "remove-cell" not in tags:
+                tags.append("remove-cell")
+            if (i <= 2 and "setup_notebook" in "".join(cell.source)
+                    and "remove-input" not in tags):
+                tags.append("remove-input")
+
+
+def _execute_one(nb_path: Path, env_key: str) -> tuple[Path, str, float]:
+    import nbformat
+    from nbclient import NotebookClient
+
+    target = _target(nb_path)
+    key = _key(nb_path, env_key)
+    if target.exists():
+        old = json.loads(target.read_text(encoding="utf-8"))
+        if old.get("metadata", {}).get("course", {}).get("executed_key") == key:
+            return target, "cached", 0.0
+    start = time.perf_counter()
+    nb = nbformat.read(nb_path, as_version=4)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
+                            resources={"metadata": {"path": str(nb_path.parent)}})
+    client.execute()
+    _clean_outputs(nb)
+    nb.metadata.setdefault("course", {})["executed_key"] = key
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target)
+    return target, "executed", time.perf_counter() - start
+
+
+def execute(jobs: int | None = None) -> list[Path]:
+    env_key = _environment_key()
+    notebooks = learner_notebooks() + solution_notebooks()
+    jobs = jobs or min(len(notebooks), os.cpu_count() or 2)
+    done = []
+    # the longest notebooks first, so the two workers finish together
+    notebooks.sort(key=lambda p: -p.stat().st_size)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(_execute_one, p, env_key): p for p in notebooks}
+        for fut in concurrent.futures.as_completed(futures):
+            target, status, seconds = fut.result()  # an error in a notebook stops the build
+            print(f"   {status:>8} {target.relative_to(ROOT)}"
+                  + (f" ({seconds:.0f} s)" if seconds else ""))
+            done.append(target)
+    return sorted(done)
+
+
+# ------------------------------------------------------------------------------------- vendor
+def _npm_package(name: str, version: str) -> Path:
+    """Unpacked npm package (cached in build/vendor), fetched with `npm pack`."""
+    dest = VENDOR_CACHE / f"{name}-{version}"
+    if (dest / "package.json").exists():
+        return dest
+    VENDOR_CACHE.mkdir(parents=True, exist_ok=True)
+    out = subprocess.run(["npm", "pack", f"{name}@{version}", "--silent"], cwd=VENDOR_CACHE,
+                         check=True, capture_output=True, text=True).stdout.strip().splitlines()
+    tgz = VENDOR_CACHE / out[-1]
+    tmp = VENDOR_CACHE / f".{name}-{version}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    with tarfile.open(tgz) as tf:
+        tf.extractall(tmp, filter="data")
+    (tmp / "package").rename(dest)
+    shutil.rmtree(tmp)
+    tgz.unlink()
+    return dest
+
+
+def _mathjax_dir() -> Path:
+    import jupyter_server_mathjax
+
+    return Path(jupyter_server_mathjax.__file__).parent / "static"
+
+
+def vendor(into: Path) -> dict:
+    """Copy the JS/CSS the pages need into ``into/_vendor``; return their relative URLs."""
+    v = into / "_vendor"
+    v.mkdir(parents=True, exist_ok=True)
+    reveal = _npm_package("reveal.js", NPM_PACKAGES["reveal.js"])
+    for part in ("dist", "plugin"):
+        if not (v / "reveal.js" / part).exists():
+            shutil.copytree(reveal / part, v / "reveal.js" / part)
+    shutil.copy(_npm_package("requirejs", NPM_PACKAGES["requirejs"]) / "require.js",
+                v / "require.js")
+    shutil.copy(_npm_package("jquery", NPM_PACKAGES["jquery"]) / "dist" / "jquery.min.js",
+                v / "jquery.min.js")
+    if not (v / "mathjax").exists():
+        shutil.copytree(_mathjax_dir(), v / "mathjax")
+    (v / "mermaid-none.mjs").write_text("export default { initialize() {} };\n")
+    return {
+        "reveal": "_vendor/reveal.js", "require": "_vendor/require.js",
+        "jquery": "_vendor/jquery.min.js", "mermaid": "_vendor/mermaid-none.mjs",
+        "mathjax": "_vendor/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe",
+    }
+
+
+# ------------------------------------------------------------------------------------- slides
+SLIDES = BUILD / "slides"
+SLIDE_CSS = """
+<style>
+/* course slides: code and outputs sized for a 960x700 canvas */
+.reveal .jp-InputArea-editor, .reveal .jp-OutputArea-output pre { font-size: 14px; }
+.reveal .jp-RenderedImage img { max-height: 400px; width: auto; max-width: 100%; }
+.reveal .jp-InputPrompt, .reveal .jp-OutputPrompt { display: none; }
+.reveal section { text-align: left; }
+.reveal h1 { font-size: 1.6em; } .reveal h2 { font-size: 1.3em; } .reveal h3 { font-size: 1.1em; }
+.reveal p, .reveal li { font-size: 0.62em; line-height: 1.35; }
+.reveal li p { font-size: 1em; }
+.reveal table { font-size: 0.5em; }
+</style>
+"""
+
+
+def slides() -> list[Path]:
+    from nbconvert import SlidesExporter
+    from traitlets.config import Config
+
+    SLIDES.mkdir(parents=True, exist_ok=True)
+    urls = vendor(SLIDES)
+    c = Config()
+    c.SlidesExporter.reveal_url_prefix = urls["reveal"]
+    c.SlidesExporter.require_js_url = urls["require"]
+    c.SlidesExporter.jquery_url = urls["jquery"]
+    c.SlidesExporter.mermaid_js_url = urls["mermaid"]
+    c.SlidesExporter.mathjax_url = urls["mathjax"]
+    c.SlidesExporter.reveal_scroll = False
+    c.SlidesExporter.exclude_input_prompt = True
+    c.SlidesExporter.exclude_output_prompt = True
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = {"test", "remove-cell"}
+    c.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
+    exporter = SlidesExporter(config=c)
+    out = []
+    for nb_path in sorted(EXECUTED.glob("[0-9][0-9]_*.ipynb")):
+        html, _ = exporter.from_filename(str(nb_path))
+        html = html.replace("</head>", SLIDE_CSS + "</head>", 1)
+        target = SLIDES / f"{nb_path.stem}.slides.html"
+        target.write_text(html, encoding="utf-8")
+        out.append(target)
+        print(f"   slides {target.relative_to(ROOT)}")
+    return out
+
+
+# --------------------------------------------------------------------------------------- site
+SITE_SRC = BUILD / "site-src"
+SITE = BUILD / "site"
+
+
+def _rewrite_links(text: str) -> str:
+    """Links that leave the notebooks folder point at the site's own copies."""
+    text = text.replace("../README.md#data-and-licences", "licences.md")
+    text = text.replace("../LICENSE-CONTENT.md", "licences.md")
+    text = re.sub(r"\]\(\.\./docs/teaching/", "](teaching/", text)
+    text = re.sub(r"\]\(\.\./docs/teaching\.md", "](teaching.md", text)
+    return text
+
+
+def _stage_notebook(src: Path, dst: Path) -> None:
+    nb = json.loads(src.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = _rewrite_links("".join(cell["source"]))
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_text(json.dumps(nb), encoding="utf-8")
+
+
+def _index_page() -> str:
+    """The landing page: README's introduction and course map, then the navigation."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    intro = readme.split("<!-- badges:end -->", 1)[1].split("\n## ", 1)[0].strip()
+    course_map = re.search(r"\n## Course map\n(.*?)(?=\n## )", readme, re.S).group(1).strip()
+    course_map = course_map.replace("](notebooks/", "](")
+    learner = [p.stem for p in learner_notebooks()]
+    solutions = [p.stem for p in solution_notebooks()]
+    teaching = ["teaching"] if (ROOT / "docs" / "teaching.md").exists() else []
+    teaching += [f"teaching/{p.stem}" for p in sorted((ROOT / "docs" / "teaching").glob("*.md"))]
+    toc = "\n".join
+    return f"""# Audio data for deep learning
+
+{intro}
+
+## Course map
+
+{course_map}
+
+```{{toctree}}
+:caption: Course
+:maxdepth: 1
+:hidden:
+
+{toc(learner)}
+glossary
+```
+
+```{{toctree}}
+:caption: Exercise solutions
+:maxdepth: 1
+:hidden:
+
+{toc("solutions/" + s for s in solutions)}
+```
+
+```{{toctree}}
+:caption: For lecturers
+:maxdepth: 1
+:hidden:
+
+{toc(teaching + ["licences"])}
+```
+"""
+
+
+def stage_site() -> Path:
+    shutil.rmtree(SITE_SRC, ignore_errors=True)
+    SITE_SRC.mkdir(parents=True)
+    conf_src = ROOT / "docs" / "site"
+    for f in conf_src.iterdir():
+        if f.is_file():
+            shutil.copy(f, SITE_SRC / f.name)
+    for nb in sorted(EXECUTED.glob("*.ipynb")):
+        _stage_notebook(nb, SITE_SRC / nb.name)
+    for nb in sorted((EXECUTED / "solutions").glob("*.ipynb")):
+        _stage_notebook(nb, SITE_SRC / "solutions" / nb.name)
+    gl = (ROOT / "notebooks" / "glossary.md").read_text(encoding="utf-8")
+    (SITE_SRC / "glossary.md").write_text(_rewrite_links(gl), encoding="utf-8")
+    teaching = ROOT / "docs" / "teaching.md"
+    if teaching.exists():
+        (SITE_SRC / "teaching.md").write_text(
+            teaching.read_text(encoding="utf-8").replace("](../notebooks/", "]("),
+            encoding="utf-8")
+    if (ROOT / "docs" / "teaching").is_dir():
+        (SITE_SRC / "teaching").mkdir()
+        for f in sorted((ROOT / "docs" / "teaching").glob("*.md")):
+            (SITE_SRC / "teaching" / f.name).write_text(
+                f.read_text(encoding="utf-8").replace("](../../notebooks/", "](../"),
+                encoding="utf-8")
+    (SITE_SRC / "index.md").write_text(_index_page(), encoding="utf-8")
+    lic = (ROOT / "LICENSE-CONTENT.md").read_text(encoding="utf-8")
+    lic = re.sub(r"\[`([^`]+)`\]\([^)]+\)", r"`\1`", lic)  # files are in the repository
+    (SITE_SRC / "licences.md").write_text(lic, encoding="utf-8")
+    return SITE_SRC
+
+
+def site() -> Path:
+    stage_site()
+    shutil.rmtree(SITE, ignore_errors=True)
+    static = SITE_SRC / "_static" / "_vendor" / "mathjax"
+    shutil.copytree(_mathjax_dir(), static)
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going",
+           "-j", "auto", str(SITE_SRC), str(SITE)]
+    subprocess.run(cmd, check=True)
+    print(f"   site {SITE.relative_to(ROOT)}/index.html")
+    return SITE
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"execute", "slides", "site", "all"}:
+        print(__doc__)
+        return 2
+    start = time.perf_counter()
+    print("== executing notebooks (only those changed since the last build)")
+    execute()
+    if argv[0] in ("slides", "all"):
+        print("== slides")
+        slides()
+    if argv[0] in ("site", "all"):
+        print("== site")
+        site()
+    print(f"== done in {time.perf_counter() - start:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
