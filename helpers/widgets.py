@@ -680,8 +680,13 @@ class Explorer:
             return
         if self.errors.outputs:
             self.errors.clear_output()  # an earlier error is not the current state
-        with self.errors:  # an unexpected error shows as a traceback under the figure
+        try:
             self.redraw()
+        except Exception:
+            # an unexpected error shows as a traceback under the figure (outside IPython it
+            # propagates). Entering the Output only here saves two widget messages per move.
+            with self.errors:
+                raise
 
     def redraw(self):
         """Recompute for the current controls, update the artists, render. Returns the view."""
