@@ -2,7 +2,8 @@
 """Slider latency as a learner feels it: key press -> new figure painted and kernel idle.
 
     python benchmarks/browser_latency.py [--moves 16] [--naive-moves 8] [--only stft,db]
-                                         [--no-naive] [--no-ipympl] [--json out.json]
+                                         [--baseline main] [--no-naive] [--no-ipympl]
+                                         [--json out.json]
 
 Starts JupyterLab (this interpreter's environment) on 127.0.0.1 with a token, its own settings
 and a temporary folder holding a generated notebook (nothing in the repository is touched), and
@@ -10,7 +11,9 @@ drives Debian's Chromium (``/usr/bin/chromium``, headless, through Playwright) i
 session. The notebook loads the shipped 30 s clip ("blues", 22050 Hz) and creates every explorer
 of ``helpers.widgets`` plus a naive equivalent of each, written the usual tutorial way
 (``@interact`` + ``librosa.display.specshow``/``waveshow`` + ``plt.show()``); a second notebook
-creates the explorers under ``%matplotlib widget`` (ipympl's live canvas).
+creates the explorers under ``%matplotlib widget`` (ipympl active: the "(ipympl)" rows), and with
+``--baseline REF`` a third one imports ``helpers`` as of git revision REF (the "[REF]" rows). The
+explorers are measured in turn on every notebook, so all rows see the same machine load.
 
 For every move the page itself records (``performance.now()``, same clock for all):
 
