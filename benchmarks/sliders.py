@@ -2,6 +2,7 @@
 """How long one slider move takes: helpers.widgets explorers vs the naive interact + specshow redraw.
 
     python benchmarks/sliders.py [--repeat N] [--naive-repeat N]
+    python benchmarks/sliders.py --long-clip [--minutes 10] [--sr 44100]
 
 For each explorer, on the shipped 30 s clip ("blues", 22050 Hz), all measured in this run:
 
@@ -19,7 +20,14 @@ For each explorer, on the shipped 30 s clip ("blues", 22050 Hz), all measured in
               function).
 
 Medians over the repeats; the parameter alternates between two settings so every move changes
-something. Targets (issue 5): naive / update >= 8, update / compute <= 3. For the waveform and
+something.
+
+``--long-clip``: a synthetic clip of ``--minutes`` minutes at ``--sr`` Hz (a tone, noise and a
+click every 0.5 s), mono as the explorers take it. For each explorer: creating it and its
+costliest moves (e.g. stft n_fft=8192 with hop n_fft/64 = 128, every window), then
+``helpers.plot.stft_tradeoff`` with its defaults: wall time and the peak of memory allocated
+during the call (``tracemalloc``, which sees every NumPy array). Targets (issue 12): every move
+<= 1 s, every call <= 1 GB, stft_tradeoff a few seconds. Targets (issue 5): naive / update >= 8, update / compute <= 3. For the waveform and
 spectrum explorers the compute is well under 2 ms, so their update time is the cost of drawing
 and encoding a 900x320 PNG; the benchmark prints that case as "render-bound".
 """
@@ -137,11 +145,79 @@ def compute_mfcc(y, sr, p):
     return w.mfcc_view(power, sr, n_fft=2048, n_mfcc=p["n_mfcc"], n_mels=p["n_mels"])
 
 
+def long_clip(minutes: float, sr: int) -> int:
+    import tracemalloc
+
+    n = int(minutes * 60 * sr)
+    rng = np.random.default_rng(0)
+    t = np.arange(n, dtype=np.float32) / sr
+    y = (0.3 * np.sin(2 * np.pi * 440 * t) + 0.05 * rng.standard_normal(n, dtype=np.float32))
+    y[:: sr // 2] += 0.6
+    y = y.astype(np.float32)
+    del t
+    print(f"long clip: {minutes:g} min at {sr} Hz mono ({y.nbytes / 1e6:.0f} MB float32) | "
+          f"librosa {librosa.__version__} | {os.cpu_count()} CPUs | load {os.getloadavg()[0]:.1f}")
+
+    def measure(label, fn, limit_s):
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        out = fn()
+        dt = time.perf_counter() - t0
+        peak = tracemalloc.get_traced_memory()[1] / 1e9
+        tracemalloc.stop()
+        ok = dt <= limit_s and peak <= 1.0
+        print(f"  {label:<44} {dt:7.2f} s  peak {peak:6.3f} GB  "
+              f"{'OK' if ok else 'MISSES TARGET'} (<= {limit_s:g} s, <= 1 GB)", flush=True)
+        return out, ok
+
+    helpers.setup_notebook(quiet=True)
+    w.stft_explorer(y[:sr], sr)  # imports, first figure and FFT plans: not part of any row
+    ok_all = True
+    ex, ok = measure("stft_explorer(y, sr)", lambda: w.stft_explorer(y, sr), 5)
+    ok_all &= ok
+    ex.cache_size = 0
+    for n_fft, hop, window in ((8192, 64, "hann"), (256, 64, "hann"), (8192, 1, "blackman"),
+                               (2048, 4, "boxcar"), (1024, 16, "hamming")):
+        _, ok = measure(f"  move n_fft={n_fft}, hop=n_fft/{hop}, {window}",
+                        lambda a=n_fft, b=hop, c=window, e=ex: e.update(n_fft=a, hop=b, window=c), 1)
+        ok_all &= ok
+    ex, ok = measure("db_explorer(y, sr)", lambda: w.db_explorer(y, sr), 5)
+    ok_all &= ok
+    for move in (dict(top_db=40.0), dict(ref="1.0", amin=0.1)):
+        _, ok = measure(f"  move {move}", lambda m=move, e=ex: e.update(**m), 1)
+        ok_all &= ok
+    ex, ok = measure("mfcc_explorer(y, sr)", lambda: w.mfcc_explorer(y, sr), 5)
+    ok_all &= ok
+    for move in (dict(n_mfcc=20), dict(n_mels=40)):
+        _, ok = measure(f"  move {move}", lambda m=move, e=ex: e.update(**m), 1)
+        ok_all &= ok
+    ex, ok = measure("waveform_explorer(y, sr)", lambda: w.waveform_explorer(y, sr), 5)
+    ok_all &= ok
+    for move in (dict(start=100.0, length=300.0), dict(start=5.0, length=0.01)):
+        _, ok = measure(f"  move {move}", lambda m=move, e=ex: e.update(**m), 1)
+        ok_all &= ok
+    _, ok = measure("stft_view(y, sr, n_fft=8192, hop_length=128)",
+                    lambda: w.stft_view(y, sr, n_fft=8192, hop_length=128), 2)
+    ok_all &= ok
+    (fig, _), ok = measure("plot.stft_tradeoff(y, sr)", lambda: helpers.plot.stft_tradeoff(y, sr),
+                           5)
+    ok_all &= ok
+    plt.close(fig)
+    return 0 if ok_all else 1
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=15, help="moves per explorer (default 15)")
     ap.add_argument("--naive-repeat", type=int, default=5, help="naive redraws (default 5)")
+    ap.add_argument("--long-clip", action="store_true", help="time and memory on a long clip")
+    ap.add_argument("--minutes", type=float, default=10.0)
+    ap.add_argument("--sr", type=int, default=44100)
     args = ap.parse_args(argv)
+    if args.long_clip:
+        import helpers.plot  # noqa: F401
+
+        return long_clip(args.minutes, args.sr)
 
     helpers.setup_notebook(quiet=True)
     y, sr = helpers.load("blues")

@@ -25,6 +25,7 @@ from .validate import (
     check_signal,
     check_spectrum,
     check_sr,
+    silent_signal_error,
 )
 
 __all__ = [
@@ -64,7 +65,7 @@ def to_db(S, *, kind: str = "amplitude", ref=1.0, amin: float | None = None,
     amin : float > 0
         Values below ``amin`` are raised to it before the log (the log of 0 is -inf).
         Default 1e-5 for magnitude, 1e-10 for power (the same -100 dB floor re 1.0).
-    top_db : float >= 0 or None
+    top_db : float > 0 or None
         Clip everything more than ``top_db`` dB below the loudest value (None: no clipping).
 
     Same numbers as ``librosa.amplitude_to_db`` / ``librosa.power_to_db``. Used by 04, 05.
@@ -76,9 +77,10 @@ def to_db(S, *, kind: str = "amplitude", ref=1.0, amin: float | None = None,
     if isinstance(amin, bool) or not isinstance(amin, numbers.Real) or not amin > 0:
         raise ValueError(f"amin must be a number > 0 (e.g. 1e-5), got {amin!r}: log10(0) is -inf.")
     if top_db is not None and (
-        isinstance(top_db, bool) or not isinstance(top_db, numbers.Real) or not top_db >= 0
-    ):
-        raise ValueError(f"top_db must be a number of dB >= 0 (e.g. 80) or None, got {top_db!r}.")
+        isinstance(top_db, bool) or not isinstance(top_db, numbers.Real) or not top_db > 0
+    ):  # one rule with helpers.widgets: top_db=0 would flatten everything to the maximum
+        raise ValueError(f"top_db must be a number of dB > 0 (e.g. 80) or None for no clipping, "
+                         f"got {top_db!r}: top_db=0 would clip every value to the maximum.")
     if isinstance(ref, str):
         if ref != "max":
             raise ValueError(f"ref must be a number > 0, 'max' or a function such as np.max, "
@@ -92,6 +94,8 @@ def to_db(S, *, kind: str = "amplitude", ref=1.0, amin: float | None = None,
     else:
         raise ValueError(f"ref must be a number > 0 (e.g. 1.0), 'max' or np.max, got {ref!r}.")
     if not ref_value > 0:
+        if not np.any(S):
+            raise silent_signal_error()  # the same message as every dB re max picture
         raise ValueError(
             f"ref={ref!r} gives a reference of {ref_value:g}: S is all zeros (silence?), so dB "
             "relative to its maximum is undefined (everything would read 0 dB, as loud as it "

@@ -362,6 +362,11 @@ def stft_frames(y, sr, *, n_fft, hop_length, window="hann", first_frame=0, n_sho
     return ax
 
 
+#: stft_tradeoff draws every STFT cell up to this many per panel (a 30 s clip at the defaults
+#: has 1.3 M); longer clips get a panel-sized picture (max over blocks), computed batch by batch.
+TRADEOFF_FULL_CELLS = 1 << 22
+
+
 def stft_tradeoff(y, sr, *, n_ffts=(256, 2048, 8192), hop_divisor=4, window="hann", fmax=None,
                   top_db=80.0):
     """One spectrogram per ``n_fft`` (hop = n_fft // hop_divisor), magnitude in dB re max.
@@ -369,10 +374,18 @@ def stft_tradeoff(y, sr, *, n_ffts=(256, 2048, 8192), hop_divisor=4, window="han
     Each title states the window length (ms), the frame spacing delta-t = hop / sr and the bin
     spacing delta-f = sr / n_fft. Returns ``(fig, rows)`` with ``rows`` the
     ``helpers.stft.resolution`` dicts (plus ``n_fft``, ``hop_length``). Used by 03.
+
+    Long clips (more than ``TRADEOFF_FULL_CELLS`` cells in a panel, e.g. several minutes) are
+    drawn from a panel-sized image: each cell the maximum over a block of frames and bins,
+    computed in float32 batch by batch (``helpers.widgets.stft_view`` does the same), so time
+    and memory stay bounded; the title says so. A silent signal raises ValueError
+    (``helpers.validate.SILENT_SIGNAL``).
     """
     import librosa
 
-    from .stft import resolution, stft
+    from .stft import n_frames, resolution, stft
+    from .validate import silent_signal_error
+    from .widgets import _image_extent, _spectrogram_image
 
     y = check_signal(y, mono=True)
     sr = check_sr(sr)
@@ -389,24 +402,42 @@ def stft_tradeoff(y, sr, *, n_ffts=(256, 2048, 8192), hop_divisor=4, window="han
     if fmax is not None and not (isinstance(fmax, (int, float)) and 0 < fmax <= sr / 2):
         raise ValueError(f"fmax must be in (0, {sr / 2:g}] Hz (the Nyquist frequency sr/2), "
                          f"got {fmax!r}.")
+    if not np.any(y):
+        raise silent_signal_error()
     fig, axes = plt.subplots(len(n_ffts), 1, figsize=(9, 2.6 * len(n_ffts)), sharex=True,
                              layout="constrained")
     axes = np.atleast_1d(axes)
-    rows = []
+    rows, long_clip = [], False
     for ax, n_fft in zip(axes, n_ffts, strict=True):
         hop = max(1, n_fft // hop_divisor)
-        _, _, S = stft(y, sr=sr, n_fft=n_fft, hop_length=hop, window=window)
-        db = librosa.amplitude_to_db(np.abs(S), ref=np.max, top_db=top_db)
         r = dict(resolution(sr, n_fft, hop), n_fft=n_fft, hop_length=hop)
         rows.append(r)
+        title = (f"n_fft = {n_fft} ({r['window_ms']:.0f} ms window): "
+                 f"Δt = {1000 * r['delta_t_s']:.1f} ms, Δf = {r['delta_f_hz']:.1f} Hz")
+        kw = {}
+        if n_frames(y.size, n_fft=n_fft, hop_length=hop) * (n_fft // 2 + 1) <= TRADEOFF_FULL_CELLS:
+            _, _, S = stft(y, sr=sr, n_fft=n_fft, hop_length=hop, window=window)
+            db = librosa.amplitude_to_db(np.abs(S), ref=np.max, top_db=top_db)
+        else:  # long clip: a picture-sized image, max over blocks of frames and bins
+            im = _spectrogram_image(y, n_fft, hop, window, max_rows=512, max_cols=1024,
+                                    budget=1 << 26)
+            db = librosa.amplitude_to_db(im["image"], ref=im["hi"], top_db=top_db)
+            x0, x1, f0, f1 = _image_extent(im, sr, hop, n_fft)
+            kw = dict(x_coords=np.linspace(x0, x1, db.shape[1] + 1),
+                      y_coords=np.linspace(f0, f1, db.shape[0] + 1))
+            title += (f" (long clip: each cell the max of {im['frames_per_cell']} frames"
+                      + (f", every {im['step']}th analysed)" if im["sampled"] else ")"))
+            long_clip = True
         spectrogram(db, sr=sr, hop_length=hop, n_fft=n_fft, ax=ax, fmax=fmax,
-                    label="Magnitude (dB re max)",
-                    title=f"n_fft = {n_fft} ({r['window_ms']:.0f} ms window): "
-                          f"Δt = {1000 * r['delta_t_s']:.1f} ms, Δf = {r['delta_f_hz']:.1f} Hz")
+                    label="Magnitude (dB re max)", title=title, **kw)
         if fmax is not None:
             ax.set_ylim(0, fmax)
+        elif kw:
+            ax.set_ylim(0, sr / 2)
     for ax in axes[:-1]:
         ax.set_xlabel("")
+    if long_clip:
+        axes[0].set_xlim(0, y.size / sr)
     return fig, rows
 
 

@@ -266,16 +266,23 @@ def test_static_png_fallback_in_mimebundle(clip, name):
     assert bundle["text/plain"].startswith("<")
 
 
-@pytest.mark.parametrize("name, move", [("spectrum", dict(window="boxcar")),
-                                        ("stft", dict(hop_length=256)),
-                                        ("db", dict(ref="1.0", amin=1e-3))])
-def test_blitting_gives_the_same_pixels_as_a_full_draw(clip, name, move):
+@pytest.mark.parametrize("name, moves", [
+    ("spectrum", [dict(window="boxcar"), dict(length_ms=120.0)]),
+    ("stft", [dict(hop=8)]),
+    ("db", [dict(ref="1.0", amin=1e-3), dict(top_db=40.0), dict(ref="max", top_db=80.0)]),
+    ("mfcc", [dict(n_mels=64), dict(n_mfcc=20), dict(n_mfcc=13, n_mels=128)]),
+    ("waveform", [dict(start=1.0, length=0.5)]),
+])
+def test_blitting_gives_the_same_pixels_as_a_full_draw(clip, name, moves):
+    """Blitted updates, including pixels kept for a colourbar / axis and reused when moving
+    back to an earlier setting, equal a full redraw."""
     ex = EXPLORERS[name][0](clip)
-    ex.update(**move)  # blitted update
-    blitted = np.asarray(Image.open(io.BytesIO(ex.view.value)))
-    ex._bg_dirty = True
-    full = np.asarray(Image.open(io.BytesIO(ex.png(palette=True))))
-    np.testing.assert_array_equal(blitted, full)
+    for move in moves:
+        ex.update(**move)
+        blitted = np.asarray(Image.open(io.BytesIO(ex.png())))  # full colour, blitted
+        ex._bg_dirty = True
+        full = np.asarray(Image.open(io.BytesIO(ex.png())))
+        np.testing.assert_array_equal(blitted, full)
 
 
 def test_stft_explorer_matches_pure_function_and_caches(clip, monkeypatch):
@@ -310,12 +317,12 @@ def test_db_and_mfcc_explorers_do_not_recompute_the_stft(clip, monkeypatch):
 
 
 def test_invalid_combination_shows_message_and_keeps_figure(clip):
-    ex = w.stft_explorer(clip, SR, n_fft=2048, hop_length=512)
+    ex = w.mfcc_explorer(clip, SR, n_mfcc=13, n_mels=40)
     png = ex.view.value
-    assert ex.update(n_fft=512, hop_length=1024) is None
-    assert "hop_length=1024" in ex.readout.value and "&#9888;" in ex.readout.value
+    assert ex.update(n_mfcc=30, n_mels=20) is None
+    assert "n_mfcc=30" in ex.readout.value and "&#9888;" in ex.readout.value
     assert ex.view.value == png
-    ex.update(hop_length=128)
+    ex.update(n_mels=40)
     assert "&#9888;" not in ex.readout.value
 
 
@@ -382,3 +389,268 @@ def test_html_export_shows_the_static_figure():
     nb.metadata.pop("widgets", None)
     html, _ = nbconvert.HTMLExporter().from_notebook_node(nb)
     assert len(re.findall(r'<img[^>]+src="data:image/png;base64', html)) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 12: silence, empty mel filters, messages; issue 13: long clips, keyboard controls;
+# issue 14 / 10: sliders that show what the text says
+# ---------------------------------------------------------------------------------------------
+def test_silence_gives_one_message_everywhere():
+    import matplotlib.pyplot as plt
+
+    from helpers import features, plot
+    from helpers.validate import SILENT_SIGNAL
+
+    silent = np.zeros(SR, dtype=np.float32)
+    calls = [
+        lambda: w.stft_view(silent, SR),
+        lambda: w.stft_view(silent, SR, _pool=True),
+        lambda: w.db_view(np.zeros((5, 5))),
+        lambda: w.stft_explorer(silent, SR),
+        lambda: w.db_explorer(silent, SR),
+        lambda: plot.stft_tradeoff(silent, SR),
+        lambda: features.to_db(np.zeros((5, 5)), ref="max"),
+    ]
+    for call in calls:
+        with pytest.raises(ValueError) as err:
+            call()
+        assert str(err.value) == SILENT_SIGNAL
+    plt.close("all")
+    # a fixed reference is well defined for silence: everything sits on the amin floor
+    v = w.db_view(np.zeros((5, 5)), ref=1.0, amin=1e-5)
+    assert np.all(v["db"] == -100.0) and v["floor_fraction"] == 1.0
+
+
+@pytest.mark.parametrize("n_fft, n_mels", [(256, 128), (256, 80), (512, 200)])
+def test_empty_mel_filters_refused_like_features(clip, n_fft, n_mels):
+    import warnings
+
+    from helpers import features
+
+    power = np.abs(librosa.stft(y=clip, n_fft=n_fft, hop_length=n_fft // 4)) ** 2
+    with pytest.raises(ValueError) as ours:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # not librosa's "Empty filters" warning first
+            w.mfcc_view(power, SR, n_fft=n_fft, n_mels=n_mels)
+    with pytest.raises(ValueError) as theirs:
+        features.mel_filterbank(sr=SR, n_fft=n_fft, n_mels=n_mels)
+    assert str(ours.value) == str(theirs.value)
+    assert "mel filters would be empty" in str(ours.value)
+    with pytest.raises(ValueError, match="mel filters would be empty"):
+        w.mfcc_explorer(clip, SR, n_fft=n_fft, hop_length=n_fft // 4, n_mels=n_mels)
+
+
+def test_mfcc_explorer_says_when_mel_filters_are_empty(clip):
+    ex = w.mfcc_explorer(clip, SR, n_fft=256, hop_length=64, n_mels=40)
+    assert ex.update(n_mels=100) is None
+    assert "mel filters would be empty" in ex.readout.value and "&#9888;" in ex.readout.value
+
+
+def test_top_db_zero_is_refused_by_widgets_and_features_alike():
+    from helpers import features
+
+    mag = np.ones((4, 4))
+    for call in (lambda: w.db_view(mag, top_db=0), lambda: features.to_db(mag, top_db=0),
+                 lambda: w.stft_view(np.ones(4096, np.float32), SR, top_db=0)):
+        with pytest.raises(ValueError, match=r"top_db must be a number of dB > 0"):
+            call()
+    # None (no clipping) and small positive values are fine in both
+    assert w.db_view(mag, top_db=None)["vmin"] == features.to_db(mag, top_db=None).min()
+    features.to_db(mag, top_db=0.5)
+
+
+@pytest.mark.parametrize("call, text", [
+    (lambda: w.db_view(np.ones((3, 3)), amin=0.0), "amin must be > 0, got 0."),
+    (lambda: w.spectrum_view(SR, freq=11025.01), "freq must be <= 11025 Hz (the Nyquist "
+     "frequency sr / 2: a sampled signal holds nothing above it), got 11025.01 Hz."),
+    (lambda: w.spectrum_view(SR, length_ms=-2.5), "length_ms must be > 0 ms, got -2.5 ms."),
+])
+def test_messages_show_the_real_value_without_stray_spaces(call, text):
+    with pytest.raises(ValueError) as err:
+        call()
+    assert str(err.value) == text
+
+
+def test_db_view_with_ref_below_amin_says_amin_is_0_db(clip):
+    mag = _numpy_stft_magnitude(clip, 1024, 256, "hann")
+    v = w.db_view(mag, ref=1e-7, amin=1e-5, top_db=None)
+    expected = librosa.amplitude_to_db(mag, ref=1e-7, amin=1e-5, top_db=None)
+    np.testing.assert_allclose(v["db"], expected, atol=1e-4)
+    assert v["ref_value"] == 1e-5 and "0 dB = amin = 1e-05" in v["readout"]
+    assert v["label"] == "Magnitude (dB re 1e-05)" and "1e-07" in v["readout"]
+    assert v["vmax"] == pytest.approx(expected.max(), abs=1e-4)
+
+
+def test_every_control_is_a_slider(clip):
+    """Sliders change with the arrow keys; a Dropdown / ToggleButtons lets JupyterLab take
+    ArrowUp/ArrowDown and move the active cell (checked in the browser by
+    benchmarks/browser_latency.py)."""
+    import ipywidgets as W
+
+    for name, (make, _) in EXPLORERS.items():
+        for key, ctrl in make(clip).controls.items():
+            assert isinstance(ctrl, (W.FloatSlider, W.IntSlider, W.SelectionSlider)), (name, key)
+
+
+def test_stft_explorer_hop_stays_valid_when_n_fft_moves(clip):
+    ex = w.stft_explorer(clip, SR, n_fft=2048, hop_length=512)
+    assert ex.controls["hop"].value == 4 and ex.controls["hop"].label == "n_fft/4"
+    for n_fft in (256, 512, 8192, 1024):
+        v = ex.update(n_fft=n_fft)
+        assert v is not None and f"hop = {n_fft // 4} samples" in ex.readout.value
+    ex.update(hop=1)  # hop = n_fft: the largest, still valid
+    assert "hop = 1024 samples" in ex.readout.value
+    ex.update(n_fft=2048, hop_length=128)  # samples are accepted when they are a fraction
+    assert ex.controls["hop"].value == 16
+    with pytest.raises(ValueError, match="hop as a fraction of n_fft"):
+        ex.update(hop_length=300)
+    ex.update(n_fft=8192, hop_length=128)  # the earlier slider's costliest setting: n_fft/64
+    assert ex.controls["hop"].value == 64 and "hop = 128 samples" in ex.readout.value
+    with pytest.raises(ValueError, match="32, 64, 128, 256, 512, 1024, 2048"):
+        w.stft_explorer(clip, SR, n_fft=2048, hop_length=300)
+
+
+def test_spectrum_explorer_time_axis_fits_the_segment():
+    ex = w.spectrum_explorer(SR, length_ms=50.0)
+    assert ex.ax_t.get_xlim() == pytest.approx((0.0, 1000 * round(0.05 * SR) / SR))
+    ex.update(length_ms=300.0)
+    assert ex.ax_t.get_xlim()[1] == pytest.approx(300.0, abs=0.05)
+    line_x = ex.line_t.get_xdata()
+    assert line_x[-1] >= 0.99 * ex.ax_t.get_xlim()[1]  # the drawn segment fills the axis
+
+
+def test_mfcc_panel_rows_fit_and_c0_does_not_set_the_colour_scale(clip):
+    ex = w.mfcc_explorer(clip, SR, n_mfcc=13)
+    v = ex.last_view
+    assert ex.ax_mfcc.get_ylim() == pytest.approx((0.5, 12.5))  # 12 rows c1..c12, no empty band
+    assert ex.img_mfcc.get_array().shape[0] == 12
+    np.testing.assert_allclose(ex.img_mfcc.get_array(), v["mfcc"][1:])
+    lo, hi = ex.img_mfcc.get_clim()
+    assert hi == -lo and hi < np.abs(v["mfcc"][0]).min()  # c0 would be off the scale
+    assert "c0" in ex.readout.value and "MFCC shape (13, " in ex.readout.value
+    ex.update(n_mfcc=30)
+    assert ex.ax_mfcc.get_ylim() == pytest.approx((0.5, 29.5))
+
+
+def test_db_explorer_amin_changes_the_picture():
+    """The amin floor must rise above the top_db clip within the slider's range (it did not:
+    1e-10 .. 1e-2 all gave the same picture on the course clips)."""
+    import helpers
+
+    y, sr = helpers.load("blues", duration=5.0)
+    ex = w.db_explorer(y, sr, ref="1.0", amin=1e-5)
+    assert "under the top_db clip: not shown" in ex.readout.value  # the default floor
+    pngs, fractions = set(), []
+    for amin in w.AMIN_OPTIONS:
+        v = ex.update(amin=amin)
+        pngs.add(ex.view.value)
+        fractions.append(v["floor_fraction"])
+        assert v["vmin"] == pytest.approx(max(v["floor"], v["vmax"] - 80.0), abs=0.05)
+    assert len(pngs) >= 4  # at least four visibly different pictures
+    assert fractions == sorted(fractions) and fractions[-1] > 0.5
+    assert "of the picture sits on it" in ex.readout.value
+
+
+def test_explorer_records_where_the_time_goes(clip):
+    ex = w.stft_explorer(clip, SR)
+    ex.update(n_fft=1024)
+    t = ex.timings[-1]
+    assert set(t) == {"compute_ms", "draw_ms", "png_ms", "png_bytes", "cpu_ms"}
+    assert t["png_bytes"] == len(ex.view.value) and t["compute_ms"] > 0
+
+
+# --- long clips: bounded work, the same picture where it matters ------------------------------
+def _clicks(seconds, sr=SR, every=0.5):
+    y = 0.05 * np.sin(2 * np.pi * 220 * np.arange(int(seconds * sr)) / sr)
+    y[::int(every * sr)] += 0.9
+    return y.astype(np.float32)
+
+
+def test_display_image_equals_maxpool_of_the_full_stft(clip):
+    """Below the frame-skip threshold the explorer's picture is exactly the max-pooled |S|."""
+    for n_fft, hop in ((512, 128), (2048, 512), (8192, 2048)):
+        full = np.abs(librosa.stft(y=clip, n_fft=n_fft, hop_length=hop))
+        r = w._spectrogram_image(clip, n_fft, hop, "hann", max_rows=w.MAX_IMAGE_ROWS,
+                                 max_cols=w.MAX_IMAGE_COLS)
+        assert r["step"] == 1
+        pooled, f = w.maxpool_image(full)
+        np.testing.assert_allclose(r["image"], pooled, rtol=1e-4, atol=1e-4 * full.max())
+        assert (r["n_bins"], r["n_frames"]) == full.shape and r["hi"] == pytest.approx(full.max())
+
+
+def test_skipped_frames_keep_every_click_within_half_a_db():
+    """Frames at most n_fft / 8 apart: each click (and the steady tone) reaches its full-STFT
+    level within 0.4 dB in the picture, at most one column away; nothing gets brighter."""
+    from scipy.ndimage import maximum_filter1d
+
+    y = _clicks(40.0)  # 40 s: 1723 frames at hop 512 > 640 columns, every 2nd frame computed
+    n_fft, hop = 8192, 512
+    full = np.abs(librosa.stft(y=y, n_fft=n_fft, hop_length=hop))
+    r = w._spectrogram_image(y, n_fft, hop, "hann", max_rows=w.MAX_IMAGE_ROWS,
+                             max_cols=w.MAX_IMAGE_COLS)
+    assert r["step"] == 2 and not r["sampled"]
+    ref = w._block_max(w._block_max(full.T, r["frames_per_cell"], 0), r["rows_per_cell"], 1).T
+    shown = ref > ref.max() * 1e-4  # the 80 dB the picture shows (float32 noise below)
+    img = r["image"]
+    assert np.all(20 * np.log10(img[shown]) <= 20 * np.log10(ref[shown]) + 0.01)
+    # where the full picture peaks in time (a click, or the steady tone), the picture reaches it
+    peaks = shown & (ref >= maximum_filter1d(ref, 3, axis=1))
+    near = maximum_filter1d(img, 3, axis=1)
+    loss = 20 * np.log10(ref[peaks]) - 20 * np.log10(near[peaks])
+    assert peaks.sum() > 1000 and loss.max() < 0.4
+
+
+def test_stft_view_on_a_long_clip_is_bounded_in_time_and_memory():
+    import time
+    import tracemalloc
+
+    y = _clicks(180.0)  # 3 minutes; at n_fft=8192, hop=128: 31 008 frames x 4097 bins (1 GB)
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    v = w.stft_view(y, SR, n_fft=8192, hop_length=128)
+    elapsed = time.perf_counter() - t0
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert v["shape"] == (4097, 1 + y.size // 128)
+    assert v["magnitude_db"].shape == (v["freqs"].size, v["times"].size)
+    assert v["freqs"].size == 4097 and w.MAX_FULL_COLS / 2 < v["times"].size <= w.MAX_FULL_COLS
+    assert peak < 200e6, f"peak {peak / 1e6:.0f} MB"
+    assert elapsed < 5.0  # ~0.3 s on a quiet 2-core machine
+    # the clicks (every 0.5 s) all stand out in the reduced picture
+    col_max = v["magnitude_db"].max(axis=0)
+    assert np.sum(col_max > -20) >= 300
+
+
+def test_very_long_clip_samples_frames_and_says_so(monkeypatch):
+    monkeypatch.setattr(w, "FFT_BUDGET", 1 << 20)
+    y = _clicks(30.0)
+    v = w.stft_view(y, SR, n_fft=4096, hop_length=256, _pool=True)
+    assert "long clip: the picture analyses every" in v["readout"]
+    assert v["display"].shape[1] <= w.MAX_IMAGE_COLS
+
+
+def test_stft_tradeoff_long_clip_is_bounded_and_short_clip_unchanged(monkeypatch, clip):
+    import matplotlib.pyplot as plt
+
+    from helpers import plot
+
+    fig, rows = plot.stft_tradeoff(clip, SR)  # short: every cell drawn, as before
+    assert "long clip" not in fig.axes[0].get_title()
+    assert [r["hop_length"] for r in rows] == [64, 512, 2048]
+    plt.close(fig)
+    monkeypatch.setattr(plot, "TRADEOFF_FULL_CELLS", 10_000)
+    fig, rows = plot.stft_tradeoff(clip, SR)
+    assert all("long clip" in ax.get_title() for ax in fig.axes if ax.get_title())
+    mesh = fig.axes[0].collections[0]
+    assert mesh.get_array().size <= 512 * 1024
+    assert fig.axes[0].get_xlim() == pytest.approx((0, clip.size / SR))
+    plt.close(fig)
+
+
+def test_mfcc_explorer_on_a_long_clip_keeps_exact_frames():
+    y = _clicks(240.0)  # 4 minutes: 10 336 frames > 4 x 640: every k-th frame kept
+    ex = w.mfcc_explorer(y, SR)
+    assert ex.step > 1 and ex.power.shape[1] <= 2 * w.MAX_IMAGE_COLS + 1
+    assert f"MFCC shape (13, {1 + y.size // 512})" in ex.readout.value
+    full = np.abs(librosa.stft(y=y, n_fft=2048, hop_length=512)) ** 2
+    np.testing.assert_allclose(ex.power, full[:, ::ex.step], rtol=1e-4, atol=1e-6 * full.max())

@@ -130,6 +130,14 @@ def cases(tmp: Path):
         ("too many mel bands for n_fft", lambda: features.mel_filterbank(sr=sr, n_fft=256,
                                                                          n_mels=128)),
         ("explorer given a file name", lambda: widgets.stft_explorer("blues", sr)),
+        ("silent signal in a dB re max picture", lambda: widgets.stft_explorer(y * 0, sr)),
+        ("MFCC explorer with empty mel filters", lambda: widgets.mfcc_explorer(
+            y, sr, n_fft=256, hop_length=64, n_mels=128)),
+        ("top_db = 0", lambda: widgets.db_view(np.ones((4, 4)), top_db=0)),
+        ("amin = 0", lambda: widgets.db_view(np.ones((4, 4)), amin=0)),
+        ("explorer tone above Nyquist", lambda: widgets.spectrum_explorer(sr, freq=11025.01)),
+        ("explorer hop not a fraction of n_fft", lambda: widgets.stft_explorer(
+            y, sr, n_fft=2048, hop_length=300)),
         ("dataset folder missing", lambda: dataset.find_clips(tmp / "no_such_folder")),
         ("dataset folder without label folders", lambda: dataset.find_clips(tmp / "nolabels")),
         ("output written into data/", lambda: dataset.build_dataset(
