@@ -262,8 +262,13 @@ def _index_page() -> str:
     """The landing page: README's introduction and course map, then the navigation."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     intro = readme.split("<!-- badges:end -->", 1)[1].split("\n## ", 1)[0].strip()
-    course_map = re.search(r"\n## Course map\n(.*?)(?=\n## )", readme, re.S).group(1).strip()
-    course_map = course_map.replace("](notebooks/", "](")
+    section = re.search(r"\n## Course map\n(.*?)(?=\n## )", readme, re.S).group(1)
+    table = "\n".join(ln for ln in section.splitlines() if ln.startswith("|"))
+    course_map = table.replace("](notebooks/", "](") + (
+        "\n\nTimes include the exercises. Every technical word is defined where the course "
+        "first uses it and collected in the [glossary](glossary.md). The exercise solutions "
+        "are on their own pages (left), and lecturers find lesson plans in the "
+        "[lecturer's guide](teaching.md).")
     learner = [p.stem for p in learner_notebooks()]
     solutions = [p.stem for p in solution_notebooks()]
     teaching = ["teaching"] if (ROOT / "docs" / "teaching.md").exists() else []
