@@ -130,7 +130,7 @@ def colab() -> None:
         env_vars.pop(k, None)
     print(f"== [{time.perf_counter() - t0:.0f} s] every notebook through its set-up cell "
           f"(in {work}; {repo} -> this checkout)")
-    _run([py, __file__, "_execute", "--cwd", str(work), *notebooks(solutions=False)],
+    _run([py, __file__, "_execute", "--cwd", str(work), *notebooks()],
          env=env_vars, cwd=work)
     after = _freeze(py)
     changed = {k: (before[k], after.get(k)) for k in before if after.get(k) != before[k]}
