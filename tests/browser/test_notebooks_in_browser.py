@@ -69,7 +69,7 @@ EXTRA_NOTEBOOKS = {
         _code("helpers.widgets.db_explorer(y, sr)"),
         _code("helpers.widgets.mfcc_explorer(y, sr)"),
     ),
-    # ipympl's live canvas (%matplotlib widget) instead of PNG updates
+    # with ipympl active (%matplotlib widget) the explorers still send PNG frames: check it
     "zz_ipympl_canvas.ipynb": _nb(
         _code("%matplotlib widget\n" + _SIGNAL),
         _code("helpers.widgets.stft_explorer(y, sr)"),
