@@ -6,7 +6,8 @@ axes. Notebooks import it as ``import helpers`` (or ``from helpers import ...``)
 Modules: ``data`` (shipped clips, downloads), ``audio`` (load, play), ``validate`` (input
 checks), ``spectral`` (DFT/FFT spectrum, 02), ``stft`` (framing, STFT, ISTFT, 03),
 ``features`` (dB, mel, MFCC, 04/05), ``plot`` (figures), ``widgets`` (slider explorers),
-``dataset`` (features for deep learning, 06), ``exercises`` (self-checks).
+``dataset`` (features for deep learning, 06), ``exercises`` (self-checks, one module per
+notebook), ``warmup`` (compiles librosa's kernels at install time).
 """
 
 from __future__ import annotations
