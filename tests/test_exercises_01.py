@@ -72,6 +72,9 @@ def test_duration_right_and_variants():
     assert ex.check_duration_s(lambda n, sr: float(n) / float(sr))
     assert ex.check_duration_s(lambda n, sr: n * (1.0 / sr))  # times the sample period
     assert ex.check_duration_s(lambda n, sr: float(librosa.samples_to_time(n, sr=sr)))
+    # float32 arithmetic, like the audio itself (this used to crash the check)
+    assert ex.check_duration_s(lambda n, sr: np.float32(n) / np.float32(sr))
+    assert ex.check_duration_s(lambda n, sr: round(n / sr, 6))  # finer than float32 needs
 
 
 @pytest.mark.parametrize("wrong, expected", [
@@ -154,6 +157,8 @@ def test_int16_reference_agrees_with_libsndfile(tmp_path):
      "peak-normalised"),
     (lambda pcm: np.array([str(v) for v in pcm.ravel()]), "not-float"),
     (lambda pcm: pcm / 30000, "other"),
+    (lambda pcm: np.clip(pcm / 32767, -1, 1), "divide-32767"),
+    (lambda pcm: pcm.astype(np.float16) / 32768, "float16"),
 ])
 def test_int16_mistakes(wrong, expected):
     assert mistake(ex.check_int16_to_float(wrong)) == expected
@@ -188,6 +193,9 @@ def test_onset_right_and_variants():
     (lambda y, sr, thr: np.argmax(np.abs(y) > 0.5) / sr, "fixed-threshold"),
     (lambda y, sr, thr: 0.25, "other"),
     (lambda y, sr, thr: np.flatnonzero(np.abs(y) > thr) / sr, "not-a-number"),
+    (lambda y, sr, thr: round(first_onset_time(y, sr, thr), 3), "rounded"),
+    (lambda y, sr, thr: round(first_onset_time(y, sr, thr), 4), "rounded"),
+    (lambda y, sr, thr: (np.flatnonzero(np.abs(y) > thr)[0] + 1) / sr, "off-by-one"),
 ])
 def test_onset_mistakes(wrong, expected):
     assert mistake(ex.check_first_onset_time(wrong)) == expected
@@ -240,9 +248,9 @@ def test_zero_crossings_right_and_variants():
     # librosa's zero-crossing count
     assert ex.check_zero_crossing_frequency(
         lambda x, sr: librosa.zero_crossings(x).sum() / 2 / (len(x) / sr))
-    # another correct method (the spectrum peak, notebook 02) also passes
+    # the mean spacing of the crossings (half a period each)
     assert ex.check_zero_crossing_frequency(
-        lambda x, sr: np.fft.rfftfreq(len(x), 1 / sr)[np.argmax(np.abs(np.fft.rfft(x)))])
+        lambda x, sr: sr / (2 * np.mean(np.diff(np.flatnonzero(np.diff(np.signbit(x)))))))
 
 
 @pytest.mark.parametrize("wrong, expected", [
@@ -252,6 +260,9 @@ def test_zero_crossings_right_and_variants():
     (lambda x, sr: np.count_nonzero(np.diff(np.signbit(x))) / 2 / len(x), "per-sample"),
     (lambda x, sr: np.count_nonzero(np.diff(np.signbit(x))), "count-not-frequency"),
     (lambda x, sr: 440.0, "other"),
+    # the spectrum's peak (notebook 02) avoids the technique this exercise teaches
+    (lambda x, sr: np.fft.rfftfreq(len(x), 1 / sr)[np.argmax(np.abs(np.fft.rfft(x)))],
+     "used-fft"),
 ])
 def test_zero_crossing_mistakes(wrong, expected):
     assert mistake(ex.check_zero_crossing_frequency(wrong)) == expected
@@ -295,6 +306,9 @@ def test_show_waveform_right_and_variants():
         return y, sr
 
     assert ex.check_show_waveform(with_soundfile)
+    # a y label that names full scale instead of the word amplitude
+    assert ex.check_show_waveform(_variant(
+        label="ax.set(xlabel='Time (s)', ylabel='Sample value (full scale = 1)')"))
 
 
 def _variant(load="librosa.load(path, sr=None)", draw="librosa.display.waveshow(y, sr=sr, ax=ax)",

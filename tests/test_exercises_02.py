@@ -103,9 +103,10 @@ def test_axis_mistakes_are_named(mistake, fn):
     assert _mistake(ex.check_frequency_axis, fn) == mistake
 
 
-def test_axis_hard_coded_first_case_fails():
+def test_axis_hard_coded_first_case_fails_by_name():
     first = np.arange(5) * 1000.0  # right for (n, sr) = (8, 8000) only
-    assert not ex.check_frequency_axis(lambda n, sr: first)
+    # (it also equals linspace(0, sr / 2, 5) for n = 9: the hint must not blame linspace)
+    assert _mistake(ex.check_frequency_axis, lambda n, sr: first) == "hard-coded"
 
 
 def test_axis_linspace_half_passes_even_n_and_fails_odd_n_by_name():
@@ -180,6 +181,8 @@ SPEC_WRONG = {
     "dropped-nyquist": lambda y, w: spectrum_ref(y, w)[: len(y) // 2],
     "decibels": lambda y, w: 20 * np.log10(spectrum_ref(y, w) + 1e-12),
     "own-window": _own_hann,
+    "own-window-symmetric": lambda y, w: 2 * np.abs(np.fft.rfft(np.hanning(len(y)) * y))
+    / np.hanning(len(y)).sum(),
     "used-helper": lambda y, w: helpers.spectral.spectrum(y, 1000, window=w)[1],
     "scaling": lambda y, w: np.sqrt(spectrum_ref(y, w)),
 }
@@ -187,7 +190,8 @@ SPEC_WRONG = {
 
 @pytest.mark.parametrize("mistake, fn", SPEC_WRONG.items(), ids=SPEC_WRONG.keys())
 def test_spectrum_mistakes_are_named(mistake, fn):
-    expected = {"no-window-sum": "no-window"}.get(mistake, mistake)
+    expected = {"no-window-sum": "no-window",
+                "own-window-symmetric": "own-window"}.get(mistake, mistake)
     assert _mistake(ex.check_amplitude_spectrum, fn) == expected
 
 
@@ -206,12 +210,13 @@ def test_spectrum_cases_cover_between_bins_dc_nyquist_and_odd_n():
 
 
 # --- 02.3 peak_frequencies ---------------------------------------------------------------------
-def _peaks(window="hann", local=True, interpolate=False, index=False):
+def _peaks(window="hann", local=True, interpolate=False, index=False, pad=1, prominence=None):
     def peak_frequencies(y, sr, n):
         w = scipy.signal.get_window(window, len(y)) if window else np.ones(len(y))
-        mag = np.abs(np.fft.rfft(w * y))
-        freqs = np.fft.rfftfreq(len(y), d=1 / sr)
-        idx = scipy.signal.find_peaks(mag)[0] if local else np.arange(mag.size)
+        mag = np.abs(np.fft.rfft(w * y, n=pad * len(y)))  # pad > 1: zero-padded
+        freqs = np.fft.rfftfreq(pad * len(y), d=1 / sr)
+        kw = {} if prominence is None else {"prominence": prominence * mag.max()}
+        idx = scipy.signal.find_peaks(mag, **kw)[0] if local else np.arange(mag.size)
         top = idx[np.argsort(mag[idx])[::-1][:n]]
         if index:
             return top
@@ -242,6 +247,11 @@ PEAK_RIGHT = {
     "blackman": _peaks("blackman"),
     "np.hanning-argrelmax-list": _hanning_argrelmax,
     "helpers-spectrum-allowed": _with_helper_spectrum,
+    # zero-padding samples every side lobe as a local maximum: the quiet note must still win
+    "hann-zero-padded-4x": _peaks(pad=4),
+    "hann-zero-padded-8x": _peaks(pad=8),
+    "hamming": _peaks("hamming"),
+    "blackman-zero-padded": _peaks("blackman", pad=4),
 }
 
 
@@ -264,23 +274,35 @@ PEAK_WRONG = {
     "used-helper": lambda y, sr, n: helpers.spectral.peak_frequencies(
         *helpers.spectral.spectrum(y, sr), n=n),
     "off": lambda y, sr, n: _peaks()(y, sr, n) + 3.0,
+    "leakage-zero-padded": _peaks(window=None, pad=4),
+    # the notebook's own two-tone counter uses prominence=0.1 * max: it drops the quiet note
+    "too-few": _peaks(prominence=0.1),
 }
 
 
 @pytest.mark.parametrize("mistake, fn", PEAK_WRONG.items(), ids=PEAK_WRONG.keys())
 def test_peaks_mistakes_are_named(mistake, fn):
-    expected = {"hard-coded-first-chord": "hard-coded"}.get(mistake, mistake)
-    assert _mistake(ex.check_peak_frequencies, fn) == expected
+    expected = {"hard-coded-first-chord": "hard-coded",
+                "leakage-zero-padded": ("leakage", "neighbour-bins")}.get(mistake, mistake)
+    got = _mistake(ex.check_peak_frequencies, fn)
+    assert got in expected if isinstance(expected, tuple) else got == expected
+
+
+def test_peaks_too_few_hint_names_a_threshold_as_well_as_the_window():
+    text = ex.check_peak_frequencies(_peaks(prominence=0.1)).text()
+    assert "threshold" in text and "window" in text
 
 
 def test_peaks_any_order_passes():
     assert ex.check_peak_frequencies(_descending)
 
 
-def test_the_quiet_note_is_8_hz_from_the_loud_one_as_the_notebook_says():
+def test_the_quiet_note_is_5_hz_from_the_loud_one_as_the_notebook_says():
     notes = sorted(ex02._CHORDS[-1][2], key=lambda note: -note[1])
     loud, quiet = notes[0], notes[-1]
-    assert abs(quiet[0] - loud[0]) == 8.0 and quiet[1] < loud[1] / 50
+    assert abs(quiet[0] - loud[0]) == 5.0 and quiet[1] < loud[1] / 25
+    # above the Hann window's highest side lobe (-31.5 dB), so zero-padding cannot outrank it
+    assert quiet[1] > loud[1] * 10 ** (-31.4 / 20)
 
 
 def test_peak_chords_are_unseen_and_long_enough():
@@ -374,6 +396,7 @@ FIXED_WRONG = {
     "no-unit": _variant(xlabel="Frequency"),
     "power-label": _variant(title="Power spectrum"),
     "ylabel": _variant(ylabel=""),
+    "khz-label-on-hz": _variant(xlabel="Frequency (kHz)"),
     "not-on-ax": _fixed(use_plt=True),
 }
 
@@ -384,7 +407,8 @@ def test_fixed_mistakes_are_named(mistake, fn):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # plotting complex values warns; the check still names it
-        assert _mistake(ex.check_fixed_spectrum, fn) == mistake
+        assert _mistake(ex.check_fixed_spectrum, fn) == {
+            "khz-label-on-hz": "no-unit"}.get(mistake, mistake)
 
 
 def test_fixed_check_leaves_no_pyplot_figures_open():

@@ -13,6 +13,7 @@ compares with an independent reference; each mistake the notebook names has its 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tempfile
 import warnings
@@ -39,7 +40,9 @@ __all__ = [
 ]
 
 
-def _all_match(outs, refs, *, rtol=1e-9, atol=1e-12) -> bool:
+def _all_match(outs, refs, *, rtol=1e-6, atol=1e-12) -> bool:
+    """Every output equals its reference to float32 precision (a learner may compute in
+    float32, like the audio itself)."""
     return all(close(o, r, rtol=rtol, atol=atol) for o, r in zip(outs, refs, strict=True))
 
 
@@ -96,7 +99,8 @@ def check_duration_s(duration_s):
             stop_wrong(Hint("your function rounds its result: keep full precision inside a "
                             "function and round only when you print.",
                             mistake="rounded"))
-    bad = next(i for i, (o, r) in enumerate(zip(outs, refs, strict=True)) if not close(o, r))
+    bad = next(i for i, (o, r) in enumerate(zip(outs, refs, strict=True))
+               if not _all_match([o], [r]))
     n, sr = _DURATION_CASES[bad]
     stop_wrong(Hint(f"duration_s({int(n)}, {sr}) returned {outs[bad]:.6g} s.",
                     "How many seconds do n samples take when sr of them make one second?",
@@ -153,7 +157,7 @@ def check_int16_to_float(int16_to_float):
     """Exercise 2: ``int16_to_float(pcm)`` -> floats as soundfile/librosa decode them
     (``pcm / 32768``), checked on fresh arrays including -32768 and 32767."""
     cases = _pcm_cases()
-    outs = []
+    outs, raws = [], []
     for pcm in cases:
         if callable(int16_to_float):
             try:  # one named mistake first; call() below reports every other failure
@@ -182,6 +186,7 @@ def check_int16_to_float(int16_to_float):
                             f"{a.shape}: convert every sample and keep the shape (the check "
                             "also passes a (channels, samples) array).", mistake="wrong-shape"))
         outs.append(a.astype(np.float64))
+        raws.append(a)
     refs = [pcm.astype(np.float64) / 32768 for pcm in cases]
     if _all_match(outs, refs, rtol=1e-6, atol=1e-7):
         return correct("-32768 -> -1.0 exactly and 32767 -> 0.99997: the range is [-1, 1).")
@@ -190,7 +195,7 @@ def check_int16_to_float(int16_to_float):
         return _all_match(outs, [model(p.astype(np.float64)) for p in cases], rtol=1e-6,
                           atol=1e-7)
 
-    if match(lambda p: p / 32767):
+    if match(lambda p: p / 32767) or match(lambda p: np.clip(p / 32767, -1, 1)):
         stop_wrong(Hint(
             "you divided by 32767. That makes 32767 exactly 1 but -32768 slightly below -1; "
             "soundfile and librosa divide by 32768 = 2**15, so every step is 1/32768 and "
@@ -221,6 +226,13 @@ def check_int16_to_float(int16_to_float):
         stop_wrong(Hint("the values are floats now but not scaled: full scale must become 1.",
                         "Divide by the full-scale value of 16-bit audio.",
                         mistake="not-scaled"))
+    if close(outs[0], refs[0], rtol=1e-3, atol=1e-4) and all(
+            a.dtype == np.float16 for a in map(np.asarray, raws)):
+        stop_wrong(Hint("float16 keeps only about 3 significant digits, too few for 16-bit "
+                        "audio: 32767 / 32768 comes out as exactly 1.0, and quiet samples "
+                        "lose their detail.",
+                        "Use float32 (what soundfile and librosa return) or float64.",
+                        "pcm.astype(np.float32) / 32768", mistake="float16"))
     if match(lambda p: np.floor(p / 32768)):
         stop_wrong(Hint("// rounds down to whole numbers; use / for an exact division.",
                         mistake="floor-division"))
@@ -298,6 +310,16 @@ def check_first_onset_time(first_onset_time):
                         "(in the third signal a 0.6 click comes before a 0.95 one).",
                         "Find every index where |y| > threshold, then take the first.",
                         mistake="loudest-not-first"))
+    if match(lambda y, sr, thr, i: (i + 1) / sr):
+        stop_wrong(Hint("every time is one sample period late: sample indices start at 0, so "
+                        "sample n was taken at n / sr seconds, not (n + 1) / sr.",
+                        "The very first sample, index 0, is at 0 s.", mistake="off-by-one"))
+    if not all(ok) and all(any(abs(o - round(i / sr, d)) <= 1e-12 for d in range(1, 5))
+                           for o, (_, sr, _, i) in zip(outs, cases, strict=True)):
+        stop_wrong(Hint("your function rounds its result (e.g. to 3 decimals): 11032 samples at "
+                        "44100 Hz are 0.250159 s, and 0.25 is 7 samples too early. Keep full "
+                        "precision inside a function; round only when you print.",
+                        mistake="rounded"))
     if match(lambda y, sr, thr, i: np.flatnonzero(np.abs(y) > 0.5)[0] / sr):
         stop_wrong(Hint("your function ignores its threshold argument (it uses 0.5); the "
                         "check passes thresholds 0.1, 0.3 and 0.4 as well.",
@@ -354,6 +376,31 @@ def alias_of(f: float, sr: float) -> float:
     return float(min(r, sr - r))
 
 
+@contextlib.contextmanager
+def _watch_fft():
+    """Record calls to NumPy's and SciPy's FFTs while the learner's function runs (each call
+    still does its work)."""
+    import scipy.fft
+
+    used: list[str] = []
+    patched = []
+    for module in (np.fft, scipy.fft):
+        for name in ("fft", "rfft"):
+            real = getattr(module, name)
+
+            def spy(*args, _real=real, _name=name, **kwargs):
+                used.append(_name)
+                return _real(*args, **kwargs)
+
+            setattr(module, name, spy)
+            patched.append((module, name, real))
+    try:
+        yield used
+    finally:
+        for module, name, real in patched:
+            setattr(module, name, real)
+
+
 _ZC_CASES = [  # (frequency of the tone, sample rate, duration s)
     (440.0, 22050, 1.0), (1234.5, 8000, 0.5), (100.0, 44100, 0.25), (3000.0, 16000, 0.75),
     (7000.0, 11025, 1.0),   # above 11025 / 2: heard at 4025 Hz
@@ -378,8 +425,15 @@ def check_zero_crossing_frequency(zero_crossing_frequency):
     from its zero crossings; checked on tones at other rates, some above sr / 2 (the answer is
     then the alias, the frequency the samples really hold)."""
     sigs = _zc_signals()
-    outs = [number(call(zero_crossing_frequency, x.copy(), sr), what="one frequency in Hz")
-            for x, (_, sr, _) in zip(sigs, _ZC_CASES, strict=True)]
+    with _watch_fft() as used_fft:
+        outs = [number(call(zero_crossing_frequency, x.copy(), sr), what="one frequency in Hz")
+                for x, (_, sr, _) in zip(sigs, _ZC_CASES, strict=True)]
+    if used_fft:
+        stop_wrong(Hint("your function calls an FFT: that is notebook 02's tool. This exercise "
+                        "measures the frequency in the time domain, from how often consecutive "
+                        "samples change sign.",
+                        "Count the sign changes between neighbouring samples; a sine has two "
+                        "per period.", mistake="used-fft"))
     refs = [alias_of(f, sr) for f, sr, _ in _ZC_CASES]
     tols = [max(1.5 / dur, 0.002 * r) for r, (_, _, dur) in zip(refs, _ZC_CASES, strict=True)]
 
@@ -570,7 +624,7 @@ def check_show_waveform(show_waveform):
                                 "plt.xlabel labels pyplot's current axes, which need not be "
                                 "ax; label ax itself.",
                                 "ax.set_xlabel('Time (s)')", mistake="x-label"))
-            if "amplitude" not in ax.get_ylabel().lower():
+            if not re.search(r"amplitude|full scale", ax.get_ylabel(), re.I):
                 stop_wrong(Hint(f"the y axis is labelled {ax.get_ylabel()!r}: say what it "
                                 "shows (amplitude, full scale = 1).",
                                 "Label ax itself, not pyplot's current axes.",

@@ -157,6 +157,7 @@ def check_frequency_axis(frequency_axis):
     """02_fft_spectrum, exercise 1: ``frequency_axis(n, sr)`` returns the frequencies (Hz) of
     the ``n // 2 + 1`` bins of ``np.fft.rfft`` for ``n`` samples at ``sr`` Hz, built from
     ``f_k = k * sr / n`` (not with ``np.fft.rfftfreq``, which the check compares against)."""
+    answers = []
     for n, sr in _AXIS_CASES:
         with _watch(np.fft, "rfftfreq") as used:
             out = call(frequency_axis, n, sr)
@@ -167,7 +168,15 @@ def check_frequency_axis(frequency_axis):
                 "the axis yourself from the definition, bin k at k * sr / n.",
                 "Which bins does rfft return (from k = 0 to ?), and where is bin k in Hz?",
                 "k = np.arange(n // 2 + 1)", mistake="used-rfftfreq"))
-        a = array(out, what=f"the {n // 2 + 1} bin frequencies (Hz) for n={n}", ndim=1)
+        answers.append(array(out, what=f"the {n // 2 + 1} bin frequencies (Hz) for n={n}",
+                             ndim=1))
+    if all(close(a, answers[0]) for a in answers[1:]):
+        stop_wrong(Hint(
+            "your function returns the same array whatever n and sr are: the check calls it "
+            "with several lengths and sample rates, so the axis must be computed from them.",
+            "Bin k is at k * sr / n; how many bins does rfft return for n samples?",
+            "k = np.arange(n // 2 + 1)", mistake="hard-coded"))
+    for (n, sr), a in zip(_AXIS_CASES, answers, strict=True):
         hint = _diagnose_axis(a, n, sr)
         if hint is not None:
             stop_wrong(hint, f"(checked with n={n}, sr={sr})")
@@ -280,6 +289,8 @@ def check_amplitude_spectrum(amplitude_spectrum):
         if wname not in ("hann", "rectangular"):
             hw = scipy.signal.get_window("hann", n)
             alternatives.append(("own-window", 2 * np.abs(np.fft.rfft(hw * y)) / hw.sum()))
+            sym = np.hanning(n)  # np.hanning: the symmetric Hann
+            alternatives.append(("own-window", 2 * np.abs(np.fft.rfft(sym * y)) / sym.sum()))
         hints = {
             "no-window": Hint(
                 "the signal was not multiplied by the window: without it a tone between bins "
@@ -358,8 +369,11 @@ _CHORDS = [
     (16000, 1.5, [(220.0, 0.3, 0.0), (277.18, 0.5, 0.7), (329.63, 0.2, 1.9), (440.0, 0.4, 2.5)],
      4),
     (44100, 1.2, [(523.25, 0.7, 0.4), (783.99, 0.3, 1.1)], 2),
-    (22050, 1.0, [(300.5, 0.8, 0.0), (308.5, 0.01, 2.5), (450.5, 0.5, 2.0)], 3),
+    (22050, 1.0, [(300.5, 0.8, 0.0), (305.5, 0.03, 2.5), (450.5, 0.5, 2.0)], 3),
 ]
+# The quiet note (0.03, 5 Hz = 5 bins above the 0.8 one) stands above the Hann window's highest
+# side lobe (-31 dB: 0.8 * 0.027 = 0.021), so a Hann spectrum shows it as a peak even when
+# zero-padding samples every side lobe; without a window the loud note's leakage buries it.
 PEAK_TOLERANCE_HZ = 1.0
 
 
@@ -368,7 +382,7 @@ def check_peak_frequencies(peak_frequencies):
     """02_fft_spectrum, exercise 3: ``peak_frequencies(y, sr, n)`` returns the frequencies (Hz)
     of the ``n`` strongest peaks of the spectrum of ``y`` (any order), each within 1 Hz. It runs
     on chords the learner has not seen (2-4 notes, 1-1.5 s, other sample rates), one with a
-    quiet note 8 Hz from a loud one; ``helpers.spectral`` peak pickers are not allowed."""
+    quiet note 5 Hz from a loud one; ``helpers.spectral`` peak pickers are not allowed."""
     import helpers.spectral as hs
 
     answers = []
@@ -404,9 +418,12 @@ def check_peak_frequencies(peak_frequencies):
                             mistake="wrong-count"), where)
         if a.size < n:
             stop_wrong(Hint(
-                f"asked for n={n} frequencies, got {a.size}: your spectrum shows fewer peaks "
-                "than notes. Without a window, a loud note's leakage can bury a quiet one.",
-                "Multiply y by a Hann window before the FFT; keep the n highest local maxima.",
+                f"asked for n={n} frequencies, got {a.size}: your function found fewer peaks "
+                "than notes. Two usual causes: a height or prominence threshold that drops a "
+                "quiet note (one of the check's notes has 1/27 of the loudest one's amplitude), "
+                "or no window, so that a loud note's leakage buries a quiet one nearby.",
+                "Keep every local maximum (no threshold), then the n highest of them; "
+                "multiply y by a Hann window before the FFT.",
                 mistake="too-few"), where)
         n_samples = y.size
         err = np.abs(a[:, None] - truth[None, :]).min(axis=1)
@@ -524,6 +541,11 @@ def check_fixed_spectrum(fixed_spectrum):
             stop_wrong(Hint("the line on the plot is not magnitude against your freqs: plot "
                             "the two arrays you return.", mistake="plot-data"), where)
         xlabel, ylabel, title = ax.get_xlabel(), ax.get_ylabel(), ax.get_title()
+        if "khz" in xlabel.lower() and freqs.max() > 1000:
+            stop_wrong(Hint(
+                "the x label says kHz, but the frequencies you plot are in Hz (they run up to "
+                f"{freqs.max():g}): make the label match the numbers.", mistake="no-unit"),
+                where)
         if "hz" not in xlabel.lower():
             stop_wrong(Hint(
                 "the x axis needs its unit: the seed wrote 'Frequency'; write "
