@@ -103,6 +103,9 @@ def test_dct_reference_and_variants_pass():
         return basis @ L
 
     assert E.check_mfcc_from_logmel(by_formula)
+    # computed in float32 (librosa's dtype for float32 audio): rounding, not a mistake
+    assert E.check_mfcc_from_logmel(
+        lambda L, n: scipy.fft.dct(L.astype(np.float32), norm="ortho", axis=0)[:n])
 
 
 @pytest.mark.parametrize("fn, expected", [
@@ -118,6 +121,8 @@ def test_dct_reference_and_variants_pass():
     (lambda L, n: scipy.fft.dct(L, type=1, norm="ortho", axis=0)[:n], "dct-type"),
     (lambda L, n: scipy.fft.dct(L, norm="ortho", axis=0)[:n + 1], "wrong-shape"),
     (lambda L, n: np.real(np.fft.fft(L, axis=0))[:n], "other"),
+    (lambda L, n: scipy.fft.dct(L, norm="ortho", axis=0)[1:n + 1], "skipped-c0"),
+    (lambda L, n: scipy.fft.dct(librosa.power_to_db(L), norm="ortho", axis=0)[:n], "db-twice"),
     (lambda L, n: 1 / 0, "raised"),
     (lambda L, n: "abc", "not-an-array"),
 ])
@@ -246,6 +251,12 @@ def test_standardise_reference_and_variants_pass():
     import helpers.features as F
 
     assert E.check_standardise_coefficients(lambda C: F.normalise_per_coefficient(C)[0])
+    # float32 arithmetic, and an eps of 1e-3 on the std (rows end within 1 % of std 1)
+    r = E.check_standardise_coefficients(lambda C: standardise(C.astype(np.float32)))
+    assert r, r.text()
+    r = E.check_standardise_coefficients(
+        lambda C: (C - C.mean(axis=1, keepdims=True)) / (C.std(axis=1, keepdims=True) + 1e-3))
+    assert r and "close enough" in r.text(), r.text()
 
 
 def _silence(fn):
@@ -270,6 +281,8 @@ def _silence(fn):
     (lambda C: (C - C.mean(axis=1, keepdims=True)) / (C.std(axis=1, keepdims=True) + 1.0),
      "other"),
     (lambda C: (C - C.mean(axis=1, keepdims=True), C.std(axis=1)), "tuple"),
+    (lambda C: (C - C.mean(axis=1, keepdims=True)) / (C.std(axis=1, keepdims=True) + 0.1),
+     "eps-too-large"),
     (lambda C: C.T, "wrong-shape"),
 ])
 def test_standardise_named_mistakes(fn, expected):
@@ -332,8 +345,27 @@ def test_seed_code_is_quoted_verbatim():
     assert 'plt.ylabel("MFCC coefficients")' in ex05.SEED_CODE
 
 
+def plot_imshow(signal, sample_rate, ax):
+    """A reasonable variant: matplotlib's imshow with the extent in seconds."""
+    C = _mfcc(signal, sample_rate)[1:]
+    im = ax.imshow(C, origin="lower", aspect="auto",
+                   extent=(0, signal.size / sample_rate, 0.5, 12.5))
+    ax.set_yticks(range(1, 13, 2))
+    ax.figure.colorbar(im, ax=ax, label="MFCC value (dB)")
+
+
+def plot_imshow_upper(signal, sample_rate, ax):
+    """imshow with its default origin (row 0 on top), ticks placed on the right rows."""
+    C = _mfcc(signal, sample_rate)
+    Z = (C - C.mean(axis=1, keepdims=True)) / C.std(axis=1, keepdims=True)
+    im = ax.imshow(Z, aspect="auto", extent=(0, signal.size / sample_rate, 12.5, -0.5))
+    ax.set_yticks(range(0, 13, 3))
+    ax.figure.colorbar(im, ax=ax, label="z-score")
+
+
 def test_seed_plot_right_answers_pass():
-    for fn in (plot_drop_c0, plot_standardised, plot_clipped_scale):
+    for fn in (plot_drop_c0, plot_standardised, plot_clipped_scale, plot_imshow,
+               plot_imshow_upper):
         r = E.check_seed_mfcc_plot(fn)
         assert r, (fn.__name__, r.text())
     assert len(plt.get_fignums()) >= 1  # the last figure stays open for the notebook to show
@@ -385,6 +417,9 @@ def test_the_seed_itself_fails_with_its_real_faults():
                                                 x_axis="time", ax=ax), "other-data"),
     (lambda s, sr, ax: _drop_c0(s, sr, ax, specshow_sr=None), "specshow-sr"),
     (lambda s, sr, ax: _drop_c0(s, sr, ax, labels_from=0), "tick-offset"),
+    # imshow with no extent: the x axis counts frames
+    (lambda s, sr, ax: ax.imshow(_mfcc(s, sr)[1:], origin="lower", aspect="auto"),
+     "x-in-frames"),
     (lambda s, sr, ax: _drop_c0(s, sr, ax, colourbar=False), "no-colorbar"),
     (lambda s, sr, ax: _drop_c0(s, sr, ax, cb_label="MFCC value"), "colorbar-unit"),
     (lambda s, sr, ax: 1 / 0, "raised"),

@@ -82,6 +82,10 @@ def test_frames_right_answer_and_variants():
     (lambda s, sr, n, h, c: math.ceil(round(s * sr) / h), "ceil"),
     (lambda s, sr, n, h, c: frames_ok(int(s * sr) / sr, sr, n, h, c), "truncated-samples"),
     (lambda s, sr, n, h, c: frames_ok(s, sr, n, h, c) - 1, "first-frame-missed"),
+    (lambda s, sr, n, h, c: 1 + (round(s * sr) + (n // 2 if c else 0) - n) // h,
+     "one-side-padding"),
+    (lambda s, sr, n, h, c: 1 + math.ceil((round(s * sr) + (n if c else 0) - n) / h),
+     "partial-frame"),
     (lambda s, sr, n, h, c: 1 + (round(s * sr) + (n if c else 0) - n) / h, "not-whole"),
     (lambda *a: 46, "hard-coded"),
     (lambda *a: "46", "hard-coded"),  # a string of digits counts as the number 46
@@ -288,7 +292,9 @@ def _in_place(X_train, X_test):
     (lambda a, b: (std_ok(a, b)[0][:, :, :2], std_ok(a, b)[1]), "wrong-shape"),
     (lambda a, b: (np.zeros_like(a), np.zeros_like(b)), "other"),
     (_axis((0, 2), keep=True), "other"),  # one mean per frame position
-    (_axis(2, keep=True), "raised"),  # shapes do not broadcast: the error is shown
+    # statistics that kept the segment axis do not broadcast onto X_test: named
+    (_axis(2, keep=True), "kept-segment-axis"),
+    (_axis(1, keep=True), "kept-segment-axis"),
 ])
 def test_standardise_mistakes_are_named(wrong, mistake):
     r = ex.check_standardise(wrong)

@@ -82,6 +82,18 @@ _FRAMES_WRONG = [  # (mistake id, formula, hint)
           "the fraction off and can lose a frame.",
           "L = round(segment_s * sr) samples.", "L = int(round(segment_s * sr))",
           mistake="truncated-samples")),
+    ("one-side-padding", lambda s, sr, n, h, c: 1 + (_segment_samples(s, sr)
+                                                      + (n // 2 if c else 0) - n) // h, Hint(
+        "with center=True you padded only one end: librosa adds n_fft // 2 zeros at the start "
+        "AND n_fft // 2 at the end (so that frame m is centred on sample m * hop).",
+        "The padded length is L + 2 * (n_fft // 2) = L + n_fft for an even n_fft.",
+        "padded = L + 2 * (n_fft // 2) if center else L", mistake="one-side-padding")),
+    ("partial-frame", lambda s, sr, n, h, c: 1 + int(np.ceil(
+        (_segment_samples(s, sr) + (2 * (n // 2) if c else 0) - n) / h)), Hint(
+        "you rounded up, so a last frame that runs past the end of the (padded) segment is "
+        "counted. librosa only makes frames that fit completely.",
+        "Count the whole hops that fit: round down.", "1 + (padded - n_fft) // hop",
+        mistake="partial-frame")),
     ("first-frame-missed", lambda s, sr, n, h, c: frames_reference(s, sr, n, h, c) - 1, Hint(
         "one frame short: (length - n_fft) // hop counts the hops AFTER the first frame; the "
         "first frame (starting at sample 0) counts too.",
@@ -324,7 +336,14 @@ def check_standardise(standardise):
     used_ddof1 = False
     for X_tr, X_te in _standardise_cases():
         tr_in, te_in = X_tr.copy(), X_te.copy()
-        out = call(standardise, tr_in, te_in)
+        kept_axis = Hint(
+            "your mean and std still have one value per training SEGMENT (axis 0 was not "
+            "reduced), so they do not fit X_test, which has other segments: NumPy cannot "
+            "broadcast them.",
+            "Reduce over segments AND frames, keeping only the coefficient axis: one mean and "
+            "one std per coefficient.", "X_train.mean(axis=(0, 1))", mistake="kept-segment-axis")
+        out = call(standardise, tr_in, te_in,
+                   known_errors={r"operands could not be broadcast": kept_axis})
         if not np.array_equal(tr_in, X_tr) or not np.array_equal(te_in, X_te):
             stop_wrong(Hint(
                 "your function changed the arrays it was given (an in-place `-=` or `/=`): the "
