@@ -448,3 +448,78 @@ def test_choose_n_fft_placeholders():
 def test_every_check_is_exported_and_numbered():
     ids = sorted(getattr(ex, name).exercise_id for name in ex03.__all__)
     assert ids == ["03.1", "03.2", "03.3", "03.4", "03.5", "03.6"]
+
+
+# ------------------------------------------------------------ second review: found as a learner
+from librosa import stft as _stft_alias  # noqa: E402 (a name bound before the check runs)
+
+
+@pytest.mark.filterwarnings("ignore:n_fft=.*too large:UserWarning")
+@pytest.mark.parametrize("fn", [
+    lambda n, f, h, c=True: librosa.stft(y=np.zeros(n), n_fft=f, hop_length=h,
+                                         center=c).shape[1],
+    lambda n, f, h, c=True: librosa.util.frame(np.pad(np.zeros(n), f // 2 if c else 0),
+                                               frame_length=f, hop_length=h).shape[1],
+    lambda n, f, h, c=True: __import__("helpers.stft").stft.n_frames(
+        n, n_fft=f, hop_length=h, center=c),
+    lambda n, f, h, c=True: _stft_alias(y=np.zeros(n), n_fft=f, hop_length=h,
+                                        center=c).shape[1],
+])
+def test_n_frames_counting_librosa_columns_is_not_the_formula(fn):
+    """Exercise 1 says "use the formula, not librosa": the right count, obtained from librosa's
+    STFT, its framing, or the course's own counter, is named, not passed."""
+    r = ex.check_n_frames(fn)
+    assert not r and r.mistake == "used-library", r.text()
+    assert "formula" in r.text() and "1 + " not in r.shown_hints[0]  # no code in the nudge
+
+
+def test_my_stft_an_stft_imported_under_another_name_is_noticed():
+    r = ex.check_my_stft(lambda y, n, h: _stft_alias(y=y, n_fft=n, hop_length=h))
+    assert not r and r.mistake == "used-library" and "librosa.stft" in r.text(), r.text()
+
+
+def test_my_stft_hamming_window_is_named():
+    r = ex.check_my_stft(_my_stft(window="hamming"))
+    assert not r and r.mistake == "hamming", r.text()
+
+
+def _seed_verbatim(signal, sample_rate, n_fft, hop_length, ax):
+    """Section 10's code as the tutorial wrote it (plt.colorbar() with no image)."""
+    import librosa.display
+
+    stft = librosa.core.stft(signal, hop_length=hop_length, n_fft=n_fft)
+    spectrogram = np.abs(stft)
+    librosa.display.specshow(spectrogram, sr=sample_rate, hop_length=hop_length, ax=ax)
+    plt.xlabel("Time")
+    plt.ylabel("Frequency")
+    plt.colorbar()
+    return spectrogram
+
+
+def test_seed_fix_the_verbatim_seed_gets_the_colorbar_hint():
+    r = ex.check_fixed_spectrogram(_seed_verbatim)
+    assert not r and r.mistake == "colorbar-no-mappable", r.text()
+
+
+def test_seed_fix_positional_arguments_get_their_own_hint():
+    def positional(signal, sample_rate, n_fft, hop_length, ax):
+        return librosa.stft(signal, n_fft, hop_length)
+
+    r = ex.check_fixed_spectrogram(positional)
+    assert not r and r.mistake == "positional-arguments", r.text()
+
+
+def test_choose_n_fft_exactly_four_bins_gets_a_consistent_hint():
+    """Exactly 4 bins merges one quiet pair that falls between bins: the hint must not then
+    recommend 4 bins; 5 bins (or the power of two above 4) passes."""
+    four = lambda f1, f2, sr: math.ceil(4 * sr / abs(f2 - f1))  # noqa: E731
+    for _ in range(3):
+        r = ex.check_choose_n_fft(four)
+    assert not r and r.mistake == "too-small", r.text()
+    assert "a little more than 4 bins" in r.text() and "n_fft >= 5 * sr" in r.text()
+    assert ex.check_choose_n_fft(lambda f1, f2, sr: math.ceil(5 * sr / abs(f2 - f1)))
+
+
+def test_choose_n_fft_a_window_array_gets_a_clear_hint():
+    r = ex.check_choose_n_fft(lambda f1, f2, sr: (8192, np.hanning(8192)))
+    assert not r and r.mistake == "window-array" and "array(" not in r.text(), r.text()

@@ -399,3 +399,44 @@ def test_solutions_mode_raises_on_a_wrong_answer():
     with pytest.raises(AssertionError, match="04.4"):
         exercises.check_stft_dbfs(_seed_like)  # wrong signature: raises inside, not correct
     assert exercises.check_stft_dbfs(stft_dbfs)
+
+
+# ------------------------------------------------------------ second review: found as a learner
+_power_db_alias = librosa.power_to_db  # bound in an earlier cell, called under another name
+
+
+def test_to_db_library_function_under_another_name_is_named():
+    def aliased(S, ref=1.0, amin=1e-10, top_db=80.0):
+        return _power_db_alias(S, ref=ref, amin=amin, top_db=top_db)
+
+    assert mistake(exercises.check_to_db(aliased, to_db_amplitude)) == "used-librosa"
+
+
+def test_log_mel_more_named_mistakes():
+    # a mel spectrogram of magnitudes through amplitude_to_db (the display of section 7)
+    r = exercises.check_log_mel(
+        lambda y, sr: librosa.amplitude_to_db(_mel(y, sr, power=1.0), ref=np.max, top_db=60))
+    assert mistake(r) == "mel-of-magnitude"
+    # the sample rate it was given, ignored (librosa's default 22050 Hz used instead)
+    r = exercises.check_log_mel(
+        lambda y, sr: librosa.power_to_db(_mel(y, 22050), ref=np.max, top_db=60))
+    assert mistake(r) == "sr-ignored"
+
+
+def _seed_no_sr_hop(y, sr, n_fft, hop_length, ax):
+    """dB re max and a labelled colourbar, but specshow without sr= and hop_length=."""
+    S_db = librosa.amplitude_to_db(np.abs(librosa.stft(y=y, n_fft=n_fft, hop_length=hop_length)),
+                                   ref=np.max)
+    img = librosa.display.specshow(S_db, x_axis="time", y_axis="log", ax=ax)
+    ax.figure.colorbar(img, ax=ax, label="dB re max")
+    return S_db
+
+
+def test_seed_spectrogram_axes_must_match_the_signal():
+    assert mistake(exercises.check_seed_spectrogram(_seed_no_sr_hop)) == "specshow-defaults"
+
+
+@pytest.mark.parametrize("label", ["dB re peak", "dB re loudest bin", "dB (0 dB = maximum)",
+                                   "Magnitude (dB re max)"])
+def test_seed_spectrogram_other_words_for_the_maximum_pass(label):
+    assert exercises.check_seed_spectrogram(_seed_like(colorbar=label))

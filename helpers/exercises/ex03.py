@@ -98,7 +98,18 @@ def check_n_frames(fn):
     ``librosa.stft(y, n_fft=n_fft, hop_length=hop, center=center)`` (even ``n_fft``)."""
     for branch, cases, mistakes in ((True, _FRAME_CASES_CENTER, _CENTER_MISTAKES),
                                     (False, _FRAME_CASES_NOCENTER, _NOCENTER_MISTAKES)):
-        got = [_whole(call(fn, n, f, h, branch), (n, f, h, branch)) for n, f, h in cases]
+        calls: list = []
+        with contextlib.suppress(_Forbidden), _tripwires(calls, _COUNT_TARGETS, fn=fn,
+                                                         forbid=True):
+            outs = [] if calls else [call(fn, n, f, h, branch) for n, f, h in cases]
+        if calls:
+            stop_wrong(Hint(
+                f"your function calls {calls[0]} and counts what it returns: that works, but "
+                "the exercise is the formula itself, so that you can predict the shape before "
+                "computing anything.",
+                "With center=True, frame m is centred on sample m * hop; count the m that fit.",
+                mistake="used-library"))
+        got = [_whole(out, (n, f, h, branch)) for out, (n, f, h) in zip(outs, cases, strict=True)]
         want = [_frames_ref(n, f, h, branch) for n, f, h in cases]
         if got == want:
             continue
@@ -223,23 +234,70 @@ def _stft_signal(n, sr, kind, seed):
     return (0.5 * np.sin(2 * np.pi * (200 * t + 3000 * t ** 2))).astype(np.float32)
 
 
+_STFT_TARGETS = (("librosa", "stft"), ("librosa.core", "stft"), ("librosa.core.spectrum", "stft"),
+                 ("scipy.signal", "stft"), ("scipy.signal", "spectrogram"),
+                 ("helpers.stft", "stft"))
+#: Exercise 1 asks for the formula: counting the columns of an STFT (or of librosa's framing, or
+#: the course's own frame counter) avoids it.
+_COUNT_TARGETS = _STFT_TARGETS + (("librosa.util", "frame"), ("helpers.stft", "n_frames"))
+
+
+def _resolve(targets):
+    import importlib
+
+    return [(importlib.import_module(mod), name) for mod, name in targets]
+
+
+def _referenced(fn) -> list:
+    """The objects the learner's function can reach by name: the globals its code (nested
+    functions included) names, and its closure. A library function imported under another
+    name before the check (``from librosa import stft as s``) is found here, where the
+    tripwires below, which replace module attributes, cannot see it."""
+    import types
+
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return []
+
+    def names(c):
+        yield from c.co_names
+        for k in c.co_consts:
+            if isinstance(k, types.CodeType):
+                yield from names(k)
+
+    glob = getattr(fn, "__globals__", {})
+    found = [glob[n] for n in set(names(code)) if n in glob]
+    for cell in getattr(fn, "__closure__", None) or ():
+        with contextlib.suppress(ValueError):
+            found.append(cell.cell_contents)
+    return found
+
+
+class _Forbidden(BaseException):
+    """Raised by a tripwire in ``forbid`` mode; a BaseException, so neither :func:`call` nor
+    the learner's own ``except Exception`` swallows it."""
+
+
 @contextlib.contextmanager
-def _tripwires(calls: list):
-    """Replace the library STFTs by wrappers that record a call (and still work)."""
-    import librosa
-    import librosa.core
-    import librosa.core.spectrum
-    import scipy.signal
-
-    from .. import stft as helpers_stft
-
-    targets = [(librosa, "stft"), (librosa.core, "stft"), (librosa.core.spectrum, "stft"),
-               (scipy.signal, "stft"), (scipy.signal, "spectrogram"), (helpers_stft, "stft")]
-    saved = [(mod, name, getattr(mod, name)) for mod, name in targets]
+def _tripwires(calls: list, targets=_STFT_TARGETS, fn=None, *, forbid=False):
+    """Replace the library functions by wrappers that record a call (and still work, or with
+    ``forbid`` stop the learner's function there); with ``fn``, also record a library function
+    that ``fn`` reaches under another name."""
+    saved = [(mod, name, getattr(mod, name)) for mod, name in _resolve(targets)]
+    if fn is not None:
+        originals: dict = {}
+        for mod, name, orig in saved:  # the first (public) name of each function
+            originals.setdefault(id(orig), f"{mod.__name__}.{name}")
+        for obj in _referenced(fn):
+            if id(obj) in originals:
+                calls.append(originals[id(obj)])
+                break
 
     def wrap(name, orig):
         def spy(*a, **k):
             calls.append(name)
+            if forbid:
+                raise _Forbidden(name)
             return orig(*a, **k)
         return spy
 
@@ -262,7 +320,7 @@ def check_my_stft(fn):
         y = _stft_signal(n, sr, kind, seed=10 + i)
         ref = librosa.stft(y=y, n_fft=n_fft, hop_length=hop)
         calls: list = []
-        with _tripwires(calls):
+        with _tripwires(calls, fn=fn):
             out = call(fn, y.copy(), n_fft, hop)
         case = f"(a {n}-sample signal, n_fft = {n_fft}, hop = {hop})"
         if calls:
@@ -311,6 +369,10 @@ def check_my_stft(fn):
                 "notebook) use the periodic one, made for FFT frames.",
                 "scipy.signal.get_window('hann', n_fft) (fftbins=True), or "
                 "np.hanning(n_fft + 1)[:-1].", mistake="symmetric-window")),
+            ("hamming", dict(window="hamming"), Hint(
+                "your columns match an STFT with a Hamming window; librosa's default (and "
+                "this exercise's) is the periodic Hann window.",
+                "scipy.signal.get_window('hann', n_fft).", mistake="hamming")),
             ("reflect-padding", dict(pad_mode="reflect"), Hint(
                 "you padded by reflecting the signal (librosa before 0.9 did); librosa.stft "
                 "now pads with zeros (pad_mode='constant'), np.pad's default.",
@@ -481,6 +543,9 @@ def _parse_choice(out):
         stop_wrong(Hint(f"n_fft = {v} is not a whole number of samples: round up "
                         "(int(np.ceil(...))) or use the next power of two.",
                         mistake="not-whole"))
+    if not isinstance(window, str) and np.ndim(window) == 1:
+        stop_wrong(Hint("give the window by its name (a string such as 'hann', as librosa.stft "
+                        "accepts it), not as an array of samples.", mistake="window-array"))
     if isinstance(window, str) and window.lower() in _LEAKY:
         window = "boxcar"
     try:
@@ -521,19 +586,21 @@ def check_choose_n_fft(fn):
                 f"{case} (second tone {level:g} dB): with n_fft = {n_fft} ({window}) the tones "
                 f"are only {bins:.1f} bins apart, so their peaks merge ({why}).",
                 "The bin spacing sr / n_fft must be a fraction of the tones' distance: a Hann "
-                "main lobe is 4 bins wide, and a 30 dB weaker neighbour needs about 4 bins "
-                "between the tones.",
-                "n_fft >= 4 * sr / abs(f2 - f1), e.g. the next power of two",
+                "main lobe is 4 bins wide, and a 30 dB weaker neighbour needs a little more "
+                "than 4 bins between the tones (exactly 4 is not always enough: when the tones "
+                "fall between bins their peaks can still merge).",
+                "n_fft >= 5 * sr / abs(f2 - f1), or the next power of two above "
+                "4 * sr / abs(f2 - f1)",
                 mistake="too-small"))
         if bins > MAX_BINS_APART:
             stop_wrong(Hint(
                 f"the peaks are resolved, but for {case} n_fft = {n_fft} puts the tones "
                 f"{bins:.0f} bins apart: the window ({1000 * n_fft / sr:.0f} ms) is several times "
                 "longer than needed, and every event gets smeared over it in time.",
-                "Aim for a few bins between the tones (about 4 with Hann), not dozens.",
+                "Aim for a few bins between the tones (4 to 8 with Hann), not dozens.",
                 mistake="too-long"))
     return correct("two peaks for every pair, with a window no longer than needed "
-                   "(about 4 bins between the tones with Hann).")
+                   "(a little more than 4 bins between the tones with Hann).")
 
 
 # --------------------------------------------------------------------------------------------
@@ -559,6 +626,23 @@ def _quadmesh(ax):
     return arts[0] if arts else None
 
 
+#: The original code's own errors, when run on the axes the check passes in.
+_SEED_ERRORS = {
+    r"No mappable was found": Hint(
+        "plt.colorbar() (the original code) does not know which image to describe when you "
+        "drew on an ax: it needs the image specshow returned.",
+        "specshow returns the image it drew: keep it and give it to the figure's colour bar.",
+        "img = librosa.display.specshow(..., ax=ax); ax.figure.colorbar(img, ax=ax, "
+        "format='%+2.0f dB', label='dB re max')",
+        mistake="colorbar-no-mappable"),
+    r"takes \d+ positional argument": Hint(
+        "librosa's functions take keyword arguments after the first one (librosa >= 0.10).",
+        "Write n_fft=..., hop_length=..., sr=... by name.",
+        "librosa.stft(y=signal, n_fft=n_fft, hop_length=hop_length)",
+        mistake="positional-arguments"),
+}
+
+
 @exercise("03.3")
 def check_fixed_spectrogram(fn):
     """Exercise 3: ``spectrogram_db(signal, sample_rate, n_fft, hop_length, ax)`` draws the
@@ -573,7 +657,7 @@ def check_fixed_spectrogram(fn):
         ref = librosa.amplitude_to_db(mag, ref=np.max, top_db=None)
         fig, ax = plt.subplots()
         try:
-            out = call(fn, y.copy(), sr, n_fft, hop, ax)
+            out = call(fn, y.copy(), sr, n_fft, hop, ax, known_errors=_SEED_ERRORS)
             _check_seed_values(out, ref, mag, sr, n_fft, hop)
             _check_seed_axes(ax, fig, y.size, sr, n_fft, hop)
         finally:

@@ -43,6 +43,36 @@ def _names_called(fn) -> set[str]:
     return names
 
 
+def _reaches_library_db(fn) -> bool:
+    """True when the learner's function can reach librosa's (or the course's) dB function under
+    another name, e.g. ``db = librosa.power_to_db`` in an earlier cell."""
+    import types
+
+    import librosa
+
+    from .. import features
+
+    targets = {id(librosa.power_to_db), id(librosa.amplitude_to_db), id(features.to_db)}
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return False
+
+    def names(c):
+        yield from c.co_names
+        for k in c.co_consts:
+            if isinstance(k, types.CodeType):
+                yield from names(k)
+
+    glob = getattr(fn, "__globals__", {})
+    reach = [glob[n] for n in set(names(code)) if n in glob]
+    for cell in getattr(fn, "__closure__", None) or ():
+        try:
+            reach.append(cell.cell_contents)
+        except ValueError:  # an empty cell
+            continue
+    return any(id(obj) in targets for obj in reach)
+
+
 def _fit(out, exp) -> float:
     """Least-squares factor a in out = a * exp (nan when exp is all zero)."""
     den = float(np.sum(exp * exp))
@@ -135,7 +165,7 @@ def _check_db_function(fn, kind: str):
         return Hint(nudge if nudge.startswith(name) else f"{name}: {nudge}", more, code,
                     mistake=mistake)
 
-    if _names_called(fn) & _LIBRARY_DB:
+    if _names_called(fn) & _LIBRARY_DB or _reaches_library_db(fn):
         stop_wrong(H(f"{name} calls a ready-made dB function; this exercise asks you to write "
                         "the three steps yourself with NumPy (raise to amin, log10 relative to "
                         "ref, clip at top_db). librosa is what the check compares you with.",
@@ -342,6 +372,18 @@ def check_log_mel(fn):
             stop_wrong(Hint("you made a mel spectrogram of magnitudes (power=1.0) and then used "
                             "power_to_db: keep the default power=2.0 (power in, power_to_db).",
                             mistake="mel-of-magnitude"))
+        if close(out, librosa.amplitude_to_db(mag_mel, ref=np.max, top_db=60), rtol=0,
+                 atol=0.01):
+            stop_wrong(Hint("you made a mel spectrogram of magnitudes (power=1.0) and took "
+                            "amplitude_to_db: a sum of magnitudes is not the log-mel "
+                            "spectrogram, which sums powers (the default power=2.0) and takes "
+                            "power_to_db.", mistake="mel-of-magnitude"))
+        if sr != 22050:
+            mel22 = librosa.feature.melspectrogram(y=y, sr=22050, **_MEL)
+            if close(out, librosa.power_to_db(mel22, ref=np.max, top_db=60), rtol=0, atol=0.01):
+                stop_wrong(Hint(f"for a clip at {sr} Hz your mel bands are those of 22050 Hz: "
+                                "pass the sample rate your function is given (sr=sr) to the "
+                                "mel spectrogram.", mistake="sr-ignored"))
         if abs(out.max()) > 0.01:
             stop_wrong(Hint(f"the loudest band reads {out.max():+.1f} dB: 'dB re max' means the "
                             "loudest value is 0 dB.", "Pass ref=np.max.", mistake="ref-not-max"))
@@ -452,7 +494,7 @@ def _seed_signals():
 
 
 _FS_WORDS = re.compile(r"dBFS|full[\s-]*scale|re\.?\s*1(\.0)?\b", re.I)
-_MAX_WORDS = re.compile(r"\bmax", re.I)
+_MAX_WORDS = re.compile(r"\bmax|\bpeak|\bloudest|\bhighest|\blargest", re.I)
 
 
 _SEED_ERRORS = {
@@ -526,6 +568,14 @@ def check_seed_spectrogram(fn):
                                 "unless you ask for them (the original code's second fault).",
                                 "Pass x_axis='time' and y_axis='log' (or 'linear') to specshow.",
                                 mistake="no-axes"))
+            x_hi, y_hi = ax.get_xlim()[1], ax.get_ylim()[1]
+            if abs(x_hi - y.size / sr) > 2 * hop / sr or abs(y_hi - sr / 2) > 0.05 * sr / 2:
+                stop_wrong(Hint(
+                    f"the axes do not match a {y.size / sr:g} s clip at {sr} Hz (the time axis "
+                    f"ends at {x_hi:.2f} s, the frequency axis at {y_hi:.0f} Hz): specshow "
+                    "assumes sr=22050 and hop_length=512 unless you pass them.",
+                    "specshow(..., sr=sr, hop_length=hop_length, x_axis='time', ...)",
+                    mistake="specshow-defaults"))
             cb = getattr(img, "colorbar", None)
             if cb is None:
                 stop_wrong(Hint("there is no colourbar for the image: nobody can read the dB "
