@@ -475,8 +475,12 @@ def check_stft_dbfs(fn):
                         f"{np.max(np.abs(out[top] - exp[top])):.1f} dB.",
                         "amplitude_to_db of |X| / (sum(w) / 2), with ref=1.0 (w: the Hann "
                         "window of n_fft samples).", mistake="other"))
+    from ..audio import load
+
+    speech, _ = load("speech")  # the whole clip, as the exercise asks
+    peak = float(_stft_dbfs_reference(speech, 2048)[2].max())
     return correct("A sine of amplitude A reads 20 log10(A) dBFS at any n_fft, and the speech "
-                   "clip's levels are in dB re full scale.")
+                   f"clip's loudest bin is at {peak:.1f} dBFS (n_fft=2048): compare with yours.")
 
 
 # ------------------------------------------------------------------------------------------
