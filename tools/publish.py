@@ -315,11 +315,20 @@ def _rewrite_links(text: str) -> str:
     return text
 
 
+LECTURER_NOTES = '<details class="lecturer-notes">\n<summary>For lecturers</summary>\n\n{}\n\n</details>'
+
+
 def _stage_notebook(src: Path, dst: Path) -> None:
+    """A notebook as the site shows it: links into the site, and the speaker notes (cells with
+    slide_type "notes") folded into a closed "For lecturers" box (the answers to the questions
+    a lecturer asks the room are in them)."""
     nb = json.loads(src.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
-            cell["source"] = _rewrite_links("".join(cell["source"]))
+            text = _rewrite_links("".join(cell["source"]))
+            if cell["metadata"].get("slideshow", {}).get("slide_type") == "notes":
+                text = LECTURER_NOTES.format(text.strip())
+            cell["source"] = text
     dst.parent.mkdir(parents=True, exist_ok=True)
     dst.write_text(json.dumps(nb), encoding="utf-8")
 
@@ -382,6 +391,8 @@ def stage_site() -> Path:
     for f in conf_src.iterdir():
         if f.is_file():
             shutil.copy(f, SITE_SRC / f.name)
+        elif f.name == "_static":
+            shutil.copytree(f, SITE_SRC / "_static")
     for nb in sorted(EXECUTED.glob("*.ipynb")):
         _stage_notebook(nb, SITE_SRC / nb.name)
     for nb in sorted((EXECUTED / "solutions").glob("*.ipynb")):
@@ -410,7 +421,7 @@ def site() -> Path:
     stage_site()
     shutil.rmtree(SITE, ignore_errors=True)
     static = SITE_SRC / "_static" / "_vendor" / "mathjax"
-    shutil.copytree(_mathjax_dir(), static)
+    shutil.copytree(_mathjax_dir(), static, dirs_exist_ok=True)
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going",
            "-j", "auto", str(SITE_SRC), str(SITE)]
     subprocess.run(cmd, check=True)
