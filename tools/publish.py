@@ -289,9 +289,9 @@ def slides() -> list[Path]:
         # nbconvert does not let mermaid's address be configured: use the local stub
         text = re.sub(r"https://cdnjs\.cloudflare\.com/ajax/libs/mermaid/[^'\"]*",
                       urls["mermaid"], text)
-        body = text.split("<body", 1)[-1]
-        text = re.sub(r"<title>.*?</title>", lambda _: f"<title>{_slide_title(body, nb_path.stem)}"
-                      "</title>", text, count=1, flags=re.S)
+        title = _slide_title(text.split("<body", 1)[-1], nb_path.stem)
+        text = re.sub(r"<title>.*?</title>", "<title>" + title.replace("\\", "\\\\")
+                      + "</title>", text, count=1, flags=re.S)
         head, sep, rest = text.partition("<body")
         text = head + sep + _SLIDE_LINK.sub(_slide_href, rest)
         target = SLIDES / f"{nb_path.stem}.slides.html"

@@ -11,6 +11,7 @@ Links in a deck lead to another deck or to a page of the built site.
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
@@ -182,3 +183,14 @@ def test_deck_link_check_catches_a_broken_link(tmp_path):
     (tmp_path / "c.html").write_text('<h2 id="y">c</h2>')
     bad = deck_link_problems(tmp_path / "a.slides.html")
     assert len(bad) == 2 and "glossary.md#bin: no such file" in bad[0] and "'x'" in bad[1]
+
+
+@pytest.mark.parametrize("deck", DECKS, ids=[d.name.split(".")[0] for d in DECKS])
+def test_deck_carries_the_speaker_notes(deck):
+    """Every notes cell reaches the speaker view (press S in the deck) as an <aside>."""
+    nb = json.loads((BUILD / "executed" / deck.name.replace(".slides.html", ".ipynb"))
+                    .read_text(encoding="utf-8"))
+    notes = sum(c["metadata"].get("slideshow", {}).get("slide_type") == "notes"
+                for c in nb["cells"])
+    asides = deck.read_text(encoding="utf-8").count('<aside class="notes">')
+    assert asides == notes, f"{deck.name}: {asides} speaker-note blocks, {notes} notes cells"
