@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import html
 import json
 import os
 import re
@@ -72,9 +73,27 @@ def _target(nb_path: Path) -> Path:
     return EXECUTED / sub / nb_path.name
 
 
+# reveal() on a page nobody could click: "⏳ No prediction committed. The answer: X. why"
+NO_PREDICTION = "⏳ No prediction committed. The answer: "
+
+
+def _static_answer(data: dict) -> None:
+    """A static page or slide cannot take a prediction: show reveal()'s verdict as the answer
+    ("Answer: X. why"), not as a learner's missing input."""
+    plain = "".join(data.get("text/plain", ""))
+    if not plain.startswith(NO_PREDICTION):
+        return
+    rest = plain[len(NO_PREDICTION):]
+    data["text/plain"] = "Answer: " + rest
+    data["text/html"] = ('<div class="audio-course-check audio-course-answer" '
+                         'style="border-left:4px solid #1a7f37;padding:2px 8px;margin:2px 0">'
+                         f"<div><b>Answer:</b> {html.escape(rest)}</div></div>")
+
+
 def _clean_outputs(nb) -> None:
     """Keep what a static page can show: the PNG of each explorer, not its live-widget view;
-    tag cells for the site (test cells removed, set-up input hidden)."""
+    reveal()'s answers as answers; tag cells for the site (test cells removed, set-up input
+    hidden)."""
     nb.metadata.pop("widgets", None)
     for i, cell in enumerate(nb.cells):
         tags = cell.metadata.setdefault("tags", [])
@@ -83,6 +102,8 @@ def _clean_outputs(nb) -> None:
                 data = out.get("data")
                 if data and WIDGET_MIME in data and ("image/png" in data or "text/html" in data):
                     data.pop(WIDGET_MIME)
+                if data:
+                    _static_answer(data)
             if "test" in tags and "remove-cell" not in tags:
                 tags.append("remove-cell")
             if (i <= 2 and "setup_notebook" in "".join(cell.source)
@@ -97,8 +118,12 @@ def _execute_one(nb_path: Path, env_key: str) -> tuple[Path, str, float]:
     target = _target(nb_path)
     key = _key(nb_path, env_key)
     if target.exists():
-        old = json.loads(target.read_text(encoding="utf-8"))
-        if old.get("metadata", {}).get("course", {}).get("executed_key") == key:
+        old = nbformat.read(target, as_version=4)
+        if old.metadata.get("course", {}).get("executed_key") == key:
+            before = json.dumps(old, sort_keys=True)
+            _clean_outputs(old)  # idempotent: a change here applies without re-executing
+            if json.dumps(old, sort_keys=True) != before:
+                nbformat.write(old, target)
             return target, "cached", 0.0
     start = time.perf_counter()
     nb = nbformat.read(nb_path, as_version=4)
@@ -189,17 +214,53 @@ MathJax.Hub.Config({"HTML-CSS": {availableFonts: ["STIX-Web"], preferredFont: "S
 </script>"""
 SLIDE_CSS = MATHJAX_FONTS + """
 <style>
-/* course slides: code and outputs sized for a 960x700 canvas */
-.reveal .jp-InputArea-editor, .reveal .jp-OutputArea-output pre { font-size: 14px; }
-.reveal .jp-RenderedImage img { max-height: 400px; width: auto; max-width: 100%; }
+/* course slides, sized for a 960x700 canvas seen from the back of a room. nbconvert's own CSS
+   makes prose 12 px (0.62em of JupyterLab's 20 px markdown) and code 19 px: set the sizes
+   here, in px, so prose is the largest body text (tests/publish/test_slides_fit.py checks
+   the minimum sizes on every slide). */
+:root { --jp-code-font-size: 16px; --jp-content-font-size1: 18px; --jp-ui-font-size1: 16px; }
+.reveal .jp-RenderedHTMLCommon p, .reveal .jp-RenderedHTMLCommon li,
+.reveal .jp-RenderedHTMLCommon blockquote { font-size: 18px; line-height: 1.35; }
+.reveal .jp-RenderedHTMLCommon li p, .reveal .jp-RenderedHTMLCommon li li { font-size: 1em; }
+.reveal .jp-RenderedHTMLCommon table { font-size: 16px; }
+.reveal .jp-RenderedHTMLCommon code { font-size: 0.92em; }
+.reveal .jp-Cell .jp-InputArea-editor pre { font-size: 16px; line-height: 1.3; }
+.reveal .jp-Cell .jp-OutputArea-output pre { font-size: 15px; line-height: 1.3; }
+.reveal .jp-Cell .jp-OutputArea-output.jp-RenderedHTMLCommon { font-size: 15px; }
+.reveal .jp-RenderedImage img { max-height: 350px; width: auto; max-width: 100%;
+                                 margin: 4px 0; }
+.reveal .jp-RenderedHTMLCommon p { margin: 0.55em 0; }
 .reveal .jp-InputPrompt, .reveal .jp-OutputPrompt { display: none; }
 .reveal section { text-align: left; }
-.reveal h1 { font-size: 1.6em; } .reveal h2 { font-size: 1.3em; } .reveal h3 { font-size: 1.1em; }
-.reveal p, .reveal li { font-size: 0.62em; line-height: 1.35; }
-.reveal li p { font-size: 1em; }
-.reveal table { font-size: 0.5em; }
+.reveal h1 { font-size: 34px; } .reveal h2 { font-size: 28px; } .reveal h3 { font-size: 23px; }
+.reveal h4 { font-size: 20px; }
+/* the pilcrow anchors JupyterLab adds to headings are for a page, not a projector */
+.reveal .jp-InternalAnchorLink { display: none; }
 </style>
 """
+
+# Links in a deck: a notebook's deck, else the page of the course website (build/site).
+_SLIDE_LINK = re.compile(r'href="(?!https?:|#|mailto:|data:|_vendor/)([^"#]*)(#[^"]*)?"')
+
+
+def _slide_href(match: re.Match) -> str:
+    path, frag = match.group(1), match.group(2) or ""
+    if not path:
+        return match.group(0)
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if path.endswith(".ipynb") and "/" not in path and (ROOT / "notebooks" / path).exists():
+        return f'href="{stem}.slides.html{frag}"'
+    site = re.sub(r"^(\.\./)?docs/", "", re.sub(r"^\.\./", "", path)) \
+        if path.startswith("../") else path
+    if site.endswith((".ipynb", ".md")):
+        site = site.rsplit(".", 1)[0] + ".html"
+    return f'href="../site/{site}{frag}"'
+
+
+def _slide_title(html_text: str, fallback: str) -> str:
+    m = re.search(r"<h1[^>]*>(.*?)</h1>", html_text, re.S)
+    text = re.sub(r"<[^>]+>", "", m.group(1)).replace("¶", "").strip() if m else fallback
+    return html.escape(html.unescape(text), quote=False) + " · slides"
 
 
 def slides() -> list[Path]:
@@ -223,13 +284,18 @@ def slides() -> list[Path]:
     exporter = SlidesExporter(config=c)
     out = []
     for nb_path in sorted(EXECUTED.glob("[0-9][0-9]_*.ipynb")):
-        html, _ = exporter.from_filename(str(nb_path))
-        html = html.replace("</head>", SLIDE_CSS + "</head>", 1)
+        text, _ = exporter.from_filename(str(nb_path))
+        text = text.replace("</head>", SLIDE_CSS + "</head>", 1)
         # nbconvert does not let mermaid's address be configured: use the local stub
-        html = re.sub(r"https://cdnjs\.cloudflare\.com/ajax/libs/mermaid/[^'\"]*",
-                      urls["mermaid"], html)
+        text = re.sub(r"https://cdnjs\.cloudflare\.com/ajax/libs/mermaid/[^'\"]*",
+                      urls["mermaid"], text)
+        title = _slide_title(text.split("<body", 1)[-1], nb_path.stem)
+        text = re.sub(r"<title>.*?</title>", "<title>" + title.replace("\\", "\\\\")
+                      + "</title>", text, count=1, flags=re.S)
+        head, sep, rest = text.partition("<body")
+        text = head + sep + _SLIDE_LINK.sub(_slide_href, rest)
         target = SLIDES / f"{nb_path.stem}.slides.html"
-        target.write_text(html, encoding="utf-8")
+        target.write_text(text, encoding="utf-8")
         out.append(target)
         print(f"   slides {target.relative_to(ROOT)}")
     return out
@@ -249,11 +315,20 @@ def _rewrite_links(text: str) -> str:
     return text
 
 
+LECTURER_NOTES = '<details class="lecturer-notes">\n<summary>For lecturers</summary>\n\n{}\n\n</details>'
+
+
 def _stage_notebook(src: Path, dst: Path) -> None:
+    """A notebook as the site shows it: links into the site, and the speaker notes (cells with
+    slide_type "notes") folded into a closed "For lecturers" box (the answers to the questions
+    a lecturer asks the room are in them)."""
     nb = json.loads(src.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
-            cell["source"] = _rewrite_links("".join(cell["source"]))
+            text = _rewrite_links("".join(cell["source"]))
+            if cell["metadata"].get("slideshow", {}).get("slide_type") == "notes":
+                text = LECTURER_NOTES.format(text.strip())
+            cell["source"] = text
     dst.parent.mkdir(parents=True, exist_ok=True)
     dst.write_text(json.dumps(nb), encoding="utf-8")
 
@@ -316,6 +391,8 @@ def stage_site() -> Path:
     for f in conf_src.iterdir():
         if f.is_file():
             shutil.copy(f, SITE_SRC / f.name)
+        elif f.name == "_static":
+            shutil.copytree(f, SITE_SRC / "_static")
     for nb in sorted(EXECUTED.glob("*.ipynb")):
         _stage_notebook(nb, SITE_SRC / nb.name)
     for nb in sorted((EXECUTED / "solutions").glob("*.ipynb")):
@@ -344,7 +421,7 @@ def site() -> Path:
     stage_site()
     shutil.rmtree(SITE, ignore_errors=True)
     static = SITE_SRC / "_static" / "_vendor" / "mathjax"
-    shutil.copytree(_mathjax_dir(), static)
+    shutil.copytree(_mathjax_dir(), static, dirs_exist_ok=True)
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going",
            "-j", "auto", str(SITE_SRC), str(SITE)]
     subprocess.run(cmd, check=True)

@@ -26,6 +26,7 @@ html_theme_options = {
 }
 html_last_updated_fmt = None
 html_static_path = ["_static"]
+html_css_files = ["course.css"]  # docs/site/_static/course.css: lecturer notes, header
 # MathJax 2 from the local copy (tools/publish.py copies it into _static/_vendor/)
 mathjax_path = "_vendor/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 # myst-nb marks notebook pages tex2jax_ignore (a "$" in an output is no formula); its math

@@ -18,6 +18,18 @@ from browserlab import CHROMIUM_FLAGS, find_chromium  # noqa: E402
 
 BUILD = ROOT / "build"
 
+# Text a reader must never see on a page or slide: the plain-text repr of a widget (a live
+# widget exported without its static fallback), the "widget could not be displayed" notices,
+# and reveal()'s "No prediction committed" (publish.py turns it into "Answer: ...").
+DEFECT_TEXTS = ("VBox(children", "HBox(children", "interactive(children", "Output(layout",
+                "IntSlider(", "FloatSlider(", "Dropdown(options", "RadioButtons(options",
+                "A Jupyter widget could not be displayed", "Loading widget...",
+                "No prediction committed")
+
+
+def defects_in(text: str) -> list[str]:
+    return [t for t in DEFECT_TEXTS if t in text]
+
 
 def require_build(folder: Path, what: str) -> None:
     if not folder.exists() or not any(folder.iterdir()):

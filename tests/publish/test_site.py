@@ -6,18 +6,22 @@
 - each notebook page shows its figures (as many images as the executed notebook has PNG
   outputs) and an <audio> player for every sound the notebook plays;
 - every internal link resolves: the file exists and, for a #fragment, an element with that id;
-- the search page loads and finds a word.
+- the search page loads and finds a word;
+- every explorer (helpers.widgets.*_explorer) has its static PNG in the executed notebook, and
+  no page shows a widget's text fallback ("VBox(children=...)") or "No prediction committed";
+- the speaker notes (slide_type "notes") are folded into closed "For lecturers" boxes.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import BUILD, ROOT, require_build
+from conftest import BUILD, ROOT, defects_in, require_build
 
 SITE = BUILD / "site"
 EXECUTED = BUILD / "executed"
@@ -69,6 +73,12 @@ def broken_links(site: Path) -> list[str]:
                 if unquote(parts.fragment) not in ids:
                     bad.append(f"{where}: no element with id {parts.fragment!r}")
     return bad
+
+
+def _notes_cells(rel: Path) -> int:
+    nb = json.loads((EXECUTED / f"{rel}.ipynb").read_text(encoding="utf-8"))
+    return sum(c["metadata"].get("slideshow", {}).get("slide_type") == "notes"
+               for c in nb["cells"] if c["cell_type"] == "markdown")
 
 
 def _expected_media(rel: Path) -> tuple[int, int]:
@@ -125,8 +135,16 @@ def test_page_loads_with_figures_and_sound(browser_page, page):
         assert "failed to load" not in browser_page.inner_text("body"), f"{page.name}: MathJax"
     assert not browser_page.failed_requests, (
         f"{page.name} loads from elsewhere: {browser_page.failed_requests}")
+    shows = defects_in(text)
+    assert not shows, f"{page.name} shows {shows}"
     rel = page.relative_to(SITE).with_suffix("")
     if (EXECUTED / f"{rel}.ipynb").exists():  # a notebook's page (not a guide page)
+        notes = browser_page.evaluate("""() => [...document.querySelectorAll(
+            'main details.lecturer-notes')].map(d => d.open)""")
+        assert len(notes) == _notes_cells(rel), (
+            f"{page.name}: {len(notes)} 'For lecturers' boxes, {_notes_cells(rel)} notes cells")
+        assert not any(notes), f"{page.name}: a 'For lecturers' box is open on arrival"
+        assert "Ask the room:" not in text, f"{page.name}: speaker notes shown to learners"
         n_img, n_audio = _expected_media(rel)
         shown = browser_page.evaluate("""() => [...document.querySelectorAll('main img')]
             .filter(i => i.complete && i.naturalWidth > 0).length""")
@@ -149,3 +167,43 @@ def test_link_check_catches_a_broken_link(tmp_path):
     (tmp_path / "b.html").write_text('<p id="y">b</p>')
     bad = broken_links(tmp_path)
     assert len(bad) == 2 and "no element with id 'x'" in bad[0] and "c.html" in bad[1]
+
+
+EXPLORER_CALL = re.compile(r"helpers\.widgets\.\w+_explorer\(")
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+def static_view_problems(nb: dict) -> list[str]:
+    """Explorer cells without a PNG, and widget outputs with nothing a static page can show."""
+    bad = []
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        outputs = [o.get("data", {}) for o in cell.get("outputs", [])]
+        if EXPLORER_CALL.search("".join(cell["source"])) and not any(
+                "image/png" in d for d in outputs):
+            bad.append(f"cell {i}: explorer without its static PNG")
+        for d in outputs:
+            if WIDGET_MIME in d and not ({"image/png", "text/html"} & set(d)):
+                bad.append(f"cell {i}: widget output with no static view")
+    return bad
+
+
+@pytest.mark.parametrize("nb_path", sorted(EXECUTED.rglob("*.ipynb")) if EXECUTED.exists()
+                         else [], ids=lambda p: p.stem)
+def test_explorers_have_their_static_figure(nb_path):
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    bad = static_view_problems(nb)
+    assert not bad, f"{nb_path.name}: " + "; ".join(bad)
+
+
+def test_static_view_check_catches_a_bare_widget():
+    nb = {"cells": [
+        {"cell_type": "code", "source": ["helpers.widgets.stft_explorer(y, sr)"],
+         "outputs": [{"data": {WIDGET_MIME: {}, "text/plain": "VBox(children=...)"}}]},
+        {"cell_type": "code", "source": ["helpers.widgets.db_explorer(y, sr)"],
+         "outputs": [{"data": {"image/png": "...", "text/plain": "<DbExplorer>"}}]},
+    ]}
+    bad = static_view_problems(nb)
+    assert bad == ["cell 0: explorer without its static PNG",
+                   "cell 0: widget output with no static view"]

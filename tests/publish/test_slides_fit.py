@@ -1,19 +1,28 @@
-"""Every slide of every deck fits reveal.js's 960x700 canvas (scrolling is off in the decks).
+"""Every slide of every deck fits reveal.js's 960x700 canvas and can be read from the back.
 
 The deck is opened in headless Chromium; for each slide and sub-slide the test goes there and
 measures the section's natural height and width (with all fragments laid out) and every code
 block's width: nothing may be taller or wider than the canvas, and no code line may be clipped.
+It also measures the text: prose (paragraphs, list items) is at least MIN_PROSE_PX and any
+text at least MIN_TEXT_PX on the canvas (nbconvert's own CSS made prose 12 px), and no slide
+shows a widget's text fallback ("VBox(children=...)") or a "No prediction committed" verdict.
+Links in a deck lead to another deck or to a page of the built site.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import BUILD, require_build
+from conftest import BUILD, defects_in, require_build
 
 SLIDES = BUILD / "slides"
 DECKS = sorted(SLIDES.glob("*.slides.html")) if SLIDES.exists() else []
+MIN_PROSE_PX = 17  # on the 960x700 canvas; a 1080p projector shows it at 1.5x
+MIN_TEXT_PX = 14  # tables, inline code in tables, outputs
 
 MEASURE_JS = """() => {
   const cfg = Reveal.getConfig();
@@ -25,8 +34,21 @@ MEASURE_JS = """() => {
       .filter(p => p.offsetParent !== null && p.scrollWidth > p.clientWidth + 1)
       .map(p => p.textContent.split('\\n').reduce((a, b) => a.length >= b.length ? a : b, ''));
     const head = s.querySelector('h1, h2, h3, h4');
+    let minProse = 999, minText = 999, smallest = '';
+    const walk = document.createTreeWalker(s, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const el = n.parentElement, t = n.textContent.trim();
+      if (!t || el.closest('.MathJax, .MathJax_Display, .MathJax_Preview, script, style')
+          || !el.getClientRects().length) continue;
+      const px = parseFloat(getComputedStyle(el).fontSize);
+      if (px < minText) { minText = px; smallest = t.slice(0, 40); }
+      if (el.closest('.jp-MarkdownCell p, .jp-MarkdownCell li') && !el.closest('table, code'))
+        minProse = Math.min(minProse, px);
+    }
     out.push({h: idx.h, v: idx.v, height: s.scrollHeight, width: s.scrollWidth, clipped,
-              title: head ? head.textContent.trim() : s.textContent.trim().slice(0, 60)});
+              minProse, minText, smallest, defects: s.textContent,
+              title: head ? head.textContent.replace('\u00b6', '').trim()
+                          : s.textContent.trim().slice(0, 60)});
   }
   return {W: cfg.width, H: cfg.height, slides: out};
 }"""
@@ -61,6 +83,13 @@ def problems_of(result: dict) -> list[str]:
             bad.append(f"{where}: {s['width']} px wide > {W}")
         for line in s["clipped"]:
             bad.append(f"{where}: code line clipped: {line.strip()[:70]!r}")
+        if s.get("minProse", 999) < MIN_PROSE_PX:
+            bad.append(f"{where}: prose at {s['minProse']:.1f} px < {MIN_PROSE_PX} px")
+        if s.get("minText", 999) < MIN_TEXT_PX:
+            bad.append(f"{where}: text at {s['minText']:.1f} px < {MIN_TEXT_PX} px: "
+                       f"{s.get('smallest', '')!r}")
+        for text in defects_in(s.get("defects", "")):
+            bad.append(f"{where}: shows {text!r}")
     return bad
 
 
@@ -84,9 +113,84 @@ def test_every_slide_fits_the_canvas(browser_page, deck):
 
 def test_the_check_catches_an_overflowing_slide():
     fake = {"W": 960, "H": 700, "slides": [
-        {"h": 0, "v": 0, "height": 650, "width": 960, "clipped": [], "title": "ok"},
+        {"h": 0, "v": 0, "height": 650, "width": 960, "clipped": [], "title": "ok",
+         "minProse": 18, "minText": 15, "defects": "Predict: ..."},
         {"h": 1, "v": 0, "height": 2080, "width": 960, "clipped": [], "title": "mistakes"},
         {"h": 1, "v": 1, "height": 500, "width": 1200, "clipped": ["x" * 90], "title": "wide"},
     ]}
     bad = problems_of(fake)
     assert len(bad) == 3 and "2080 px tall" in bad[0] and "1200 px wide" in bad[1]
+
+
+def test_the_check_catches_small_text_and_widget_fallbacks():
+    fake = {"W": 960, "H": 700, "slides": [
+        {"h": 0, "v": 0, "height": 600, "width": 960, "clipped": [], "title": "tiny",
+         "minProse": 12.4, "minText": 12.4, "smallest": "Navigation:", "defects": ""},
+        {"h": 1, "v": 0, "height": 600, "width": 960, "clipped": [], "title": "widget",
+         "minProse": 18, "minText": 15,
+         "defects": "VBox(children=(FloatSlider(value=0.0), Output()))"},
+    ]}
+    bad = problems_of(fake)
+    assert len(bad) == 4, bad
+    assert "prose at 12.4 px" in bad[0] and "text at 12.4 px" in bad[1]
+    assert "'VBox(children'" in bad[2] and "'FloatSlider('" in bad[3]
+
+
+class _Hrefs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def deck_link_problems(deck) -> list[str]:
+    """Links in a deck that lead nowhere (another deck, or a page of build/site)."""
+    parser = _Hrefs()
+    parser.feed(deck.read_text(encoding="utf-8"))
+    bad = []
+    for href in parser.hrefs:
+        parts = urlsplit(href)
+        if parts.scheme or not parts.path or href.startswith(("mailto:", "data:")):
+            continue
+        target = (deck.parent / unquote(parts.path)).resolve()
+        if not target.exists():
+            bad.append(f"{href}: no such file")
+        elif parts.fragment and target.suffix == ".html":
+            if f'id="{unquote(parts.fragment)}"' not in target.read_text(encoding="utf-8"):
+                bad.append(f"{href}: no element with id {parts.fragment!r}")
+    return bad
+
+
+@pytest.mark.parametrize("deck", DECKS, ids=[d.name.split(".")[0] for d in DECKS])
+def test_deck_links_resolve(deck):
+    """The notebooks link each other, the glossary and the solutions as .ipynb/.md files:
+    publish.py points them at the decks and the site pages (build/site, built alongside)."""
+    if not (BUILD / "site" / "index.html").exists():
+        pytest.skip("build/site not built: the decks link into it")
+    bad = deck_link_problems(deck)
+    assert not bad, f"{deck.name}: {len(bad)} broken link(s):\n" + "\n".join(bad[:30])
+
+
+def test_deck_link_check_catches_a_broken_link(tmp_path):
+    (tmp_path / "a.slides.html").write_text(
+        '<a href="b.slides.html">b</a><a href="glossary.md#bin">g</a>'
+        '<a href="c.html#x">c</a><a href="https://librosa.org">l</a><a href="#/2">s</a>')
+    (tmp_path / "b.slides.html").write_text("b")
+    (tmp_path / "c.html").write_text('<h2 id="y">c</h2>')
+    bad = deck_link_problems(tmp_path / "a.slides.html")
+    assert len(bad) == 2 and "glossary.md#bin: no such file" in bad[0] and "'x'" in bad[1]
+
+
+@pytest.mark.parametrize("deck", DECKS, ids=[d.name.split(".")[0] for d in DECKS])
+def test_deck_carries_the_speaker_notes(deck):
+    """Every notes cell reaches the speaker view (press S in the deck) as an <aside>."""
+    nb = json.loads((BUILD / "executed" / deck.name.replace(".slides.html", ".ipynb"))
+                    .read_text(encoding="utf-8"))
+    notes = sum(c["metadata"].get("slideshow", {}).get("slide_type") == "notes"
+                for c in nb["cells"])
+    asides = deck.read_text(encoding="utf-8").count('<aside class="notes">')
+    assert asides == notes, f"{deck.name}: {asides} speaker-note blocks, {notes} notes cells"
