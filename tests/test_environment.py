@@ -32,22 +32,25 @@ def _env_pip(text: str) -> list[str]:
 
 
 def compare(pyproject: dict, env_text: str) -> list[str]:
-    """Return disagreements between pyproject (deps + lab extra) and environment.yml's pip list."""
+    """Disagreements between pyproject (deps + lab extra, the ranges) and environment.yml's
+    pip list (every package pinned exactly, generated from locks/lab.txt by `make lock`)."""
     want = _reqs(pyproject["project"]["dependencies"]
                  + pyproject["project"]["optional-dependencies"]["lab"])
     pip = _env_pip(env_text)
     bad = [p for p in pip if p.startswith("-") or p.startswith(".") or "://" in p]
     problems = [f"not allowed inline in the pip section: {p}" for p in bad]
     have = _reqs([p for p in pip if p not in bad])
+    for name, req in have.items():
+        spec = list(req.specifier)
+        if len(spec) != 1 or spec[0].operator != "==":
+            problems.append(f"{name}: not pinned exactly in environment.yml ({req})")
     for name, req in want.items():
         if name not in have:
             problems.append(f"{name}: in pyproject, missing from environment.yml")
-        elif (str(have[name].specifier), sorted(have[name].extras)) != (
-            str(req.specifier), sorted(req.extras)
-        ):
-            problems.append(f"{name}: pyproject {req} != environment.yml {have[name]}")
-    for name in have.keys() - want.keys():
-        problems.append(f"{name}: in environment.yml, not in pyproject")
+            continue
+        pinned = [s.version for s in have[name].specifier if s.operator == "=="]
+        if pinned and not req.specifier.contains(pinned[0], prereleases=True):
+            problems.append(f"{name}: environment.yml pins {pinned[0]}, outside pyproject's {req}")
     return problems
 
 
@@ -56,11 +59,14 @@ def test_environment_yml_agrees_with_pyproject():
 
 
 def test_compare_detects_a_wrong_pin():
-    text = (ROOT / "environment.yml").read_text().replace("librosa>=0.11,<1.1", "librosa>=0.10")
-    problems = compare(_pyproject(), text)
-    assert any(p.startswith("librosa:") for p in problems), problems
-    text = (ROOT / "environment.yml").read_text().replace("      - tqdm>=4.66\n", "      - -e .\n")
-    problems = compare(_pyproject(), text)
+    text = (ROOT / "environment.yml").read_text()
+    librosa_pin = re.search(r"- (librosa==\S+)", text).group(1)
+    problems = compare(_pyproject(), text.replace(librosa_pin, "librosa==0.10.2"))
+    assert any(p.startswith("librosa:") and "outside" in p for p in problems), problems
+    problems = compare(_pyproject(), text.replace(librosa_pin, "librosa>=0.11"))
+    assert any(p.startswith("librosa:") and "not pinned" in p for p in problems), problems
+    tqdm = re.search(r"      - tqdm==\S+\n", text).group(0)
+    problems = compare(_pyproject(), text.replace(tqdm, "      - -e .\n"))
     assert any("not allowed" in p for p in problems) and any("tqdm" in p for p in problems)
 
 

@@ -22,6 +22,7 @@ phase "lint and hygiene (~15 s)"
 "$PY" -m nbqa ruff notebooks/
 "$PY" tools/nbtool.py check
 "$PY" tools/nbtool.py sync --check
+"$PY" tools/lock.py --check
 
 if [ "${AUDIO_COURSE_CHROMIUM:-}" = none ]; then
   BROWSER=0; echo "   browser test: SKIPPED - AUDIO_COURSE_CHROMIUM=none"
@@ -66,18 +67,32 @@ find_py312() {
 if [ "${SKIP_PY312:-0}" = 1 ]; then
   phase "librosa 1.0 run SKIPPED: SKIP_PY312=1"
 elif PY312=$(find_py312); then
-  V312=.venv-py312
-  if [ ! -f "$V312/.installed" ] || [ pyproject.toml -nt "$V312/.installed" ]; then
+  V312=${V312:-.venv-py312}
+  LOCK312=locks/test-py312.txt
+  STAMP="$(sha256sum "$LOCK312" | cut -c1-16)"
+  if [ "${LATEST:-0}" = 1 ]; then STAMP=latest; fi
+  if [ "$(cat "$V312/.installed" 2>/dev/null)" != "$STAMP" ]; then
     phase "creating $V312 with $PY312 (about 1.5 min)"
+    rm -rf "$V312"
     "$PY312" -m venv "$V312"
     "$V312/bin/python" -m pip install --quiet --upgrade pip
-    "$V312/bin/python" -m pip install --quiet -e ".[test,dask]"
+    if [ "${LATEST:-0}" = 1 ]; then  # make test-latest: the newest versions the ranges allow
+      "$V312/bin/python" -m pip install --quiet --upgrade -e ".[test,dask]"
+    else                             # everything else: exactly the lock
+      "$V312/bin/python" -m pip install --quiet -r "$LOCK312"
+      "$V312/bin/python" -m pip install --quiet --no-deps -e .
+    fi
     "$V312/bin/python" -m helpers.warmup
-    touch "$V312/.installed"
+    echo "$STAMP" > "$V312/.installed"
   fi
   phase "pytest on $(versions "$V312/bin/python"): unit tests and every notebook through nbval (~2 min)"
   run_pytest "$V312/bin/python" tests/ notebooks/ --ignore=tests/browser --ignore=tests/publish
 else
   phase "librosa 1.0 run SKIPPED: no Python >= 3.12 found (install python3.12 to enable)"
 fi
-phase "all checks passed"
+phase "all checks passed; versions tested:"
+for v in "$PY" ${V312:+"$V312/bin/python"}; do
+  "$v" -c 'import importlib.metadata as m, sys
+print("   Python %s:" % sys.version.split()[0], ", ".join("%s %s" % (p, m.version(p)) for p in
+      ("librosa", "numpy", "scipy", "numba", "matplotlib", "soundfile", "ipywidgets", "scikit-learn")))'
+done

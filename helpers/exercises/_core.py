@@ -27,11 +27,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._routes import Forbidden, is_course_code, qualified_name, scan, watch
+
 __all__ = [
     "Hint", "Result", "exercise", "reset", "expect_all_correct", "call", "number", "array",
     "stop_wrong", "stop_unanswered", "correct", "wrong", "is_placeholder", "close",
     "predict", "reveal", "Prediction",
 ]
+
+#: Every check refuses the checks' own reference functions (the answer key), whatever it forbids.
+_ANSWER_KEY = Forbidden(("helpers.exercises",))
 
 _WRONG_TRIES: dict[str, int] = {}
 _EXPECT_CORRECT = {"on": False}
@@ -206,36 +211,68 @@ def _fmt_args(args, kwargs) -> str:
     return ", ".join(parts)
 
 
-def call(fn, *args, known_errors: dict | None = None, allow_none: bool = False, **kwargs):
+def call(fn, *args, known_errors: dict | None = None, allow_none: bool = False,
+         forbid=None, **kwargs):
     """Call the learner's function on one input the check chose; stop with a clear verdict when
     the function is still a placeholder, raises, or returns nothing.
+
+    ``forbid`` (a :class:`~._routes.Forbidden` with a ``hint``) stops with that hint when the
+    learner's code names a forbidden function (read before the call, which then does not run)
+    or calls one (watched during the call, even if the function then raises).
 
     ``known_errors`` maps a regular expression on the error message to the :class:`Hint` for
     that mistake (e.g. ``{"No mappable": Hint(...)}``); ``allow_none`` accepts a function that
     draws and returns nothing."""
-    import re
-
     if is_placeholder(fn):
         stop_unanswered("Write the function in the cell above, then run this check again.")
     if not callable(fn):
         stop_wrong(Hint(f"this exercise wants a function (def name(...): ...), got a "
                         f"{type(fn).__name__}; the check calls it on inputs of its own.",
                         mistake="not-a-function"))
-    try:
-        out = fn(*args, **kwargs)
-    except NotImplementedError:
-        stop_unanswered("Your function still raises NotImplementedError: write its body.")
-    except Exception as err:  # the learner's code failed: show where, without a traceback
-        msg = textwrap.shorten(f"{type(err).__name__}: {err}", 300)
-        for pattern, hint in (known_errors or {}).items():
-            if re.search(pattern, f"{type(err).__name__}: {err}"):
-                stop_wrong(hint, message=f"Your function raised {msg}")
-        stop_wrong(Hint(f"your function raised {msg} when the check called it with "
-                        f"({_fmt_args(args, kwargs)}). Run it yourself on that input.",
-                        mistake="raised"))
+    if is_course_code(fn) or is_course_code(getattr(fn, "func", None)):
+        stop_wrong(Hint(f"that is {qualified_name(fn)}, a function the course ships (the "
+                        "answer key or a helper): the check wants a function you wrote.",
+                        mistake="course-function"))
+    rules = _ANSWER_KEY if forbid is None else forbid + _ANSWER_KEY
+    used = scan(fn, rules)
+    if not used:
+        try:
+            with watch(fn, rules) as used:
+                out = fn(*args, **kwargs)
+        except NotImplementedError:
+            if used:
+                _stop_used(used, forbid)
+            stop_unanswered("Your function still raises NotImplementedError: write its body.")
+        except Exception as err:  # the learner's code failed: show where, without a traceback
+            if used:
+                _stop_used(used, forbid)
+            _stop_raised(err, args, kwargs, known_errors)
+    if used:
+        _stop_used(used, forbid)
     if is_placeholder(out) and not (allow_none and out is None):
         stop_unanswered("Your function returns nothing yet: finish it with `return ...`.")
     return out
+
+
+def _stop_used(used: list[str], forbid) -> None:
+    key = [u for u in used if u.startswith("helpers.exercises")]
+    if key or forbid is None or forbid.hint is None:
+        stop_wrong(Hint(f"your function uses {(key or used)[0]}, part of the course's own "
+                        "answer key: the check wants a function you wrote.",
+                        mistake="course-function"))
+    stop_wrong(forbid.hint(used))
+
+
+def _stop_raised(err, args, kwargs, known_errors) -> None:
+    import re
+
+    msg = textwrap.shorten(f"{type(err).__name__}: {err}", 300)
+    for pattern, hint in (known_errors or {}).items():
+        if re.search(pattern, f"{type(err).__name__}: {err}"):
+            stop_wrong(hint, message=f"Your function raised {msg}")
+    stop_wrong(Hint(f"your function raised {msg} when the check called it with "
+                    f"({_fmt_args(args, kwargs)}). Run it yourself on that input.",
+                    mistake="raised"))
 
 
 def number(answer, *, what: str = "one number") -> float:

@@ -13,7 +13,6 @@ compares with an independent reference; each mistake the notebook names has its 
 
 from __future__ import annotations
 
-import contextlib
 import re
 import tempfile
 import warnings
@@ -32,6 +31,7 @@ from ._core import (
     stop_unanswered,
     stop_wrong,
 )
+from ._routes import Forbidden
 
 __all__ = [
     "check_duration_s", "check_speech_duration", "check_int16_to_float",
@@ -376,29 +376,17 @@ def alias_of(f: float, sr: float) -> float:
     return float(min(r, sr - r))
 
 
-@contextlib.contextmanager
-def _watch_fft():
-    """Record calls to NumPy's and SciPy's FFTs while the learner's function runs (each call
-    still does its work)."""
-    import scipy.fft
-
-    used: list[str] = []
-    patched = []
-    for module in (np.fft, scipy.fft):
-        for name in ("fft", "rfft"):
-            real = getattr(module, name)
-
-            def spy(*args, _real=real, _name=name, **kwargs):
-                used.append(_name)
-                return _real(*args, **kwargs)
-
-            setattr(module, name, spy)
-            patched.append((module, name, real))
-    try:
-        yield used
-    finally:
-        for module, name, real in patched:
-            setattr(module, name, real)
+#: 01.4 measures a frequency in the time domain: no FFT, spectrum or pitch tracker.
+_NO_SPECTRUM = Forbidden((
+    "numpy.fft", "scipy.fft", "scipy.fftpack", "scipy.signal.periodogram", "scipy.signal.welch",
+    "scipy.signal.spectrogram", "scipy.signal.stft", "scipy.signal.csd", "librosa.stft",
+    "librosa.pyin", "librosa.yin", "librosa.piptrack", "helpers"),
+    hint=lambda used: Hint(
+        f"your function uses {used[0]}, a spectrum or pitch tool (notebook 02's territory). "
+        "This exercise measures the frequency in the time domain, from how often consecutive "
+        "samples change sign.",
+        "Count the sign changes between neighbouring samples; a sine has two per period.",
+        mistake="used-fft"))
 
 
 _ZC_CASES = [  # (frequency of the tone, sample rate, duration s)
@@ -425,15 +413,9 @@ def check_zero_crossing_frequency(zero_crossing_frequency):
     from its zero crossings; checked on tones at other rates, some above sr / 2 (the answer is
     then the alias, the frequency the samples really hold)."""
     sigs = _zc_signals()
-    with _watch_fft() as used_fft:
-        outs = [number(call(zero_crossing_frequency, x.copy(), sr), what="one frequency in Hz")
-                for x, (_, sr, _) in zip(sigs, _ZC_CASES, strict=True)]
-    if used_fft:
-        stop_wrong(Hint("your function calls an FFT: that is notebook 02's tool. This exercise "
-                        "measures the frequency in the time domain, from how often consecutive "
-                        "samples change sign.",
-                        "Count the sign changes between neighbouring samples; a sine has two "
-                        "per period.", mistake="used-fft"))
+    outs = [number(call(zero_crossing_frequency, x.copy(), sr, forbid=_NO_SPECTRUM),
+                   what="one frequency in Hz")
+            for x, (_, sr, _) in zip(sigs, _ZC_CASES, strict=True)]
     refs = [alias_of(f, sr) for f, sr, _ in _ZC_CASES]
     tols = [max(1.5 / dur, 0.002 * r) for r, (_, _, dur) in zip(refs, _ZC_CASES, strict=True)]
 

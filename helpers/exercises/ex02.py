@@ -10,40 +10,46 @@ independent reference, and names the specific mistake when it is wrong:
 * 02.4 ``fixed_spectrum(signal, sample_rate, ax)``: the original tutorial's code, made right.
 
 A check that forbids a shortcut (``np.fft.rfftfreq`` in 02.1, ``helpers.spectral`` in 02.2-3)
-watches for calls to it while the learner's function runs (the call still works; the verdict
-then names the shortcut).
+asks :mod:`._routes` whether the learner's own code names or calls it; what a library calls
+inside itself never counts, so the verdicts do not depend on the library's version.
 """
 
 from __future__ import annotations
-
-import contextlib
-import functools
 
 import numpy as np
 import scipy.signal
 
 from ._core import Hint, array, call, close, correct, exercise, stop_wrong
+from ._routes import Forbidden
 
 __all__ = ["check_frequency_axis", "check_amplitude_spectrum", "check_peak_frequencies",
            "check_fixed_spectrum"]
 
 
-@contextlib.contextmanager
-def _watch(module, name: str):
-    """Replace ``module.name`` by a spy that records each call (and still does the work)."""
-    real = getattr(module, name)
-    used: list[bool] = []
-
-    @functools.wraps(real)
-    def spy(*args, **kwargs):
-        used.append(True)
-        return real(*args, **kwargs)
-
-    setattr(module, name, spy)
-    try:
-        yield used
-    finally:
-        setattr(module, name, real)
+#: 02.1 builds the axis from its definition: not with a ready-made rfft axis (NumPy's, SciPy's,
+#: librosa's or the course's). The full-spectrum axis (fftfreq) is allowed: turning it into the
+#: rfft axis is the exercise's point.
+_AXIS_FORBIDDEN = Forbidden((
+    "numpy.fft.rfftfreq", "scipy.fft.rfftfreq", "librosa.fft_frequencies", "helpers"),
+    hint=lambda used: Hint(
+        f"your function uses {used[0]}, a ready-made frequency axis. That is the answer the "
+        "check compares with: build the axis yourself from the definition, bin k at k * sr / n.",
+        "Which bins does rfft return (from k = 0 to ?), and where is bin k in Hz?",
+        "k = np.arange(n // 2 + 1)", mistake="used-rfftfreq"))
+#: 02.2 writes what the course's spectrum helper does.
+_NO_SPECTRUM_HELPER = Forbidden(("helpers",), hint=lambda used: Hint(
+    f"your function uses {used[0]}, the course's own code: this exercise is to write what "
+    "helpers.spectral.spectrum does, with NumPy.",
+    "Three steps: multiply by the window, rfft, scale the magnitude.",
+    "X = np.fft.rfft(window * y)  # then the magnitude, then the scale", mistake="used-helper"))
+#: 02.3 finds the peaks itself (the course's spectrum is allowed, its peak pickers are not).
+_NO_PEAK_HELPER = Forbidden(
+    ("helpers.spectral.peak_frequencies", "helpers.spectral.peak_frequency"),
+    hint=lambda used: Hint(
+        f"your function uses {used[0]}, the course's peak picker: this exercise is to find the "
+        "peaks yourself (rfft, rfftfreq, then the local maxima).",
+        "scipy.signal.find_peaks finds local maxima; keep the n highest.",
+        "peaks, _ = scipy.signal.find_peaks(magnitude)", mistake="used-helper"))
 
 
 def _bins(n: int, sr: float) -> np.ndarray:
@@ -159,15 +165,7 @@ def check_frequency_axis(frequency_axis):
     ``f_k = k * sr / n`` (not with ``np.fft.rfftfreq``, which the check compares against)."""
     answers = []
     for n, sr in _AXIS_CASES:
-        with _watch(np.fft, "rfftfreq") as used:
-            out = call(frequency_axis, n, sr)
-        if used:
-            stop_wrong(Hint(
-                "your function calls np.fft.rfftfreq (directly, or through a library such as "
-                "librosa.fft_frequencies). That is the answer the check compares with: build "
-                "the axis yourself from the definition, bin k at k * sr / n.",
-                "Which bins does rfft return (from k = 0 to ?), and where is bin k in Hz?",
-                "k = np.arange(n // 2 + 1)", mistake="used-rfftfreq"))
+        out = call(frequency_axis, n, sr, forbid=_AXIS_FORBIDDEN)
         answers.append(array(out, what=f"the {n // 2 + 1} bin frequencies (Hz) for n={n}",
                              ndim=1))
     if all(close(a, answers[0]) for a in answers[1:]):
@@ -225,20 +223,10 @@ def check_amplitude_spectrum(amplitude_spectrum):
     given ``window`` (an array as long as ``y``), takes ``np.fft.rfft`` and scales the magnitude
     by ``2 / sum(window)``, so a tone on a bin reads its amplitude. DC and Nyquist bins may be
     scaled by ``1 / sum(window)`` or ``2 / sum(window)``: both pass."""
-    import helpers.spectral as hs
-
     for n, bin_pos, amp, phase, wname in _SPECTRUM_CASES:
         y = _test_tone(n, bin_pos, amp, phase)
         w = _WINDOWS[wname](n)
-        with _watch(hs, "spectrum") as used:
-            out = call(amplitude_spectrum, y.copy(), w.copy())
-        if used:
-            stop_wrong(Hint(
-                "your function calls helpers.spectral.spectrum, the course's shortcut: this "
-                "exercise is to write what it does, with NumPy.",
-                "Three steps: multiply by the window, rfft, scale the magnitude.",
-                "X = np.fft.rfft(window * y)  # then the magnitude, then the scale",
-                mistake="used-helper"))
+        out = call(amplitude_spectrum, y.copy(), w.copy(), forbid=_NO_SPECTRUM_HELPER)
         where = (f"(checked on a {amp} amplitude tone at bin {bin_pos} of n={n} samples, "
                  f"{wname} window)")
         if np.iscomplexobj(out):
@@ -383,20 +371,11 @@ def check_peak_frequencies(peak_frequencies):
     of the ``n`` strongest peaks of the spectrum of ``y`` (any order), each within 1 Hz. It runs
     on chords the learner has not seen (2-4 notes, 1-1.5 s, other sample rates), one with a
     quiet note 5 Hz from a loud one; ``helpers.spectral`` peak pickers are not allowed."""
-    import helpers.spectral as hs
-
     answers = []
     for sr, seconds, notes, n in _CHORDS:
         y = _chord(sr, seconds, notes)
         truth = np.array(sorted(f for f, _, _ in notes))
-        with _watch(hs, "peak_frequencies") as used1, _watch(hs, "peak_frequency") as used2:
-            out = call(peak_frequencies, y.copy(), sr, n)
-        if used1 or used2:
-            stop_wrong(Hint(
-                "your function calls helpers.spectral's peak picker: this exercise is to find "
-                "the peaks yourself (rfft, rfftfreq, then the local maxima).",
-                "scipy.signal.find_peaks finds local maxima; keep the n highest.",
-                "peaks, _ = scipy.signal.find_peaks(magnitude)", mistake="used-helper"))
+        out = call(peak_frequencies, y.copy(), sr, n, forbid=_NO_PEAK_HELPER)
         a = np.sort(array(out, what=f"{n} frequencies in Hz").ravel())
         where = f"(checked on a {n}-note chord at sr={sr} Hz, {seconds} s)"
         answers.append(a)

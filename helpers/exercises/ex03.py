@@ -10,12 +10,12 @@ Used by: notebooks/03_stft_spectrogram.ipynb (exercises 1-6) and its solutions n
 
 from __future__ import annotations
 
-import contextlib
 import math
 
 import numpy as np
 
 from ._core import Hint, array, call, close, correct, exercise, stop_wrong
+from ._routes import Forbidden
 
 __all__ = ["check_n_frames", "check_click_time_from_frames", "check_my_stft",
            "check_stft_lowpass", "check_choose_n_fft", "check_fixed_spectrogram"]
@@ -98,17 +98,7 @@ def check_n_frames(fn):
     ``librosa.stft(y, n_fft=n_fft, hop_length=hop, center=center)`` (even ``n_fft``)."""
     for branch, cases, mistakes in ((True, _FRAME_CASES_CENTER, _CENTER_MISTAKES),
                                     (False, _FRAME_CASES_NOCENTER, _NOCENTER_MISTAKES)):
-        calls: list = []
-        with contextlib.suppress(_Forbidden), _tripwires(calls, _COUNT_TARGETS, fn=fn,
-                                                         forbid=True):
-            outs = [] if calls else [call(fn, n, f, h, branch) for n, f, h in cases]
-        if calls:
-            stop_wrong(Hint(
-                f"your function calls {calls[0]} and counts what it returns: that works, but "
-                "the exercise is the formula itself, so that you can predict the shape before "
-                "computing anything.",
-                "With center=True, frame m is centred on sample m * hop; count the m that fit.",
-                mistake="used-library"))
+        outs = [call(fn, n, f, h, branch, forbid=_NO_COUNTING) for n, f, h in cases]
         got = [_whole(out, (n, f, h, branch)) for out, (n, f, h) in zip(outs, cases, strict=True)]
         want = [_frames_ref(n, f, h, branch) for n, f, h in cases]
         if got == want:
@@ -234,80 +224,22 @@ def _stft_signal(n, sr, kind, seed):
     return (0.5 * np.sin(2 * np.pi * (200 * t + 3000 * t ** 2))).astype(np.float32)
 
 
-_STFT_TARGETS = (("librosa", "stft"), ("librosa.core", "stft"), ("librosa.core.spectrum", "stft"),
-                 ("scipy.signal", "stft"), ("scipy.signal", "spectrogram"),
-                 ("helpers.stft", "stft"))
-#: Exercise 1 asks for the formula: counting the columns of an STFT (or of librosa's framing, or
-#: the course's own frame counter) avoids it.
-_COUNT_TARGETS = _STFT_TARGETS + (("librosa.util", "frame"), ("helpers.stft", "n_frames"))
-
-
-def _resolve(targets):
-    import importlib
-
-    return [(importlib.import_module(mod), name) for mod, name in targets]
-
-
-def _referenced(fn) -> list:
-    """The objects the learner's function can reach by name: the globals its code (nested
-    functions included) names, and its closure. A library function imported under another
-    name before the check (``from librosa import stft as s``) is found here, where the
-    tripwires below, which replace module attributes, cannot see it."""
-    import types
-
-    code = getattr(fn, "__code__", None)
-    if code is None:
-        return []
-
-    def names(c):
-        yield from c.co_names
-        for k in c.co_consts:
-            if isinstance(k, types.CodeType):
-                yield from names(k)
-
-    glob = getattr(fn, "__globals__", {})
-    found = [glob[n] for n in set(names(code)) if n in glob]
-    for cell in getattr(fn, "__closure__", None) or ():
-        with contextlib.suppress(ValueError):
-            found.append(cell.cell_contents)
-    return found
-
-
-class _Forbidden(BaseException):
-    """Raised by a tripwire in ``forbid`` mode; a BaseException, so neither :func:`call` nor
-    the learner's own ``except Exception`` swallows it."""
-
-
-@contextlib.contextmanager
-def _tripwires(calls: list, targets=_STFT_TARGETS, fn=None, *, forbid=False):
-    """Replace the library functions by wrappers that record a call (and still work, or with
-    ``forbid`` stop the learner's function there); with ``fn``, also record a library function
-    that ``fn`` reaches under another name."""
-    saved = [(mod, name, getattr(mod, name)) for mod, name in _resolve(targets)]
-    if fn is not None:
-        originals: dict = {}
-        for mod, name, orig in saved:  # the first (public) name of each function
-            originals.setdefault(id(orig), f"{mod.__name__}.{name}")
-        for obj in _referenced(fn):
-            if id(obj) in originals:
-                calls.append(originals[id(obj)])
-                break
-
-    def wrap(name, orig):
-        def spy(*a, **k):
-            calls.append(name)
-            if forbid:
-                raise _Forbidden(name)
-            return orig(*a, **k)
-        return spy
-
-    try:
-        for mod, name, orig in saved:
-            setattr(mod, name, wrap(f"{mod.__name__}.{name}", orig))
-        yield
-    finally:
-        for mod, name, orig in saved:
-            setattr(mod, name, orig)
+#: 03.4 builds the STFT from NumPy pieces: no ready-made STFT or spectrogram.
+#: (librosa.util.frame is allowed: framing is one step, the STFT is the exercise.)
+_NO_STFT = Forbidden((
+    "librosa.stft", "librosa.core.stft", "scipy.signal.stft", "scipy.signal.spectrogram",
+    "scipy.signal.ShortTimeFFT", "helpers"), hint=lambda used: Hint(
+        f"your function called {used[0]}: the exercise is to build the STFT yourself from numpy "
+        "pieces (np.pad, framing, the window, np.fft.rfft).", mistake="used-library"))
+#: 03.1 asks for the formula: counting the columns of an STFT (or of librosa's framing, or the
+#: course's own frame counter) avoids it. The learner's function is read before it runs, so
+#: a named STFT of a long signal is refused without being computed.
+_NO_COUNTING = Forbidden(_NO_STFT.names + ("librosa.util.frame", "numpy.lib.stride_tricks"),
+                         hint=lambda used: Hint(
+    f"your function calls {used[0]} and counts what it returns: that works, but the exercise "
+    "is the formula itself, so that you can predict the shape before computing anything.",
+    "With center=True, frame m is centred on sample m * hop; count the m that fit.",
+    mistake="used-library"))
 
 
 @exercise("03.4")
@@ -319,15 +251,8 @@ def check_my_stft(fn):
     for i, (n, n_fft, hop, sr, kind) in enumerate(_STFT_CASES):
         y = _stft_signal(n, sr, kind, seed=10 + i)
         ref = librosa.stft(y=y, n_fft=n_fft, hop_length=hop)
-        calls: list = []
-        with _tripwires(calls, fn=fn):
-            out = call(fn, y.copy(), n_fft, hop)
+        out = call(fn, y.copy(), n_fft, hop, forbid=_NO_STFT)
         case = f"(a {n}-sample signal, n_fft = {n_fft}, hop = {hop})"
-        if calls:
-            stop_wrong(Hint(
-                f"your function called {calls[0]}: the exercise is to build the STFT yourself "
-                "from numpy pieces (np.pad, framing, the window, np.fft.rfft).",
-                mistake="used-library"))
         out = np.asarray(out)
         if not np.iscomplexobj(out):
             if out.shape == ref.shape and close(out, np.abs(ref), rtol=1e-3, atol=1e-4):

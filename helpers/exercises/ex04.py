@@ -10,67 +10,20 @@ stated reference. Solutions: ``notebooks/solutions/04_decibels_solutions.ipynb``
 
 from __future__ import annotations
 
-import io
 import re
-import tokenize
 
 import numpy as np
 
 from ._core import Hint, array, call, close, correct, exercise, number, stop_wrong
+from ._routes import Forbidden, scan
 
 __all__ = ["check_level_difference", "check_to_db", "check_log_mel", "check_stft_dbfs",
            "check_seed_spectrogram"]
 
-_LIBRARY_DB = {"amplitude_to_db", "power_to_db", "to_db"}
-
-
-def _names_called(fn) -> set[str]:
-    """Names the learner's function's source uses (comments and strings ignored; {} when the
-    source is not available, e.g. a function defined with exec)."""
-    import inspect
-
-    try:
-        src = inspect.getsource(fn)
-    except (OSError, TypeError):
-        return set()
-    names = set()
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(src).readline):
-            if tok.type == tokenize.NAME:
-                names.add(tok.string)
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        return set()
-    return names
-
-
-def _reaches_library_db(fn) -> bool:
-    """True when the learner's function can reach librosa's (or the course's) dB function under
-    another name, e.g. ``db = librosa.power_to_db`` in an earlier cell."""
-    import types
-
-    import librosa
-
-    from .. import features
-
-    targets = {id(librosa.power_to_db), id(librosa.amplitude_to_db), id(features.to_db)}
-    code = getattr(fn, "__code__", None)
-    if code is None:
-        return False
-
-    def names(c):
-        yield from c.co_names
-        for k in c.co_consts:
-            if isinstance(k, types.CodeType):
-                yield from names(k)
-
-    glob = getattr(fn, "__globals__", {})
-    reach = [glob[n] for n in set(names(code)) if n in glob]
-    for cell in getattr(fn, "__closure__", None) or ():
-        try:
-            reach.append(cell.cell_contents)
-        except ValueError:  # an empty cell
-            continue
-    return any(id(obj) in targets for obj in reach)
+#: 04.2 writes the dB conversion: no ready-made one (librosa's or the course's).
+_NO_DB = Forbidden(("librosa.power_to_db", "librosa.amplitude_to_db", "librosa.db_to_power",
+                    "librosa.db_to_amplitude", "librosa.core.power_to_db",
+                    "librosa.core.amplitude_to_db", "helpers"))
 
 
 def _fit(out, exp) -> float:
@@ -165,8 +118,9 @@ def _check_db_function(fn, kind: str):
         return Hint(nudge if nudge.startswith(name) else f"{name}: {nudge}", more, code,
                     mistake=mistake)
 
-    if _names_called(fn) & _LIBRARY_DB or _reaches_library_db(fn):
-        stop_wrong(H(f"{name} calls a ready-made dB function; this exercise asks you to write "
+    used = scan(fn, _NO_DB)
+    if used:
+        stop_wrong(H(f"{name} uses {used[0]}, a ready-made dB function; this exercise asks you to write "
                         "the three steps yourself with NumPy (raise to amin, log10 relative to "
                         "ref, clip at top_db). librosa is what the check compares you with.",
                         mistake="used-librosa"))

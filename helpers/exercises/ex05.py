@@ -69,43 +69,10 @@ def _fresh_mfcc(n_mfcc: int, n_frames: int, seed: int) -> np.ndarray:
     return C
 
 
-class _Named(BaseException):
-    """Raised from inside the learner's function call when its error is a mistake we can name.
-
-    A BaseException, so that ``_core.call`` (which turns every ``Exception`` into a generic
-    "your function raised ..." hint) lets it through to the check, which shows the named hint.
-    """
-
-    def __init__(self, hint: Hint):
-        super().__init__(hint.nudge)
-        self.hint = hint
-
-
-def _naming(fn, rules):
-    """Wrap ``fn``: an exception whose text matches a rule's regex becomes that rule's Hint."""
-    if is_placeholder(fn) or not callable(fn):
-        return fn
-
-    def wrapped(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except NotImplementedError:
-            raise
-        except Exception as err:
-            text = f"{type(err).__name__}: {err}"
-            for rx, hint in rules:
-                if re.search(rx, text):
-                    raise _Named(hint) from err
-            raise
-
-    return wrapped
-
-
 def _call_named(fn, rules, *args):
-    try:
-        return call(_naming(fn, rules), *args)
-    except _Named as named:
-        stop_wrong(named.hint)
+    """Call the learner's function; an error whose text matches a rule's regex is that rule's
+    named mistake."""
+    return call(fn, *args, known_errors=dict(rules))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -667,10 +634,7 @@ def check_seed_mfcc_plot(fn, *, keep_figure: bool = True):
             fig, ax = plt.subplots(figsize=(8, 3), layout="constrained")
             figs.append(fig)
             before = set(plt.get_fignums())
-            try:
-                call(_naming(_returns_something(fn), rules), signal.copy(), sr, ax)
-            except _Named as named:
-                stop_wrong(named.hint)
+            call(fn, signal.copy(), sr, ax, known_errors=dict(rules), allow_none=True)
             problem = _check_one_figure(fig, ax, signal, sr)
             if problem == "nothing-drawn":
                 made_own = set(plt.get_fignums()) - before
@@ -691,13 +655,3 @@ def check_seed_mfcc_plot(fn, *, keep_figure: bool = True):
                 plt.close(f)
 
 
-def _returns_something(fn):
-    """A plotting function returns None; ``call`` would read that as 'not written yet'."""
-    if is_placeholder(fn) or not callable(fn):
-        return fn
-
-    def wrapped(*args):
-        out = fn(*args)
-        return True if out is None else out
-
-    return wrapped

@@ -19,6 +19,12 @@ from __future__ import annotations
 import numpy as np
 
 from ._core import Hint, array, call, close, correct, exercise, stop_wrong
+from ._routes import Forbidden
+
+#: 06.4 writes the segmenting rule: not with the course's own segmenter.
+_NO_COURSE_HELPERS = Forbidden(("helpers",), hint=lambda used: Hint(
+    f"write it with NumPy: {used[0]} is the course's own code (the answer key); the exercise is "
+    "to build it yourself.", mistake="uses-helper"))
 
 __all__ = ["check_frames_per_segment", "check_split_mask", "check_standardise",
            "check_segment"]
@@ -417,27 +423,11 @@ SEGMENT_CASES = [  # (length in samples, L, remainder, min_fill): what the case 
 @exercise("06.4")
 def check_segment(segment):
     """06, exercise 4 (stretch): ``segment(y, L, remainder, min_fill)`` -> ``(n, L)``."""
-    from .. import dataset as _ds
-
     rng = np.random.default_rng(604)
-    real_cut = _ds.cut_segments
-    used = []
-
-    def spy(*args, **kwargs):
-        used.append(True)
-        return real_cut(*args, **kwargs)
-
     for n, L, remainder, min_fill in SEGMENT_CASES:
         y = rng.uniform(-1, 1, n).astype(np.float32) + np.float32(0.01)  # no exact zeros
         want = segment_reference(y, L, remainder, min_fill)
-        _ds.cut_segments = spy
-        try:
-            out = call(segment, y.copy(), L, remainder, min_fill)
-        finally:
-            _ds.cut_segments = real_cut
-        if used:
-            stop_wrong(Hint("write it with NumPy: helpers.dataset.cut_segments is the answer "
-                            "key, the exercise is to build it yourself.", mistake="uses-helper"))
+        out = call(segment, y.copy(), L, remainder, min_fill, forbid=_NO_COURSE_HELPERS)
         try:
             got = np.asarray(out, dtype=float)
         except (TypeError, ValueError):
