@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import functools
 import sys
-from numpy.fft import rfftfreq as imported_rfftfreq  # an escape route: imported before the check
 
 import librosa
 import numpy as np
 import numpy.fft as F  # another: a module alias
 import pytest
+from numpy.fft import rfftfreq as imported_rfftfreq  # an escape route: imported before the check
 
 import helpers.exercises as ex
 from helpers.exercises import _routes
@@ -96,8 +96,8 @@ ROUTES = {
 DYNAMIC = {
     "getattr": lambda n, sr: getattr(np.fft, "rfft" + "freq")(n, d=1 / sr),
     "eval": lambda n, sr: eval("np.fft.rfft" + "freq")(n, d=1 / sr),
-    "importlib": lambda n, sr: getattr(__import__("importlib").import_module("numpy.fft"),
-                                       "rfftfreq")(n, d=1 / sr),
+    "importlib": lambda n, sr: getattr(  # noqa: B009
+        __import__("importlib").import_module("numpy.fft"), "rfftfreq")(n, d=1 / sr),
 }
 ALLOWED = {
     "the definition": lambda n, sr: np.arange(n // 2 + 1) * sr / n,
