@@ -58,3 +58,27 @@ def test_hygiene_refuses_check_output_tags_and_stale_counts(tmp_path):
     stripped = json.loads(f.read_text())
     assert all(not c.get("outputs") and c.get("execution_count") is None
                for c in stripped["cells"] if c["cell_type"] == "code")
+
+
+def test_a_teaching_cell_may_not_read_a_name_only_a_test_cell_defines(tmp_path):
+    """Hidden test cells are not shown on the site, the slides or to a reader who skips them:
+    a name they define must not be needed by a teaching cell (the check catches a planted one)."""
+    def cell(src, tags=()):
+        meta = {"slideshow": {"slide_type": "skip" if "test" in tags else "-"},
+                "tags": list(tags)}
+        if "test" in tags:
+            meta["jupyter"] = {"source_hidden": True}
+        return {"cell_type": "code", "execution_count": None, "metadata": meta,
+                "outputs": [], "source": src}
+
+    cells = [cell("import numpy as np\nx = np.arange(3)"),
+             cell("f_axis = np.linspace(0, 1, 5)\nassert x.size == 3", ["test"]),
+             cell("def g(f_axis):\n    return f_axis\n[k for k in range(3)]"),  # binds its own
+             cell("print(f_axis.max())")]
+    leaks = nbtool.test_cell_state_leaks(cells)
+    assert leaks == [(3, "f_axis", 1)]
+    cells.insert(1, cell("f_axis = np.linspace(0, 1, 5)"))  # defined where it is taught: fine
+    assert nbtool.test_cell_state_leaks(cells) == []
+    for p in NOTEBOOKS:
+        nb = json.loads(p.read_text())
+        assert nbtool.test_cell_state_leaks(nb["cells"]) == [], p.name

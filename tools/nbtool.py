@@ -87,6 +87,54 @@ def _slide(cell) -> str | None:
     return cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
 
 
+def _names(src: str) -> tuple[set[str], set[str]]:
+    """(names a cell binds, names it reads) - every scope of the cell, IPython magics skipped.
+    Over-approximates what a cell binds (parameters, comprehension variables), so a name is
+    only ever reported as read-but-not-bound when the cell really never binds it."""
+    import ast
+
+    code = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in src.splitlines())
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set(), set()
+    bound, read = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                bound.add((alias.asname or alias.name).split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return bound, read
+
+
+def test_cell_state_leaks(cells) -> list[tuple[int, str, int]]:
+    """(teaching cell, name, test cell) for every name a teaching cell reads that only a hidden
+    test cell defined: the site, the slides and a reader who skips test cells see it undefined."""
+    taught: set[str] = set()
+    test_only: dict[str, int] = {}
+    leaks = []
+    for i, c in enumerate(cells):
+        if c["cell_type"] != "code":
+            continue
+        bound, read = _names(_src(c))
+        if "test" in _tags(c):
+            for n in bound - taught:
+                test_only.setdefault(n, i)
+            continue
+        for n in sorted((read - bound) & test_only.keys()):
+            if n not in taught:
+                leaks.append((i, n, test_only[n]))
+        taught |= bound
+    return leaks
+
+
 def check_learner_rules(name, cells, stem: str) -> list[str]:
     """Second-round rules for a learner notebook (issues 9, 10, 11, 14)."""
     problems = []
@@ -117,6 +165,9 @@ def check_learner_rules(name, cells, stem: str) -> list[str]:
                     problems.append(f"{name}: cell {i}: code line of {len(ln)} characters > "
                                     f"{MAX_SLIDE_CODE_LINE} (clipped on slides): {ln[:40]}...")
                     break
+    for i, n, j in test_cell_state_leaks(cells):
+        problems.append(f"{name}: cell {i} reads {n!r}, which only the hidden test cell {j} "
+                        "defines: define it in a teaching cell")
     if stem != "00_overview":
         for k in (1, 2, 3):
             if not re.search(rf"exercise {k}\b", md, re.I):
