@@ -87,31 +87,51 @@ def _slide(cell) -> str | None:
     return cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
 
 
-def _names(src: str) -> tuple[set[str], set[str]]:
-    """(names a cell binds, names it reads) - every scope of the cell, IPython magics skipped.
-    Over-approximates what a cell binds (parameters, comprehension variables), so a name is
-    only ever reported as read-but-not-bound when the cell really never binds it."""
+def _names(src: str) -> tuple[set[str], set[str], set[str]]:
+    """(names a cell defines for later cells, names bound anywhere in it, names it reads),
+    IPython magics skipped. Parameters and comprehension variables are bound only inside the
+    cell; module-level assignments, loops, imports, defs and classes are what later cells see."""
     import ast
 
     code = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in src.splitlines())
     try:
         tree = ast.parse(code)
     except SyntaxError:
-        return set(), set()
-    bound, read = set(), set()
-    for node in ast.walk(tree):
+        return set(), set(), set()
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp,
+              ast.DictComp, ast.GeneratorExp, ast.ClassDef)
+    module, bound, read = set(), set(), set()
+
+    def visit(node, top: bool):
         if isinstance(node, ast.Name):
-            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+            if isinstance(node.ctx, ast.Load):
+                read.add(node.id)
+            else:
+                bound.add(node.id)
+                if top:
+                    module.add(node.id)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bound.add(node.name)
+            if top:
+                module.add(node.name)
         elif isinstance(node, ast.arg):
             bound.add(node.arg)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
-                bound.add((alias.asname or alias.name).split(".")[0])
+                name = (alias.asname or alias.name).split(".")[0]
+                bound.add(name)
+                if top:
+                    module.add(name)
         elif isinstance(node, ast.ExceptHandler) and node.name:
             bound.add(node.name)
-    return bound, read
+            if top:
+                module.add(node.name)
+        inner = top and not isinstance(node, scopes)
+        for child in ast.iter_child_nodes(node):
+            visit(child, inner)
+
+    visit(tree, True)
+    return module, bound, read
 
 
 def test_cell_state_leaks(cells) -> list[tuple[int, str, int]]:
@@ -123,15 +143,15 @@ def test_cell_state_leaks(cells) -> list[tuple[int, str, int]]:
     for i, c in enumerate(cells):
         if c["cell_type"] != "code":
             continue
-        bound, read = _names(_src(c))
+        module, bound, read = _names(_src(c))
         if "test" in _tags(c):
-            for n in bound - taught:
+            for n in module - taught:
                 test_only.setdefault(n, i)
             continue
         for n in sorted((read - bound) & test_only.keys()):
             if n not in taught:
                 leaks.append((i, n, test_only[n]))
-        taught |= bound
+        taught |= module
     return leaks
 
 
