@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._routes import Forbidden, is_course_code, qualified_name, scan, watch
+from ._routes import Forbidden, _is_learner_object, is_course_code, qualified_name, scan, watch
 
 __all__ = [
     "Hint", "Result", "exercise", "reset", "expect_all_correct", "call", "number", "array",
@@ -249,6 +249,10 @@ def call(fn, *args, known_errors: dict | None = None, allow_none: bool = False,
             _stop_raised(err, args, kwargs, known_errors)
     if used:
         _stop_used(used, forbid)
+    if _is_learner_object(type(out)):
+        stop_wrong(Hint(f"your function returned an object of your own class "
+                        f"{type(out).__name__}: return plain numbers, lists or NumPy arrays "
+                        "(the check converts them itself).", mistake="own-class"))
     if is_placeholder(out) and not (allow_none and out is None):
         stop_unanswered("Your function returns nothing yet: finish it with `return ...`.")
     return out

@@ -45,6 +45,7 @@ import inspect
 import os
 import sys
 import sysconfig
+import threading
 import types
 
 __all__ = ["Forbidden", "watch", "scan", "is_course_code", "is_learner_code", "qualified_name"]
@@ -213,9 +214,9 @@ class Forbidden:
 
 
 # ------------------------------------------------------------------------ reading the code
-_LOADS = {"LOAD_GLOBAL", "LOAD_NAME", "LOAD_DEREF", "LOAD_CLASSDEREF", "LOAD_FAST",
-          "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR", "LOAD_FROM_DICT_OR_GLOBALS",
-          "LOAD_FROM_DICT_OR_DEREF"}
+_GLOBAL_LOADS = {"LOAD_GLOBAL", "LOAD_NAME", "LOAD_FROM_DICT_OR_GLOBALS"}
+_LOCAL_LOADS = {"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR", "LOAD_DEREF",
+                "LOAD_CLASSDEREF", "LOAD_FROM_DICT_OR_DEREF", "LOAD_FAST_BORROW"}
 _ATTRS = {"LOAD_ATTR", "LOAD_METHOD", "LOAD_SUPER_ATTR"}
 _STORES = {"STORE_FAST", "STORE_NAME", "STORE_DEREF", "STORE_GLOBAL"}
 
@@ -227,9 +228,13 @@ def _codes(code: types.CodeType):
             yield from _codes(const)
 
 
-def _lookup(name: str, fn, local: dict):
+def _lookup(name: str, fn, local: dict, *, is_local: bool):
+    """A name's value: a local (parameter, variable, cell) only from what this reading saw
+    bound to it, never from a global of the same name; a global from the function's globals."""
     if name in local:
         return local[name], True
+    if is_local:
+        return None, False
     glob = getattr(fn, "__globals__", {}) or {}
     if name in glob:
         return glob[name], True
@@ -242,16 +247,18 @@ def _reached_by_code(fn, code: types.CodeType):
     """Objects one code object names: attribute chains from its globals, closure variables and
     the modules it imports (a local bound to an import or a chain is followed too)."""
     closure = {}
-    for name, cell in zip(code.co_freevars, getattr(fn, "__closure__", None) or (), strict=False):
-        with contextlib.suppress(ValueError):
-            closure[name] = cell.cell_contents
+    if code is getattr(fn, "__code__", None):  # nested code objects have closures of their own
+        for name, cell in zip(code.co_freevars, fn.__closure__ or (), strict=False):
+            with contextlib.suppress(ValueError):
+                closure[name] = cell.cell_contents
     local: dict = dict(closure)
     current, known = None, False
     pending_import = last_const = None
     for ins in dis.get_instructions(code):
         op, arg = ins.opname, ins.argval
-        if op in _LOADS and isinstance(arg, str):
-            current, known = _lookup(arg, fn, local)
+        if (op in _GLOBAL_LOADS or op in _LOCAL_LOADS) and isinstance(arg, str):
+            current, known = _lookup(arg, fn, local, is_local=op in _LOCAL_LOADS
+                                     and op != "LOAD_CLASSDEREF")
             if known:
                 yield current
             continue
@@ -284,8 +291,11 @@ def _reached_by_code(fn, code: types.CodeType):
                 if isinstance(current, types.ModuleType):  # `import a.b.c as d` chains
                     pending_import = current
             continue
-        if op in _STORES and isinstance(arg, str) and known:
-            local[arg] = current
+        if op in _STORES and isinstance(arg, str) and op != "STORE_GLOBAL":
+            if known:
+                local[arg] = current
+            else:  # bound to something this reading cannot know: no longer the import
+                local.pop(arg, None)
         current, known = None, False
 
 
@@ -324,73 +334,136 @@ def _is_learner_object(obj) -> bool:
     if isinstance(code, types.CodeType):
         return is_learner_code(code)
     if isinstance(obj, type):
-        mod = sys.modules.get(obj.__module__)
-        f = getattr(mod, "__file__", None)
-        return mod is not None and (f is None or not _is_library_file(f))
+        if obj.__module__ == "__main__":
+            return True
+        f = getattr(sys.modules.get(obj.__module__), "__file__", None)
+        return f is not None and not _is_library_file(f)
     return False
+
+
+_PLAIN = (int, float, complex, str, bytes, bool, type(None), range)
+_SCAN_LIMIT = 20000
+#: what scan() reports when a function reaches more objects than it reads (it fails closed)
+TOO_MUCH = "more than the check can read (keep big data out of the function's reach)"
 
 
 def scan(fn, forbidden: Forbidden) -> list[str]:
     """Forbidden names the learner's function can reach by what its code names (no call)."""
+    import numpy as np
+
     hits: list[str] = []
     seen: set[int] = set()
     todo = [fn]
     while todo:
         obj = todo.pop()
-        if id(obj) in seen or len(seen) > 5000:
+        if isinstance(obj, _PLAIN) or isinstance(obj, (np.ndarray, np.generic)):
+            continue  # data, not code
+        if id(obj) in seen:
             continue
+        if len(seen) >= _SCAN_LIMIT:  # fail closed: what was not read may hide a route
+            hits.append(TOO_MUCH)
+            break
         seen.add(id(obj))
         hit = forbidden.match(obj)
         if hit is not None:
             if hit not in hits:
                 hits.append(hit)
             continue
-        if isinstance(obj, types.FunctionType) and is_learner_code(obj.__code__):
-            for code in _codes(obj.__code__):
-                todo.extend(_reached_by_code(obj, code))
+        if isinstance(obj, types.FunctionType) and _is_learner_function(obj):
             todo.extend(obj.__defaults__ or ())
             todo.extend((obj.__kwdefaults__ or {}).values())
             for cell in obj.__closure__ or ():
                 with contextlib.suppress(ValueError):
                     todo.append(cell.cell_contents)
+            for code in _codes(obj.__code__):  # pushed last, so read first
+                todo.extend(_reached_by_code(obj, code))
         elif not isinstance(obj, types.ModuleType):
             todo.extend(_children(obj))
     return hits
 
 
+def _is_learner_function(fn) -> bool:
+    """Learner code by its file, or by its module: a function whose globals are ``__main__``
+    (a notebook's) is the learner's whatever file name its code object claims."""
+    if is_learner_code(fn.__code__):
+        return True
+    return (getattr(fn, "__globals__", {}) or {}).get("__name__") == "__main__"
+
+
+def _is_learner_frame(frame) -> bool:
+    return is_learner_code(frame.f_code) or frame.f_globals.get("__name__") == "__main__"
+
+
 # ---------------------------------------------------------------------- watching the calls
+#: Library code that only passes a callable on (calls what it was given): a forbidden call made
+#: from these frames counts as the learner's when the learner's code is below them on the stack.
+_TRAMPOLINES = ("functools", "concurrent.futures", "threading", "multiprocessing", "operator",
+                "itertools", "asyncio", "contextlib", "numpy.lib._function_base_impl",
+                "numpy.lib._shape_base_impl", "numpy.lib.function_base", "numpy.lib.shape_base",
+                "queue", "sched", "runpy", "code", "codeop")
+_setprofile, _getprofile = sys.setprofile, sys.getprofile  # the learner may replace sys's
+_thread_setprofile = threading.setprofile
+TAMPERED = "sys.setprofile (it switched off the check's watch)"
+
+
+def _is_trampoline(frame) -> bool:
+    name = frame.f_globals.get("__name__", "") or ""
+    return any(name == t or name.startswith(t + ".") for t in _TRAMPOLINES)
+
+
 class _Watcher:
-    def __init__(self, forbidden: Forbidden):
+    def __init__(self, forbidden: Forbidden, main_thread: int):
         self.forbidden = forbidden
+        self.main_thread = main_thread
         self.hits: list[str] = []
 
     def _add(self, hit):
         if hit is not None and hit not in self.hits:
             self.hits.append(hit)
 
+    def _from_learner(self, caller) -> bool:
+        """Is ``caller`` the learner's code, or only trampolines between it and the learner's
+        code (or, in a thread the learner started, between it and the thread's start)?"""
+        frame = caller
+        while frame is not None:
+            if _is_learner_frame(frame):
+                return True
+            if not _is_trampoline(frame):
+                return False
+            frame = frame.f_back
+        return threading.get_ident() != self.main_thread  # a worker thread's whole stack
+
     def __call__(self, frame, event, arg):
         if event == "c_call":
-            if is_learner_code(frame.f_code):
+            if self._from_learner(frame):
                 self._add(self.forbidden.match(arg))
         elif event == "call":
             caller = frame.f_back
-            if caller is not None and is_learner_code(caller.f_code) \
-                    and not is_learner_code(frame.f_code):
+            if frame.f_globals.get("__name__") == __name__:
+                return  # this module's own frames (the end of the watch itself)
+            if not _is_learner_frame(frame) and self._from_learner(caller):
                 self._add(self.forbidden.match_frame(frame))
 
 
 @contextlib.contextmanager
 def watch(fn, forbidden: Forbidden):
     """``with watch(fn, forbidden) as hits: fn(...)``: ``hits`` lists the forbidden names the
-    learner's code names (read before the block) and calls directly (while the block runs)."""
+    learner's code names (read before the block) and calls directly (while the block runs),
+    in this thread and in threads started inside the block."""
     hits = scan(fn, forbidden)
-    watcher = _Watcher(forbidden)
-    previous = sys.getprofile()
-    sys.setprofile(watcher)
+    watcher = _Watcher(forbidden, threading.get_ident())
+    previous = _getprofile()
+    previous_threads = getattr(threading, "getprofile", lambda: None)()
+    _thread_setprofile(watcher)
+    _setprofile(watcher)
     try:
         yield hits
     finally:
-        sys.setprofile(previous)
+        tampered = _getprofile() is not watcher
+        _setprofile(previous)
+        _thread_setprofile(previous_threads)
+        if tampered:
+            watcher._add(TAMPERED)
         for hit in watcher.hits:
             if hit not in hits:
                 hits.append(hit)

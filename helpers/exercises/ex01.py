@@ -379,8 +379,11 @@ def alias_of(f: float, sr: float) -> float:
 #: 01.4 measures a frequency in the time domain: no FFT, spectrum or pitch tracker.
 _NO_SPECTRUM = Forbidden((
     "numpy.fft", "scipy.fft", "scipy.fftpack", "scipy.signal.periodogram", "scipy.signal.welch",
-    "scipy.signal.spectrogram", "scipy.signal.stft", "scipy.signal.csd", "librosa.stft",
-    "librosa.pyin", "librosa.yin", "librosa.piptrack", "helpers"),
+    "scipy.signal.spectrogram", "scipy.signal.stft", "scipy.signal.csd",
+    "scipy.signal.ShortTimeFFT", "scipy.signal.freqz", "scipy.signal.czt",
+    "scipy.signal.zoom_fft", "scipy.signal.lombscargle", "matplotlib.mlab", "librosa.stft",
+    "librosa.pyin", "librosa.yin", "librosa.piptrack", "librosa.reassigned_spectrogram",
+    "helpers"),
     hint=lambda used: Hint(
         f"your function uses {used[0]}, a spectrum or pitch tool (notebook 02's territory). "
         "This exercise measures the frequency in the time domain, from how often consecutive "

@@ -30,7 +30,10 @@ __all__ = ["check_frequency_axis", "check_amplitude_spectrum", "check_peak_frequ
 #: librosa's or the course's). The full-spectrum axis (fftfreq) is allowed: turning it into the
 #: rfft axis is the exercise's point.
 _AXIS_FORBIDDEN = Forbidden((
-    "numpy.fft.rfftfreq", "scipy.fft.rfftfreq", "librosa.fft_frequencies", "helpers"),
+    "numpy.fft.rfftfreq", "scipy.fft.rfftfreq", "scipy.fftpack.rfftfreq",
+    "librosa.fft_frequencies", "scipy.signal.periodogram", "scipy.signal.welch",
+    "scipy.signal.csd", "scipy.signal.spectrogram", "scipy.signal.stft",
+    "scipy.signal.ShortTimeFFT", "matplotlib.mlab", "helpers"),
     hint=lambda used: Hint(
         f"your function uses {used[0]}, a ready-made frequency axis. That is the answer the "
         "check compares with: build the axis yourself from the definition, bin k at k * sr / n.",

@@ -227,14 +227,16 @@ def _stft_signal(n, sr, kind, seed):
 #: 03.4 builds the STFT from NumPy pieces: no ready-made STFT or spectrogram.
 #: (librosa.util.frame is allowed: framing is one step, the STFT is the exercise.)
 _NO_STFT = Forbidden((
-    "librosa.stft", "librosa.core.stft", "scipy.signal.stft", "scipy.signal.spectrogram",
-    "scipy.signal.ShortTimeFFT", "helpers"), hint=lambda used: Hint(
+    "librosa.stft", "librosa.core.spectrum", "librosa.reassigned_spectrogram",
+    "scipy.signal.stft", "scipy.signal.spectrogram", "scipy.signal.ShortTimeFFT",
+    "matplotlib.mlab", "helpers"), hint=lambda used: Hint(
         f"your function called {used[0]}: the exercise is to build the STFT yourself from numpy "
         "pieces (np.pad, framing, the window, np.fft.rfft).", mistake="used-library"))
 #: 03.1 asks for the formula: counting the columns of an STFT (or of librosa's framing, or the
 #: course's own frame counter) avoids it. The learner's function is read before it runs, so
 #: a named STFT of a long signal is refused without being computed.
-_NO_COUNTING = Forbidden(_NO_STFT.names + ("librosa.util.frame", "numpy.lib.stride_tricks"),
+_NO_COUNTING = Forbidden(_NO_STFT.names + ("librosa.util.frame", "numpy.lib.stride_tricks",
+                                          "librosa.feature", "librosa.onset"),
                          hint=lambda used: Hint(
     f"your function calls {used[0]} and counts what it returns: that works, but the exercise "
     "is the formula itself, so that you can predict the shape before computing anything.",

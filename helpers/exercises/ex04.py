@@ -23,7 +23,8 @@ __all__ = ["check_level_difference", "check_to_db", "check_log_mel", "check_stft
 #: 04.2 writes the dB conversion: no ready-made one (librosa's or the course's).
 _NO_DB = Forbidden(("librosa.power_to_db", "librosa.amplitude_to_db", "librosa.db_to_power",
                     "librosa.db_to_amplitude", "librosa.core.power_to_db",
-                    "librosa.core.amplitude_to_db", "helpers"))
+                    "librosa.core.amplitude_to_db", "librosa.perceptual_weighting",
+                    "librosa.pcen", "helpers"))
 
 
 def _fit(out, exp) -> float:
@@ -105,8 +106,12 @@ def _db_spec(kind: str):
 
 
 def _db_out(fn, name, S, **kw):
+    forbid = Forbidden(_NO_DB.names, hint=lambda used: Hint(
+        f"{name} uses {used[0]}, a ready-made dB function; this exercise asks you to write the "
+        "three steps yourself with NumPy (raise to amin, log10 relative to ref, clip at "
+        "top_db). librosa is what the check compares you with.", mistake="used-librosa"))
     with np.errstate(all="ignore"):
-        out = call(fn, S, **kw)
+        out = call(fn, S, forbid=forbid, **kw)
     return array(out, what=f"the dB values {name} returns (one per value of S)", shape=S.shape)
 
 
