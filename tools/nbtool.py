@@ -37,7 +37,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MAX_BYTES = 80_000  # stripped notebooks are text; a cap keeps them reviewable
+MAX_BYTES = 96_000  # stripped notebooks are text; a cap keeps them reviewable
 MAX_SLIDE_CODE_LINE = 72  # longer code lines are clipped on a 960 px reveal.js slide
 # Second-round rules (test cells, no solutions, glossary link, short slide code lines, exercise
 # ladder) apply to a notebook whose metadata says {"course": {"round": 2}} (`nbtool promote`).
