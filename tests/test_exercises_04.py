@@ -199,19 +199,24 @@ def test_to_db_wrong_shape_and_placeholders():
 # --- Exercise 3 ---------------------------------------------------------------------------
 def log_mel(y, sr):
     M = librosa.feature.melspectrogram(y=y, sr=sr, n_fft=1024, hop_length=256, n_mels=64)
-    return librosa.power_to_db(M, ref=np.max, top_db=60)
+    return librosa.power_to_db(M, ref=1.0, top_db=None)
 
 
 def log_mel_by_hand(y, sr):
     P = np.abs(librosa.stft(y=y, n_fft=1024, hop_length=256)) ** 2
     M = librosa.filters.mel(sr=sr, n_fft=1024, n_mels=64) @ P
-    db = 10 * np.log10(np.maximum(1e-10, M) / M.max())
-    return np.maximum(db, -60)
+    return 10 * np.log10(np.maximum(1e-10, M))
+
+
+def log_mel_float32(y, sr):
+    return log_mel(y, sr).astype(np.float32)
 
 
 def test_log_mel_right_answers():
     assert exercises.check_log_mel(log_mel)
     assert exercises.check_log_mel(log_mel_by_hand)
+    assert exercises.check_log_mel(log_mel_float32)
+    assert exercises.check_log_mel(lambda y, sr: log_mel(y, sr).tolist())
 
 
 def _mel(y, sr, **kw):
@@ -220,19 +225,32 @@ def _mel(y, sr, **kw):
 
 
 @pytest.mark.parametrize("fn, mid", [
-    (lambda y, sr: librosa.amplitude_to_db(_mel(y, sr), ref=np.max, top_db=60),
+    (lambda y, sr: librosa.amplitude_to_db(_mel(y, sr), ref=1.0, top_db=None),
      "amplitude_to_db-on-power"),
-    (lambda y, sr: librosa.power_to_db(_mel(y, sr, power=1.0), ref=np.max, top_db=60),
-     "mel-of-magnitude"),
-    (lambda y, sr: librosa.power_to_db(_mel(y, sr), top_db=60), "ref-not-max"),
-    (lambda y, sr: librosa.power_to_db(_mel(y, sr), ref=np.max), "top-db"),
-    (lambda y, sr: librosa.power_to_db(_mel(y, sr), ref=np.max, top_db=None), "top-db"),
+    (lambda y, sr: librosa.power_to_db(_mel(y, sr, power=1.0), top_db=None), "mel-of-magnitude"),
+    (lambda y, sr: librosa.power_to_db(_mel(y, sr), ref=np.max, top_db=None), "ref-max"),
+    (lambda y, sr: librosa.power_to_db(_mel(y, sr), ref=np.max), "ref-max"),
+    (lambda y, sr: librosa.power_to_db(_mel(y, sr), ref=np.max, top_db=60), "ref-max"),
+    (lambda y, sr: librosa.power_to_db(_mel(y, sr)), "top-db"),  # librosa's default top_db=80
+    (lambda y, sr: librosa.power_to_db(_mel(y, sr), top_db=60), "top-db"),
     (lambda y, sr: _mel(y, sr), "not-db"),
-    (lambda y, sr: librosa.power_to_db(librosa.feature.melspectrogram(y=y, sr=sr), ref=np.max,
-                                       top_db=60), "shape"),
+    (lambda y, sr: librosa.power_to_db(librosa.feature.melspectrogram(y=y, sr=sr),
+                                       top_db=None), "shape"),
+    (lambda y, sr: librosa.power_to_db(librosa.feature.melspectrogram(
+        y=y, sr=22050, n_fft=1024, hop_length=256, n_mels=64), top_db=None), "sr-ignored"),
 ])
 def test_log_mel_mistakes(fn, mid):
     assert mistake(exercises.check_log_mel(fn)) == mid
+
+
+def test_log_mel_quieter_copy_is_what_separates_a_fixed_reference():
+    """The check's 40 dB quieter copy is what makes ref=np.max fail: on one clip alone a
+    per-example reference could not be told from a fixed one by the shape of the values."""
+    sigs = ex04._test_signals()
+    (mix, sr), (quiet, _) = sigs[1], sigs[2]
+    a, b = log_mel(mix, sr), log_mel(quiet, sr)
+    high = a > a.max() - 40
+    assert np.allclose(a[high] - b[high], 40, atol=0.05)
 
 
 # --- Exercise 4 ---------------------------------------------------------------------------
@@ -415,11 +433,11 @@ def test_to_db_library_function_under_another_name_is_named():
 def test_log_mel_more_named_mistakes():
     # a mel spectrogram of magnitudes through amplitude_to_db (the display of section 7)
     r = exercises.check_log_mel(
-        lambda y, sr: librosa.amplitude_to_db(_mel(y, sr, power=1.0), ref=np.max, top_db=60))
+        lambda y, sr: librosa.amplitude_to_db(_mel(y, sr, power=1.0), ref=1.0, top_db=None))
     assert mistake(r) == "mel-of-magnitude"
     # the sample rate it was given, ignored (librosa's default 22050 Hz used instead)
     r = exercises.check_log_mel(
-        lambda y, sr: librosa.power_to_db(_mel(y, 22050), ref=np.max, top_db=60))
+        lambda y, sr: librosa.power_to_db(_mel(y, 22050), ref=1.0, top_db=None))
     assert mistake(r) == "sr-ignored"
 
 

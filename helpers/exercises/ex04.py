@@ -299,16 +299,24 @@ def _test_signals():
 
 @exercise("04.3")
 def check_log_mel(fn):
-    """04, exercise 3: ``log_mel(y, sr)``: 64 mel bands (n_fft=1024, hop_length=256) in dB re
-    max, top 60 dB; checked on the speech clip and on a synthetic mixture at 16 kHz."""
+    """04, exercise 3: ``log_mel(y, sr)``: a network input: 64 mel bands of power (n_fft=1024,
+    hop_length=256) in dB re a fixed 1.0, floor ``amin=1e-10``, no per-example ``top_db``
+    clipping; checked on the speech clip, a synthetic mixture at 16 kHz and a copy of it 40 dB
+    quieter (which must read 40 dB lower, not the same)."""
     import librosa
+
+    def db(M, **kw):
+        kw.setdefault("ref", 1.0)
+        kw.setdefault("top_db", None)
+        return librosa.power_to_db(M, **kw)
 
     for y, sr in _test_signals():
         with np.errstate(all="ignore"):
             out = call(fn, y, sr)
         mel = librosa.feature.melspectrogram(y=y, sr=sr, **_MEL)
-        exp = librosa.power_to_db(mel, ref=np.max, top_db=60)
+        exp = db(mel)
         out = array(out, what="the log-mel spectrogram (mel bands x frames)", ndim=2)
+        where = f"(checked on a {y.size}-sample clip at {sr} Hz, peak {np.abs(y).max():.3f})"
         if out.shape != exp.shape:
             stop_wrong(Hint(f"for a clip of {y.size} samples the result should have shape "
                             f"{exp.shape} (64 bands, one column per hop of 256 samples); yours "
@@ -317,44 +325,50 @@ def check_log_mel(fn):
                             "librosa.feature.melspectrogram (as keywords).", mistake="shape"))
         if close(out, exp, rtol=0, atol=0.01):
             continue
-        if out.min() >= 0 and not close(out, exp, rtol=0, atol=0.01):
+        if out.min() >= 0:
             stop_wrong(Hint("these are not decibels (nothing is negative): convert the mel power "
-                            "to dB.", mistake="not-db"))
-        loud = exp > -25  # unclipped in every variant below
+                            "to dB.", mistake="not-db"), where)
+        for kw in ({"ref": np.max}, {"ref": np.max, "top_db": 80.0},
+                   {"ref": np.max, "top_db": 60.0}):
+            if close(out, db(mel, **kw), rtol=0, atol=0.01):
+                stop_wrong(Hint(
+                    "your values are dB re this clip's own maximum (ref=np.max): every example "
+                    "is divided by its own loudest value, so a sound 40 dB quieter gives the "
+                    "same numbers and the network can no longer tell loud from quiet. A "
+                    "network input needs one fixed reference for every example.",
+                    "Keep power_to_db's fixed ref=1.0: standardisation later removes the "
+                    "constant anyway.", mistake="ref-max"), where)
+        for top in (80.0, 60.0):
+            if close(out, db(mel, top_db=top), rtol=0, atol=0.01):
+                stop_wrong(Hint(
+                    f"you clip {top:.0f} dB below this clip's own loudest value (top_db={top:.0f}"
+                    + (", librosa's default" if top == 80 else "") + "): a floor that moves with "
+                    "each example. The exercise asks for the fixed floor amin alone.",
+                    "top_db=None", mistake="top-db"), where)
+        loud = exp > exp.max() - 25  # far above every floor
         if abs(_fit(out[loud], exp[loud]) - 2) < 0.02:
             stop_wrong(Hint("every dB value is doubled: amplitude_to_db squares its input, but a "
                             "mel spectrogram is already a power (power=2.0 by default).",
                             "Power (and a mel spectrogram) -> power_to_db; magnitude -> "
-                            "amplitude_to_db.", mistake="amplitude_to_db-on-power"))
+                            "amplitude_to_db.", mistake="amplitude_to_db-on-power"), where)
         mag_mel = librosa.feature.melspectrogram(y=y, sr=sr, power=1.0, **_MEL)
-        if close(out, librosa.power_to_db(mag_mel, ref=np.max, top_db=60), rtol=0, atol=0.01):
-            stop_wrong(Hint("you made a mel spectrogram of magnitudes (power=1.0) and then used "
-                            "power_to_db: keep the default power=2.0 (power in, power_to_db).",
-                            mistake="mel-of-magnitude"))
-        if close(out, librosa.amplitude_to_db(mag_mel, ref=np.max, top_db=60), rtol=0,
-                 atol=0.01):
-            stop_wrong(Hint("you made a mel spectrogram of magnitudes (power=1.0) and took "
-                            "amplitude_to_db: a sum of magnitudes is not the log-mel "
-                            "spectrogram, which sums powers (the default power=2.0) and takes "
-                            "power_to_db.", mistake="mel-of-magnitude"))
+        if close(out, db(mag_mel), rtol=0, atol=0.01) or close(
+                out, librosa.amplitude_to_db(mag_mel, ref=1.0, top_db=None), rtol=0, atol=0.01):
+            stop_wrong(Hint("you made a mel spectrogram of magnitudes (power=1.0): the log-mel "
+                            "spectrogram sums powers (the default power=2.0) and takes "
+                            "power_to_db.", mistake="mel-of-magnitude"), where)
         if sr != 22050:
             mel22 = librosa.feature.melspectrogram(y=y, sr=22050, **_MEL)
-            if close(out, librosa.power_to_db(mel22, ref=np.max, top_db=60), rtol=0, atol=0.01):
+            if close(out, db(mel22), rtol=0, atol=0.01):
                 stop_wrong(Hint(f"for a clip at {sr} Hz your mel bands are those of 22050 Hz: "
                                 "pass the sample rate your function is given (sr=sr) to the "
-                                "mel spectrogram.", mistake="sr-ignored"))
-        if abs(out.max()) > 0.01:
-            stop_wrong(Hint(f"the loudest band reads {out.max():+.1f} dB: 'dB re max' means the "
-                            "loudest value is 0 dB.", "Pass ref=np.max.", mistake="ref-not-max"))
-        if abs(out.min() + 80) < 0.01 or out.min() < -60.01:
-            stop_wrong(Hint(f"the range goes down to {out.min():.0f} dB: keep only the top 60 dB "
-                            "(librosa's default clips at 80).", "top_db=60",
-                            mistake="top-db"))
-        stop_wrong(Hint("the values differ from a log-mel spectrogram (power_to_db of "
-                        "librosa.feature.melspectrogram with the stated settings, ref=np.max, "
-                        "top_db=60).", mistake="other"))
-    return correct("64 mel bands in dB re max, 60 dB range, on speech and on a 16 kHz mixture "
-                   "(the 40 dB quieter copy gives the same picture: ref=np.max).")
+                                "mel spectrogram.", mistake="sr-ignored"), where)
+        stop_wrong(Hint("the values differ from power_to_db(mel, ref=1.0, amin=1e-10, "
+                        "top_db=None) of librosa.feature.melspectrogram with the stated "
+                        "settings.", mistake="other"), where)
+    return correct("64 mel bands in dB re a fixed 1.0 with the fixed floor amin: the 40 dB "
+                   "quieter copy reads 40 dB lower, so loudness stays in the input (a later "
+                   "standardisation removes the constant 1.0, not the differences).")
 
 
 # ------------------------------------------------------------------------------------------
