@@ -77,6 +77,7 @@ import base64
 import html
 import io
 import numbers
+import re
 import time
 from collections import OrderedDict, deque
 
@@ -769,8 +770,50 @@ class Explorer:
         self.view.value = png
         return png
 
+    #: the static view's caption text, in px (>= 14 px: readable on a slide)
+    caption_font_px = 15
+
+    #: the explorer's name in its static image's title
+    title = "Explorer"
+
+    def param_text(self) -> str:
+        """The parameters of the current view with their units, for the static image's title
+        (from each control's own label, e.g. "frequency (Hz)" -> "frequency = 440 Hz")."""
+        parts = []
+        for key, c in self.controls.items():
+            value = _option_label(c)
+            value = _fmt(value) if isinstance(value, numbers.Real) else value
+            m = re.fullmatch(r"(.*?) \((.*)\)", c.description or key)
+            name, unit = (m.group(1), m.group(2)) if m else (c.description or key, "")
+            parts.append(f"{name} = {value}" + (f" {unit}" if unit else ""))
+        return ", ".join(parts)
+
+    def static_caption(self) -> tuple[str, str]:
+        """(title, readout) of the static view: the explorer and every parameter, and the
+        readout as plain text. What the site, the slides and a non-live kernel show."""
+        plain = html.unescape(re.sub(r"<[^>]+>", "", self.readout.value))
+        return f"{self.title}: {self.param_text()}", " ".join(plain.split())
+
+    def static_png(self) -> bytes:
+        """The current figure with its title (every parameter) above and its readout below, as
+        one full-colour PNG: the view a reader without a live kernel gets."""
+        from PIL import Image
+
+        body = Image.open(io.BytesIO(self.png())).convert("RGB")
+        title, readout = self.static_caption()
+        bands = [_text_band(title, body.width, self.caption_font_px, bold=True), body,
+                 _text_band(readout, body.width, self.caption_font_px)]
+        out = Image.new("RGB", (body.width, sum(b.height for b in bands)), "white")
+        y = 0
+        for b in bands:
+            out.paste(b, (0, y))
+            y += b.height
+        buf = io.BytesIO()
+        out.save(buf, format="png", **PNG_OPTIONS)
+        return buf.getvalue()
+
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
-        png = self.png()  # full colour for exports
+        png = self.static_png()  # full colour, with its title and readout, for exports
         data = {
             "text/plain": repr(self),
             "image/png": base64.b64encode(bytes(png)).decode("ascii"),
@@ -785,6 +828,36 @@ class Explorer:
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
         return f"<{type(self).__name__} {args}>"
+
+
+def _option_label(control):
+    """What a control shows for its value: a choice slider's option label, else the value."""
+    for option in getattr(control, "options", None) or ():
+        if isinstance(option, tuple) and len(option) == 2 and option[1] == control.value:
+            return option[0]
+    return control.value
+
+
+def _text_band(text: str, width_px: int, font_px: float, *, bold: bool = False):
+    """A white band of ``width_px`` holding ``text`` wrapped to fit, as a PIL image."""
+    import textwrap
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    chars = max(20, int(width_px / (0.55 * font_px)))  # average glyph ~0.55 em wide
+    lines = textwrap.wrap(text, chars) or [""]
+    line_px = 1.35 * font_px
+    height = int(round(len(lines) * line_px + 0.6 * font_px))
+    fig = Figure(figsize=(width_px / DPI, height / DPI), dpi=DPI)
+    canvas = FigureCanvasAgg(fig)
+    fig.text(8 / width_px, 1 - 0.3 * font_px / height, "\n".join(lines), va="top", ha="left",
+             fontsize=font_px * 72 / DPI, fontweight="bold" if bold else "normal",
+             linespacing=1.25)
+    canvas.draw()
+    return Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw",
+                            "RGBA", 0, 1).convert("RGB")
 
 
 def _region_box(artist, renderer):
@@ -829,6 +902,7 @@ def _image_axes(fig, rect, cbar_rect, *, ylabel, cbar_label, cmap="magma"):
 
 # --- 01 waveform ------------------------------------------------------------------------------
 class WaveformExplorer(Explorer):
+    title = "Waveform explorer"
     def __init__(self, y, sr, *, start=0.0, length=None):
         import ipywidgets as W
 
@@ -876,6 +950,7 @@ def waveform_explorer(y, sr, *, start: float = 0.0, length: float | None = None)
 
 # --- 02 spectrum --------------------------------------------------------------------------------
 class SpectrumExplorer(Explorer):
+    title = "Spectrum explorer"
     def __init__(self, sr=22050, *, freq=440.0, window="hann", length_ms=50.0):
         import ipywidgets as W
 
@@ -938,6 +1013,7 @@ def _hop_label(d: int) -> str:
 
 
 class StftExplorer(Explorer):
+    title = "STFT explorer"
     cache_size = 8
 
     def __init__(self, y, sr, *, n_fft=2048, hop_length=None, window="hann"):
@@ -1021,6 +1097,7 @@ AMIN_OPTIONS = (1e-5, 1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1.0)
 
 
 class DbExplorer(Explorer):
+    title = "dB explorer"
     def __init__(self, y, sr, *, ref="max", top_db=80.0, amin=1e-5, n_fft=2048, hop_length=512):
         import ipywidgets as W
 
@@ -1095,6 +1172,7 @@ def db_explorer(y, sr, *, ref="max", top_db: float = 80.0, amin: float = 1e-5,
 
 # --- 05 MFCC ---------------------------------------------------------------------------------
 class MfccExplorer(Explorer):
+    title = "MFCC explorer"
     height_px = 400
 
     def __init__(self, y, sr, *, n_mfcc=13, n_mels=128, n_fft=2048, hop_length=512):

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import base64
+import html
 import io
+import re
 
 import librosa
 import numpy as np
@@ -262,8 +264,52 @@ def test_static_png_fallback_in_mimebundle(clip, name):
     bundle = ex._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
     png = base64.b64decode(bundle["image/png"])
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and _png_size(png) == (w.FIG_W_PX, ex.height_px)
+    width, height = _png_size(png)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and width == w.FIG_W_PX
+    assert height > ex.height_px + 2 * ex.caption_font_px  # a title band and a readout band
     assert bundle["text/plain"].startswith("<")
+
+
+def static_caption_problems(ex) -> list[str]:
+    """What the static image (site, slides, a non-live kernel) lacks: every parameter with its
+    value in the title, the readout's text below, text at least 14 px high."""
+    title, readout = ex.static_caption()
+    problems = []
+    for key, c in ex.controls.items():
+        name = (c.description or key).split(" (")[0]
+        shown = str(w._option_label(c))
+        if f"{name} = " not in title or (shown not in title and w._fmt(c.value) not in title):
+            problems.append(f"title lacks {name} = {shown}: {title!r}")
+    plain = " ".join(html.unescape(re.sub(r"<[^>]+>", "", ex.readout.value)).split())
+    if not plain or readout != plain:
+        problems.append(f"readout missing from the caption: {readout!r}")
+    if ex.caption_font_px < 14:
+        problems.append(f"caption text {ex.caption_font_px} px < 14 px")
+    return problems
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_static_image_carries_its_parameters_and_readout(clip, name):
+    ex = EXPLORERS[name][0](clip)
+    assert static_caption_problems(ex) == []
+    first = next(iter(ex.controls))
+    before = ex.static_caption()[0]
+    ctrl = ex.controls[first]
+    options = getattr(ctrl, "options", None)
+    if options:  # a choice: move to another option
+        other = next(o for o in options if (o[1] if isinstance(o, tuple) else o) != ctrl.value)
+        ex.update(**{first: other[1] if isinstance(other, tuple) else other})
+    else:
+        ex.update(**{first: ctrl.max if ctrl.value != ctrl.max else ctrl.min})
+    assert ex.static_caption()[0] != before and static_caption_problems(ex) == []
+
+
+def test_the_caption_check_catches_a_static_image_without_its_readout(clip):
+    ex = EXPLORERS["stft"][0](clip)
+    ex.static_caption = lambda: ("STFT explorer", "")  # a planted fault: no parameters, no readout
+    problems = static_caption_problems(ex)
+    assert any("title lacks n_fft" in p for p in problems)
+    assert any("readout missing" in p for p in problems)
 
 
 @pytest.mark.parametrize("name, moves", [
@@ -361,8 +407,10 @@ def test_figure_is_not_registered_with_pyplot(clip):
 def test_live_view_is_palette_png_and_export_is_full_colour(clip):
     ex = w.stft_explorer(clip, SR)
     live = Image.open(io.BytesIO(ex.view.value))
-    export = Image.open(io.BytesIO(base64.b64decode(ex._repr_mimebundle_()["image/png"])))
+    export = Image.open(io.BytesIO(ex.png()))  # the export's figure (without its caption)
     assert live.mode == "P" and export.mode == "RGB"
+    static = Image.open(io.BytesIO(base64.b64decode(ex._repr_mimebundle_()["image/png"])))
+    assert static.mode == "RGB"
     err = np.abs(np.asarray(live.convert("RGB"), dtype=int) - np.asarray(export, dtype=int))
     assert err.mean() < 4 and err.max() <= 40  # quantisation error, in 8-bit levels
 
