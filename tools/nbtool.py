@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -436,6 +437,83 @@ def project_home() -> dict:
     )
 
 
+def course() -> list[dict]:
+    """The notebooks of the course map, from course.toml (the one place they are written)."""
+    return tomllib.loads((ROOT / "course.toml").read_text(encoding="utf-8"))["notebook"]
+
+
+def duration(minutes: int) -> str:
+    """85 -> '85 min', 150 -> '2 h 30 min', 120 -> '2 h' (the course's way of writing times)."""
+    if minutes <= 100:
+        return f"{minutes} min"
+    h, m = divmod(minutes, 60)
+    return f"{h} h" + (f" {m} min" if m else "")
+
+
+def parse_duration(text: str) -> int | None:
+    """The first time in ``text`` in minutes ('about 2 h 30 min', '85 minutes'), or None."""
+    m = re.search(r"(\d+)\s*h(?:\s*(\d+)\s*min)?|(\d+)\s*min", text)
+    if not m:
+        return None
+    if m.group(3):
+        return int(m.group(3))
+    return 60 * int(m.group(1)) + int(m.group(2) or 0)
+
+
+def course_tables() -> dict[str, str]:
+    """The generated course-map tables, by where they go."""
+    rows = course()
+    readme = ["| # | Notebook | You will learn | Time |", "|---|---|---|---|"]
+    overview = ["| # | Notebook | You learn | Time |", "|---|---|---|---|"]
+    guide = ["| # | Notebook | Self-paced time | Lesson plan |", "|---|---|---|---|"]
+    for r in rows:
+        t = duration(r["minutes"])
+        readme.append(f"| {r['id']} | [{r['title']}](notebooks/{r['stem']}.ipynb) | "
+                      f"{r['learn']} | {t} |")
+        link = r["short"] if r["id"] == "00" else f"[{r['short']}]({r['stem']}.ipynb)"
+        overview.append(f"| {r['id']} | {link} | {r['learn_short']} | {t} |")
+        plan = ("at the start of lesson 01 (below)" if r["id"] == "00"
+                else f"[teaching/{r['stem']}.md](teaching/{r['stem']}.md)")
+        guide.append(f"| {r['id']} | [{r['title']}](../notebooks/{r['stem']}.ipynb) | {t} | "
+                     f"{plan} |")
+    return {"README.md": "\n".join(readme), "notebooks/00_overview.ipynb": "\n".join(overview),
+            "docs/teaching.md": "\n".join(guide)}
+
+
+_MAP = re.compile(r"(<!-- course-map:start[^>]*-->\n).*?(\n<!-- course-map:end -->)", re.S)
+
+
+def _sync_course_map(check_only: bool) -> list[str]:
+    stale = []
+    for rel, table in course_tables().items():
+        p = ROOT / rel
+        if p.suffix == ".ipynb":
+            nb = json.loads(p.read_text(encoding="utf-8"))
+            hits = [c for c in nb["cells"] if "<!-- course-map:start" in _src(c)]
+            if len(hits) != 1:
+                stale.append(f"{rel} (no course-map markers)")
+                continue
+            old = _src(hits[0])
+            new = _MAP.sub(lambda m, t=table: m.group(1) + t + m.group(2), old)
+            if new != old:
+                stale.append(rel)
+                if not check_only:
+                    lines = new.split("\n")
+                    hits[0]["source"] = [ln + "\n" for ln in lines[:-1]] + [lines[-1]]
+                    _write(nb, p)
+            continue
+        old = p.read_text(encoding="utf-8")
+        if "<!-- course-map:start" not in old:
+            stale.append(f"{rel} (no course-map markers)")
+            continue
+        new = _MAP.sub(lambda m, t=table: m.group(1) + t + m.group(2), old)
+        if new != old:
+            stale.append(rel)
+            if not check_only:
+                p.write_text(new, encoding="utf-8")
+    return stale
+
+
 def sync(check_only: bool = False) -> list[str]:
     """Write the set-up cell into every notebook, the README badges and CITATION.cff from
     pyproject.toml; with ``check_only`` report what is out of date instead."""
@@ -474,7 +552,7 @@ def sync(check_only: bool = False) -> list[str]:
         stale.append("CITATION.cff")
         if not check_only:
             cff.write_text(new, encoding="utf-8")
-    return stale
+    return stale + _sync_course_map(check_only)
 
 
 def _notebooks(args: list[str]) -> list[Path]:
