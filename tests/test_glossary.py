@@ -47,6 +47,17 @@ MUST_DEFINE_IF_USED = {
     "Savitzky-Golay": r"Savitzky[\s-]+Golay", "NNLS": r"NNLS",
     "diagonal covariance": r"diagonal[\s-]+covariance", "GIL": r"GIL", "BLAS": r"BLAS",
     "pickling": r"pickl(e|ed|ing)",
+    # found by the third round of learner run-throughs (issue 20)
+    "energy": r"energy", "basis": r"bas(is|es)", "complex conjugate": r"complex[\s-]+conjugates?",
+    "estimator": r"estimators?", "Welch": r"Welch('s)?", "Blackman": r"Blackman",
+    "inverse FFT": r"inverse[\s-]+FFT", "least squares": r"least[\s-]+squares",
+    "Griffin-Lim": r"Griffin[\s-]+Lim", "vocoder": r"vocoders?", "GTZAN": r"GTZAN",
+    "consistent phase": r"consistent[\s-]+phase", "in phase": r"in[\s-]+phase",
+    "summed squared windows": r"summed[\s-]+squared[\s-]+windows?",
+    "front end": r"front[\s-]+ends?", "log energy": r"log[\s-]+energy",
+    "mastering": r"master(ed|ing)?", "radian": r"radians?", "real cepstrum": r"real[\s-]+cepstrum",
+    "complex number": r"complex[\s-]+numbers?", "pitch": r"pitch(es)?", "beats": r"beats",
+    "seed": r"seeds?",
 }
 MIN_ENTRIES = 40
 
