@@ -89,9 +89,12 @@ def setup_notebook(*, quiet: bool = False) -> None:
 
     import matplotlib as mpl
 
+    from .plot import FONT_SIZE_PT
+
     mpl.rcParams.update({
         "figure.figsize": (9, 3.2),
         "figure.dpi": 96,
+        "font.size": FONT_SIZE_PT,  # 14.7 px: readable on a slide (helpers.plot.small_text)
         "axes.grid": True,
         "axes.axisbelow": True,  # grid lines behind waveform bands and bars
         "grid.alpha": 0.3,

@@ -624,8 +624,14 @@ class Explorer:
         # time) whose PNG goes into an ipywidgets.Image, whatever the backend: under
         # %matplotlib widget, ipympl's live canvas was 2-4x slower per move (it redraws the
         # whole figure and needs a second round trip), see benchmarks/browser_latency.py.
-        self.fig = Figure(figsize=(FIG_W_PX / DPI, self.height_px / DPI), dpi=DPI)
-        FigureCanvasAgg(self.fig)
+        import matplotlib as mpl
+
+        from .plot import FONT_SIZE_PT
+
+        self._rc = {"font.size": FONT_SIZE_PT}  # readable on a slide, whoever set rcParams
+        with mpl.rc_context(self._rc):
+            self.fig = Figure(figsize=(FIG_W_PX / DPI, self.height_px / DPI), dpi=DPI)
+            FigureCanvasAgg(self.fig)
         view = W.Image(format="png", width=str(FIG_W_PX), height=str(self.height_px))
         view.add_class("audio-course-figure")
         self.view = view
@@ -639,7 +645,8 @@ class Explorer:
         self._regions: dict = {}
         self._bg = None
         self._bg_dirty = True  # set by draw() when anything outside self._blit changed
-        self._build(self.fig)
+        with mpl.rc_context(self._rc):
+            self._build(self.fig)
         for c in controls.values():
             c.observe(self._on_change, names="value")
         row = W.HBox(list(controls.values()))
@@ -699,7 +706,10 @@ class Explorer:
             self.readout.value = f'<span style="color:#b00020">&#9888; {self._error}</span>'
             return None
         t1 = time.perf_counter()
-        self.draw(view)
+        import matplotlib as mpl
+
+        with mpl.rc_context(self._rc):  # texts made while drawing keep the explorer's size
+            self.draw(view)
         t2 = time.perf_counter()
         png = self._show()
         t3 = time.perf_counter()
@@ -922,7 +932,7 @@ class WaveformExplorer(Explorer):
         super().__init__(controls)
 
     def _build(self, fig):
-        self.ax = fig.add_axes((0.08, 0.16, 0.90, 0.78))
+        self.ax = fig.add_axes((0.10, 0.18, 0.87, 0.75))
         (self.line,) = self.ax.plot([], [], lw=0.7, color="C0", markersize=3)
         self.ax.set(xlabel="Time (s)", ylabel="Amplitude (full scale = 1)")
         self._blit = [self.ax.xaxis, self.line]  # y axis fixed: only the time axis changes
@@ -968,13 +978,13 @@ class SpectrumExplorer(Explorer):
         super().__init__(controls)
 
     def _build(self, fig):
-        self.ax_t = fig.add_axes((0.07, 0.16, 0.25, 0.74))
-        self.ax_f = fig.add_axes((0.40, 0.16, 0.58, 0.74))
+        self.ax_t = fig.add_axes((0.12, 0.18, 0.23, 0.70))
+        self.ax_f = fig.add_axes((0.45, 0.18, 0.50, 0.70))
         (self.line_t,) = self.ax_t.plot([], [], lw=0.8)
         (self.line_f,) = self.ax_f.plot([], [], lw=0.9, marker=".", markersize=3)
         self.peak = self.ax_f.axvline(0, color="C3", lw=0.8, ls="--")
         # the time axis fits the segment (redrawn with it); amplitude and spectrum axes are fixed
-        self.ax_t.set(xlabel="Time (ms)", ylabel="Amplitude (full scale = 1)", title="windowed tone",
+        self.ax_t.set(xlabel="Time (ms)", ylabel="Amplitude\n(full scale = 1)", title="windowed tone",
                       ylim=(-0.55, 0.55))
         self.ax_f.set(xlabel="Frequency (Hz)", ylabel="Magnitude (dB re max)", ylim=(-120, 5),
                       xlim=(0, min(self.sr / 2, self.fmax * 1.25)), title="spectrum (rfft)")
@@ -1052,7 +1062,7 @@ class StftExplorer(Explorer):
 
     def _build(self, fig):
         self.ax, self.img, self.cb = _image_axes(
-            fig, (0.09, 0.16, 0.78, 0.76), (0.885, 0.16, 0.015, 0.76),
+            fig, (0.10, 0.18, 0.74, 0.74), (0.855, 0.18, 0.015, 0.74),
             ylabel="Frequency (Hz)", cbar_label="Magnitude (dB re max)")
         self.img.set_clim(-80, 0)
         self.ax.set_xlim(0, self.y.size / self.sr)
@@ -1135,7 +1145,7 @@ class DbExplorer(Explorer):
 
     def _build(self, fig):
         self.ax, self.img, self.cb = _image_axes(
-            fig, (0.09, 0.16, 0.78, 0.76), (0.885, 0.16, 0.015, 0.76),
+            fig, (0.10, 0.18, 0.74, 0.74), (0.855, 0.18, 0.015, 0.74),
             ylabel="Frequency (Hz)", cbar_label="Magnitude (dB re max)")
         self.img.set_extent(self.extent)
         self.ax.set_xlim(0, self.y.size / self.sr)
@@ -1213,11 +1223,11 @@ class MfccExplorer(Explorer):
         from matplotlib.ticker import MaxNLocator
 
         self.ax_mel, self.img_mel, self.cb_mel = _image_axes(
-            fig, (0.09, 0.58, 0.78, 0.37), (0.885, 0.58, 0.015, 0.37),
-            ylabel="Frequency (Hz, mel scale)", cbar_label="Mel power (dB re 1.0)")
+            fig, (0.11, 0.58, 0.72, 0.37), (0.845, 0.58, 0.015, 0.37),
+            ylabel="Hz (mel scale)", cbar_label="dB re 1.0")
         self.ax_mfcc, self.img_mfcc, self.cb_mfcc = _image_axes(
-            fig, (0.09, 0.11, 0.78, 0.37), (0.885, 0.11, 0.015, 0.37),
-            ylabel="MFCC index", cbar_label="MFCC value (DCT of dB)", cmap="coolwarm")
+            fig, (0.11, 0.11, 0.72, 0.37), (0.845, 0.11, 0.015, 0.37),
+            ylabel="MFCC index", cbar_label="MFCC value", cmap="coolwarm")
         self.ax_mel.set_xlabel("")
         for ax in (self.ax_mel, self.ax_mfcc):
             ax.set_xlim(0, self.y.size / self.sr)

@@ -156,6 +156,13 @@ def test_cell_state_leaks(cells) -> list[tuple[int, str, int]]:
     return leaks
 
 
+#: a font size below matplotlib's "medium" (the course's 11 pt = 14.7 px) in a figure a slide
+#: shows: any named size smaller than medium, or a number of points under 10.5
+SMALL_FONT_RX = re.compile(
+    r"""\b(?:fontsize|size|labelsize|title_fontsize)\s*=\s*(?:["'](?:xx-small|x-small|small|smaller)["']"""
+    r"""|(?:[0-9]|10)(?:\.[0-4]\d*)?(?![\d.]))""")
+
+
 def check_learner_rules(name, cells, stem: str) -> list[str]:
     """Second-round rules for a learner notebook (issues 9, 10, 11, 14)."""
     problems = []
@@ -180,6 +187,9 @@ def check_learner_rules(name, cells, stem: str) -> list[str]:
         if ASSERT_RX.search(src):
             problems.append(f"{name}: cell {i} teaches but holds an assert: move checks into a "
                             "cell tagged 'test'")
+        if _slide(c) != "skip" and SMALL_FONT_RX.search(src):
+            problems.append(f"{name}: cell {i}: a font size under 14 px on a slide "
+                            f"({SMALL_FONT_RX.search(src).group(0)}): use the default (11 pt)")
         if _slide(c) != "skip":
             for ln in src.splitlines():
                 if len(ln) > MAX_SLIDE_CODE_LINE:
