@@ -217,6 +217,16 @@ def test_log_mel_right_answers():
     assert exercises.check_log_mel(log_mel_by_hand)
     assert exercises.check_log_mel(log_mel_float32)
     assert exercises.check_log_mel(lambda y, sr: log_mel(y, sr).tolist())
+    # any fixed reference (section 4: standardisation removes the constant)
+    assert exercises.check_log_mel(lambda y, sr: librosa.power_to_db(
+        _mel(y, sr), ref=1000.0, top_db=None))
+
+
+def test_log_mel_a_reference_that_changes_per_clip_is_named():
+    refs = iter([1.0, 3.0, 7.0])
+    r = exercises.check_log_mel(lambda y, sr: librosa.power_to_db(
+        _mel(y, sr), ref=next(refs), top_db=None))
+    assert mistake(r) == "ref-per-example", r.text()
 
 
 def _mel(y, sr, **kw):
