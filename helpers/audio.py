@@ -71,6 +71,7 @@ DEFAULT_LOAD_BUDGET_BYTES = 1 << 30
 #: variable ``AUDIO_COURSE_LOAD_BUDGET_MB`` if set, else ``DEFAULT_LOAD_BUDGET_BYTES``).
 LOAD_BUDGET_BYTES: int | None = None
 _BUDGET_ENV = "AUDIO_COURSE_LOAD_BUDGET_MB"
+_CALL_OVERHEAD = 64 * 1024  # header, file handle, small arrays: measured ~2 KB, kept generous
 
 
 def load_budget_bytes() -> int:
@@ -98,17 +99,19 @@ def load_memory_estimate(frames: int, channels: int, native_sr: int, *, sr: int 
     """Bytes of the arrays ``load`` creates for ``frames`` frames of ``channels`` channels at
     ``native_sr``: decoded samples (plus the 16-bit integers they are scaled from, for 16-bit
     PCM), the down-mix, and the resampled result (counted twice: the resampler's output and the
-    copy that trims it to length). An upper bound of the peak, computed from the header alone.
+    copy that trims it to length), plus ``_CALL_OVERHEAD`` bytes for the call's small objects.
+    An upper bound of the peak, computed from the header alone.
     """
     item = np.dtype(dtype).itemsize
     decoded = frames * channels * item
     ints = frames * channels * 2 if subtype == "PCM_16" else 0
+    finite = frames * channels  # the bool array of the NaN/inf check
     out_ch = 1 if (mono or channels == 1) else channels
     mixed = frames * item if (mono and channels > 1) else 0
     resampled = 0
     if sr is not None and sr != native_sr:
         resampled = 2 * math.ceil(frames * sr / native_sr) * out_ch * item
-    return int(decoded + ints + mixed + resampled)
+    return int(decoded + ints + finite + mixed + resampled + _CALL_OVERHEAD)
 
 
 def _mb(n: int) -> str:
@@ -474,8 +477,8 @@ def _check_budget(p: Path, meta: dict, *, sr, mono, offset, duration, dtype) -> 
     if need <= budget:
         return
     per_s = max(1, load_memory_estimate(native, channels, native, sr=sr, mono=mono, dtype=dtype,
-                                        subtype=meta["subtype"]))
-    fits_s = budget / per_s
+                                        subtype=meta["subtype"]) - _CALL_OVERHEAD)
+    fits_s = max(0, budget - _CALL_OVERHEAD) / per_s
     out = f"resampled to {sr:,} Hz" if sr is not None and sr != native else "at its own rate"
     raise ValueError(
         f"Loading {frames / native:,.1f} s of {p.name!r} ({channels} channel(s) at {native:,} "
@@ -546,7 +549,7 @@ def _decode(p: Path, meta: dict, *, sr, mono, offset, duration, dtype):
             "data?). Clean the data before saving, e.g. np.nan_to_num(y)."
         )
     if meta["subtype"] in ("FLOAT", "DOUBLE"):  # integer PCM cannot leave [-1, 1]
-        peak = float(np.max(np.abs(y)))
+        peak = max(float(y.max()), -float(y.min()))  # no |y| copy
         if peak > 1.0:
             notes.append(_Note(
                 f"{p.name!r} holds samples up to \u00b1{peak:.3g}, outside [-1, 1] (a "

@@ -559,6 +559,7 @@ def _iter_joblib(files, p, *, n_jobs, prefer, method, func):
     config = (parallel_config(backend="loky", inner_max_num_threads=1) if prefer == "processes"
               else parallel_config(backend="threading"))
     started = prefer == "processes" and not _loky_running()
+    idle_trackers = [t for t in _resource_trackers() if getattr(t, "_fd", 0) is None]
     try:
         with config:
             gen = Parallel(n_jobs=n_jobs, return_as="generator")(
@@ -570,6 +571,21 @@ def _iter_joblib(files, p, *, n_jobs, prefer, method, func):
     finally:
         if started:  # joblib keeps loky's workers alive ~300 s for reuse: not after a build
             _shutdown_loky()
+            for t in idle_trackers:  # the resource-tracker processes the workers started
+                if getattr(t, "_fd", None) is not None:
+                    with contextlib.suppress(Exception):  # private API: best effort
+                        t._stop()
+
+
+def _resource_trackers() -> list:
+    """The resource-tracker singletons (multiprocessing's and loky's): each is a helper
+    process, started on first use by a process pool."""
+    import multiprocessing.resource_tracker as mp_rt
+
+    from joblib.externals.loky.backend import resource_tracker as loky_rt
+
+    return [t for t in (getattr(loky_rt, "_resource_tracker", None),
+                        getattr(mp_rt, "_resource_tracker", None)) if t is not None]
 
 
 def _loky_running() -> bool:
@@ -668,7 +684,7 @@ def _iter_dask(files, p, *, scheduler=None, method="whole", func=None, files_per
         parts = bag.map(func, params=p, method=method).to_delayed()
         kw = _own_dask_pool(dask, sched, parts, stack)
         for i in range(0, len(parts), window):
-            for chunk in dask.compute(*parts[i: i + window], scheduler=sched, **kw):
+            for chunk in dask.compute(*parts[i: i + window], **{"scheduler": sched, **kw}):
                 yield from chunk
 
 
@@ -738,7 +754,7 @@ def extract_files_dask(files, params=None, *, scheduler=None, npartitions: int |
         bag = db.from_sequence(files, npartitions=npartitions or min(len(files), 32))
         mapped = bag.map(extract_file, params=p, method=method)
         kw = _own_dask_pool(dask, sched, mapped.to_delayed(), stack)
-        return mapped.compute(scheduler=sched, **kw)
+        return mapped.compute(**{"scheduler": sched, **kw})
 
 
 # ---------------------------------------------------------------------------------------------
