@@ -3,8 +3,8 @@
 Used by: every notebook (``load``, ``play``); 01_waveform (``info``, ``resample``, ``times``);
 06_dataset_for_deep_learning (through ``helpers.dataset``: ``AUDIO_SUFFIXES``, truncation notes).
 
-Decoding is libsndfile's (through ``soundfile``), then ``librosa.to_mono`` and
-``librosa.resample``: exactly what ``librosa.load`` does, without its fallback to audioread and
+Decoding is libsndfile's (through ``soundfile``), then the channel mean (``librosa.to_mono``'s
+numbers) and ``librosa.resample``: exactly what ``librosa.load`` does, without its fallback to audioread and
 without touching the process-wide warnings filters (so it is safe in threads). A file whose
 header declares more audio than the file holds (a truncated download or copy) loads what exists
 and warns with ``TruncatedAudioWarning``, giving both numbers.
@@ -556,8 +556,8 @@ def _decode(p: Path, meta: dict, *, sr, mono, offset, duration, dtype):
                 f"{meta['subtype']} file written without normalising). They are returned as "
                 "they are, not clipped; scale them if your code expects [-1, 1], e.g. "
                 "y = y / np.max(np.abs(y)).", OutOfRangeAudioWarning))
-    if mono:
-        y = librosa.to_mono(y)
+    if mono and y.ndim > 1:  # librosa.to_mono's numbers (the channel mean, np.mean as it
+        y = np.mean(y, axis=0)  # uses), without the two or three copies librosa 1.x makes
     if sr is not None and sr != native:
         y = librosa.resample(y, orig_sr=native, target_sr=sr, res_type="soxr_hq")
     sr_out = native if sr is None else sr
