@@ -22,6 +22,7 @@ folder or a device given as a file) get their own message instead of "corrupt au
 from __future__ import annotations
 
 import errno
+import functools
 import math
 import os
 import stat
@@ -160,8 +161,8 @@ def _resolve(source) -> Path:
     except FileNotFoundError:
         st = None
     except PermissionError:
-        raise PermissionError(
-            errno.EACCES,
+        raise _os_exc(
+            PermissionError, errno.EACCES,
             f"{str(p)!r} cannot be reached: permission denied on a folder in its path (the file "
             "itself may be fine). Ask the owner for access (chmod o+x on the folder), or copy "
             "the file somewhere you can read.", str(p)) from None
@@ -181,8 +182,8 @@ def _resolve(source) -> Path:
         _probe(p)
         return p
     if p.is_symlink():
-        raise FileNotFoundError(
-            errno.ENOENT,
+        raise _os_exc(
+            FileNotFoundError, errno.ENOENT,
             f"{str(p)!r} is a link to {os.readlink(p)!r}, which does not exist (moved or "
             "deleted?). Point the link at the audio file again, or load the file itself.",
             str(p))
@@ -196,6 +197,27 @@ def _resolve(source) -> Path:
             "clip of that name. Check the spelling and the folder; short names of shipped "
             f"clips: {', '.join(sorted(data.ALIASES))}; all: helpers.data.list_clips()."
         ) from None
+
+
+def _os_exc(cls, code, message: str, filename: str):
+    """An exception of type ``cls`` (PermissionError, FileNotFoundError ...: ``isinstance``
+    works) whose text is ``message`` alone, carrying ``errno`` and ``filename`` as an OSError
+    does (``OSError(code, msg, name)`` would print ``[Errno 13] msg: 'name'``)."""
+    exc = _message_only(cls)(message)
+    exc.errno, exc.filename = code, filename
+    return exc
+
+
+@functools.cache
+def _message_only(cls):
+    def __str__(self):
+        return self.args[0] if self.args else ""
+
+    def __reduce__(self):  # picklable (process workers): rebuilt with the same fields
+        return _os_exc, (cls, self.errno, str(self), self.filename)
+
+    return type(cls.__name__, (cls,), {"__str__": __str__, "__reduce__": __reduce__,
+                                       "__module__": "builtins", "__qualname__": cls.__name__})
 
 
 def _example_file(folder: Path, limit: int = 200) -> str:
@@ -225,30 +247,33 @@ def _probe(p: Path) -> None:
 def _os_error(p: Path, exc: OSError) -> OSError:
     """An operating-system failure on ``p`` as a helper error: what happened, and the fix."""
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
-        return PermissionError(
-            errno.EACCES,
+        return _os_exc(
+            PermissionError, errno.EACCES,
             f"{str(p)!r} cannot be read: permission denied (it is not corrupt). Ask the owner "
             "for read access (chmod u+r / o+r), or copy the file somewhere you can read.",
             str(p))
     if isinstance(exc, FileNotFoundError):
-        return FileNotFoundError(
-            errno.ENOENT,
+        return _os_exc(
+            FileNotFoundError, errno.ENOENT,
             f"{str(p)!r} was deleted or moved while it was being loaded (its header was read, "
             "then the file was gone). Check that nothing else is cleaning or syncing that "
             "folder, then load it again.", str(p))
     if exc.errno == errno.ELOOP:
-        return OSError(
-            errno.ELOOP,
+        return _os_exc(
+            OSError, errno.ELOOP,
             f"{str(p)!r} is a symbolic link that leads back to itself (a symlink loop), so it "
             "points at no file. Replace the link with one to the real audio file "
             "(ls -l shows where each link points).", str(p))
     if isinstance(exc, IsADirectoryError):
-        return IsADirectoryError(
-            errno.EISDIR, f"{str(p)!r} is a folder, not an audio file. Pick one file inside it.",
+        return _os_exc(
+                       IsADirectoryError, errno.EISDIR,
+                       f"{str(p)!r} is a folder, not an audio file. Pick one file inside it.",
             str(p))
-    return OSError(exc.errno, f"{str(p)!r} cannot be read: {exc.strerror or exc} (an "
-                   "operating-system error, not a problem of the audio). Check the disk, the "
-                   "network share or the path, then try again.", str(p))
+    return _os_exc(
+        OSError, exc.errno,
+        f"{str(p)!r} cannot be read: {exc.strerror or exc} (an operating-system error, not a "
+        "problem of the audio). Check the disk, the network share or the path, then try again.",
+        str(p))
 
 
 def info(source) -> dict:

@@ -57,7 +57,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .audio import AUDIO_SUFFIXES, UNREADABLE_SUFFIXES
+from .audio import AUDIO_SUFFIXES, UNREADABLE_SUFFIXES, _os_exc
 from .validate import check_mel_params, check_positive_int, check_signal, check_sr
 
 __all__ = [
@@ -1039,8 +1039,8 @@ def _check_out_dir(out_dir, root: Path) -> Path:
             "folder. Pass a folder path, e.g. out_dir='outputs' (the file name is name=...)."
         )
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise PermissionError(
-            errno.EACCES,
+        raise _os_exc(
+            PermissionError, errno.EACCES,
             f"out_dir {str(out_dir)!r} cannot be written: {str(existing)!r} is not writable "
             "(permissions, or a read-only disk). Pass a folder you can write to, e.g. "
             "out_dir='outputs' in your home or course folder.", str(existing))
@@ -1055,8 +1055,8 @@ def _make_out_dir(out: Path, out_dir) -> None:
             f"out_dir {str(out_dir)!r} is (or is inside) a file, not a folder. Pass a folder "
             "path, e.g. out_dir='outputs'.") from None
     except OSError as exc:
-        raise PermissionError(
-            exc.errno,
+        raise _os_exc(
+            PermissionError, exc.errno,
             f"out_dir {str(out_dir)!r} cannot be created ({exc.strerror}). Pass a folder you "
             "can write to, e.g. out_dir='outputs'.", str(out)) from None
 
