@@ -559,7 +559,6 @@ def _iter_joblib(files, p, *, n_jobs, prefer, method, func):
     config = (parallel_config(backend="loky", inner_max_num_threads=1) if prefer == "processes"
               else parallel_config(backend="threading"))
     started = prefer == "processes" and not _loky_running()
-    idle_trackers = [t for t in _resource_trackers() if getattr(t, "_fd", 0) is None]
     try:
         with config:
             gen = Parallel(n_jobs=n_jobs, return_as="generator")(
@@ -571,21 +570,6 @@ def _iter_joblib(files, p, *, n_jobs, prefer, method, func):
     finally:
         if started:  # joblib keeps loky's workers alive ~300 s for reuse: not after a build
             _shutdown_loky()
-            for t in idle_trackers:  # the resource-tracker processes the workers started
-                if getattr(t, "_fd", None) is not None:
-                    with contextlib.suppress(Exception):  # private API: best effort
-                        t._stop()
-
-
-def _resource_trackers() -> list:
-    """The resource-tracker singletons (multiprocessing's and loky's): each is a helper
-    process, started on first use by a process pool."""
-    import multiprocessing.resource_tracker as mp_rt
-
-    from joblib.externals.loky.backend import resource_tracker as loky_rt
-
-    return [t for t in (getattr(loky_rt, "_resource_tracker", None),
-                        getattr(mp_rt, "_resource_tracker", None)) if t is not None]
 
 
 def _loky_running() -> bool:
@@ -598,11 +582,19 @@ def _loky_running() -> bool:
 
 
 def _shutdown_loky() -> None:
-    """Stop joblib's reusable loky executor and wait until its worker processes have exited."""
+    """Stop joblib's reusable loky executor and wait until its worker processes have exited.
+
+    (The small resource-tracker process Python's multiprocessing and loky start once per
+    session, which cleans up shared memory if the session crashes, is left running: it is not
+    a worker, holds no audio, and stopping it would break the next pool's clean-up.)"""
     from joblib.externals.loky import reusable_executor
 
     ex = getattr(reusable_executor, "_executor", None)
-    if ex is not None:
+    if ex is None:
+        return
+    if hasattr(ex, "terminate"):  # joblib's MemmappingExecutor: also removes its temp folder
+        ex.terminate(kill_workers=True)
+    else:
         ex.shutdown(wait=True, kill_workers=True)
 
 

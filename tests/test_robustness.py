@@ -474,10 +474,20 @@ def _handlers():
 
 
 def _children():
+    """Our live child processes, except the one resource tracker per kind that Python's
+    multiprocessing and loky start once per session (not workers: they hold no audio and
+    clean up shared memory should the session crash)."""
     import psutil
 
-    return {c.pid for c in psutil.Process().children(recursive=True) if c.is_running()
-            and c.status() != psutil.STATUS_ZOMBIE}
+    out = set()
+    for c in psutil.Process().children(recursive=True):
+        try:
+            if c.status() != psutil.STATUS_ZOMBIE and "resource_tracker" not in " ".join(
+                    c.cmdline()):
+                out.add(c.pid)
+        except psutil.NoSuchProcess:
+            pass
+    return out
 
 
 @pytest.mark.parametrize("backend, prefer", [("joblib", "processes"), ("joblib", "threads"),
