@@ -222,7 +222,9 @@ def scan_folder(root=None) -> list[dict]:
       W64, RF64, as the installed libsndfile reports);
     * files directly in the root have no label: skipped, with the reason;
     * hidden files and folders (``.name``, e.g. macOS ``._clip.wav`` metadata,
-      ``.ipynb_checkpoints``) are not audio; a hidden folder is one entry.
+      ``.ipynb_checkpoints``) are not audio; a hidden folder is one entry;
+    * a folder that cannot be read (permission denied) is one ``"skipped"`` entry with the
+      reason, not silently left out.
 
     Each entry: ``file`` (path relative to the root, ``/``-separated), ``path`` (absolute),
     ``label`` (or None), ``status`` (``"audio"`` = a candidate for the dataset, ``"skipped"``,
@@ -231,7 +233,21 @@ def scan_folder(root=None) -> list[dict]:
     root = _check_root(root)
     entries = []
     seen = {os.path.realpath(root)}
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):  # symlinked folders too
+
+    def unreadable(exc: OSError):  # os.walk would skip such a folder silently
+        folder = Path(exc.filename or root)
+        rel = folder.relative_to(root) if folder != root and folder.is_relative_to(root) \
+            else Path(".")
+        why = ("permission denied" if isinstance(exc, PermissionError)
+               else exc.strerror or type(exc).__name__)
+        entries.append(dict(
+            file=rel.as_posix() + "/", path=folder,
+            label=rel.parts[0].strip() if rel.parts else None, status="skipped",
+            reason=f"folder cannot be read ({why}): the files in it are not listed; give "
+                   "yourself access (chmod u+rx) or move them elsewhere"))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True,
+                                                onerror=unreadable):  # symlinked folders too
         here = Path(dirpath)
         rel_dir = here.relative_to(root)
         hidden = sorted(d for d in dirnames if d.startswith("."))

@@ -417,6 +417,28 @@ def test_permission_denied_messages_as_the_os_reports_them(tmp_path, monkeypatch
         helpers.load(f)
 
 
+def test_unreadable_folder_in_a_dataset_is_listed_not_skipped_silently(tmp_path, monkeypatch):
+    """os.walk skips a folder it cannot read without a word; the scan lists it (as the OS
+    answers EACCES: simulated, since root reads every folder)."""
+    root = _make_set(tmp_path / "set")
+    (root / "low" / "session2").mkdir()
+    sf.write(root / "low" / "session2" / "x.wav", _tone(), SR)
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if not isinstance(path, int) and Path(path) == root / "low" / "session2":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    entries = {e["file"]: e for e in ds.scan_folder(root)}
+    e = entries["low/session2/"]
+    assert e["status"] == "skipped" and e["label"] == "low"
+    assert "folder cannot be read (permission denied)" in e["reason"] and "chmod" in e["reason"]
+    with pytest.raises(ValueError, match=r"  low/session2/: folder cannot be read"):
+        ds.build_dataset(root, out_dir=tmp_path / "out", errors="raise", **KW)
+
+
 # ------------------------------------------------------------------ 6. plot misuse, out_dir
 def test_plot_misuse_names_the_argument():
     import matplotlib.pyplot as plt
