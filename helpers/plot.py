@@ -561,12 +561,14 @@ def segments(y, sr, *, segment_s: float, remainder: str = "pad", min_fill: float
 
     y = check_signal(y, mono=True)
     sr = check_sr(sr)
-    if isinstance(segment_s, bool) or not isinstance(segment_s, numbers.Real) \
-            or not np.isfinite(segment_s) or segment_s <= 0:
+    if isinstance(segment_s, bool) or not isinstance(segment_s, numbers.Real):
         raise TypeError(
             f"segment_s must be the segment length in seconds, a number > 0 (e.g. "
             f"segment_s=1.0, as in FeatureParams), got {segment_s!r}."
         )
+    if not np.isfinite(segment_s) or segment_s <= 0:
+        raise ValueError(f"segment_s must be a finite number of seconds > 0 (e.g. 1.0), got "
+                         f"{segment_s!r}.")
     L = int(round(segment_s * sr))
     if L < 1:
         raise ValueError(f"segment_s={segment_s} s is less than one sample at {sr} Hz; use "

@@ -456,6 +456,9 @@ def test_plot_misuse_names_the_argument():
             plot.segments(y, SR, segment_s=0.5, ax=list(axes))
         with pytest.raises(TypeError, match=r"segment_s must be the segment length in seconds"):
             plot.segments(y, SR, segment_s=None)
+        for bad in (0, -1.0, float("nan")):
+            with pytest.raises(ValueError, match="segment_s must be a finite number of seconds"):
+                plot.segments(y, SR, segment_s=bad)
         w, freqs, _ = features.mel_filterbank(sr=SR, n_fft=2048, n_mels=40)
         w_small, _, _ = features.mel_filterbank(sr=SR, n_fft=1024, n_mels=40)
         with pytest.raises(ValueError, match=r"weights has 513 columns .* fft_freqs has 1025"):
