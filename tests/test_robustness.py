@@ -539,6 +539,17 @@ def test_nothing_of_the_build_keeps_running(tmp_path, backend, prefer):
     assert ex is None or ex._flags.shutdown
 
 
+def test_extract_files_with_processes_leaves_no_worker(tmp_path):
+    if ds._loky_running():
+        ds._shutdown_loky()
+    files, _, _ = ds.find_clips(_make_set(tmp_path / "set"))
+    children, threads = _children(), {t.ident for t in threading.enumerate()}
+    out = ds.extract_files(files, n_jobs=2, prefer="processes", progress=False)
+    assert len(out) == len(files) and all(len(r["audio_sha256"]) == 64 for r in out)
+    assert _children() <= children
+    assert not [t for t in threading.enumerate() if t.ident not in threads]
+
+
 def test_the_callers_own_process_pool_is_left_alone(tmp_path):
     """A loky pool the caller started (joblib's reusable executor) is theirs: not shut down."""
     from joblib import Parallel, delayed
