@@ -581,20 +581,28 @@ def _decode(p: Path, meta: dict, *, sr, mono, offset, duration, dtype):
                 f"{meta['subtype']} file written without normalising). They are returned as "
                 "they are, not clipped; scale them if your code expects [-1, 1], e.g. "
                 "y = y / np.max(np.abs(y)).", OutOfRangeAudioWarning))
+    floats = meta["subtype"] in ("FLOAT", "DOUBLE")
     if mono and y.ndim > 1:  # librosa.to_mono's numbers (the channel mean, np.mean as it
         y = np.mean(y, axis=0)  # uses), without the two or three copies librosa 1.x makes
+        if floats:
+            _check_no_overflow(p, y, peak)
     if sr is not None and sr != native:
         y = librosa.resample(y, orig_sr=native, target_sr=sr, res_type="soxr_hq")
-    if meta["subtype"] in ("FLOAT", "DOUBLE") and not np.all(np.isfinite(y)):
-        # finite samples so large (e.g. 1e38) that the down-mix or resampling overflowed
+        if floats:
+            _check_no_overflow(p, y, peak)
+    sr_out = native if sr is None else sr
+    return y, int(sr_out), notes  # float, finite, non-empty, (channels, samples): checked above
+
+
+def _check_no_overflow(p: Path, y: np.ndarray, peak: float) -> None:
+    """Finite float samples so large (e.g. 1e38) that the down-mix or resampling overflowed."""
+    if not np.all(np.isfinite(y)):
         raise ValueError(
             f"{p.name!r} holds samples up to \u00b1{peak:.3g}, far beyond any audio level: "
             "down-mixing or resampling them overflowed to inf/NaN. The file was written from "
             "unscaled data (or is not float audio at all); rescale it, e.g. "
             "y / np.max(np.abs(y)), and save it again, or load it with sr=None, mono=False."
         )
-    sr_out = native if sr is None else sr
-    return y, int(sr_out), notes  # float, finite, non-empty, (channels, samples): checked above
 
 
 def _truncation_note(p: Path, declared: int, found: int, sr: int, part=None) -> str:

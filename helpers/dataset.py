@@ -52,6 +52,7 @@ import io
 import json
 import numbers
 import os
+import threading
 import zipfile
 from pathlib import Path
 
@@ -575,6 +576,7 @@ def _iter_joblib(files, p, *, n_jobs, prefer, method, func):
     config = (parallel_config(backend="loky", inner_max_num_threads=1) if prefer == "processes"
               else parallel_config(backend="threading"))
     started = prefer == "processes" and not _loky_running()
+    before = {t.ident for t in threading.enumerate()}
     try:
         with config:
             gen = Parallel(n_jobs=n_jobs, return_as="generator")(
@@ -586,6 +588,10 @@ def _iter_joblib(files, p, *, n_jobs, prefer, method, func):
     finally:
         if started:  # joblib keeps loky's workers alive ~300 s for reuse: not after a build
             _shutdown_loky()
+            for t in threading.enumerate():  # the pool's queue feeder / manager threads end
+                if t.ident not in before and ("QueueFeeder" in t.name  # just after: wait
+                                              or "ExecutorManager" in t.name):
+                    t.join(timeout=10)
 
 
 def _loky_running() -> bool:
