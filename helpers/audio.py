@@ -583,7 +583,8 @@ def _decode(p: Path, meta: dict, *, sr, mono, offset, duration, dtype):
                 "y = y / np.max(np.abs(y)).", OutOfRangeAudioWarning))
     floats = meta["subtype"] in ("FLOAT", "DOUBLE")
     if mono and y.ndim > 1:  # librosa.to_mono's numbers (the channel mean, np.mean as it
-        y = np.mean(y, axis=0)  # uses), without the two or three copies librosa 1.x makes
+        with np.errstate(over="ignore", invalid="ignore"):  # uses), without the two or three
+            y = np.mean(y, axis=0)  # copies librosa 1.x makes; overflow is checked just below
         if floats:
             _check_no_overflow(p, y, peak)
     if sr is not None and sr != native:
