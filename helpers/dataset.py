@@ -16,7 +16,13 @@ Every file under the root is accounted for (``scan_folder``, and the ``report`` 
 relative to the root) or not audio. Layout rule: the first folder level below the root is the
 label; audio in deeper sub-folders belongs to that label; files loose in the root have no label
 and are skipped. ``errors="skip"`` (default) builds from what can be used and reports the rest;
-``errors="raise"`` stops before writing anything and lists every unusable file.
+``errors="raise"`` stops before writing anything and lists every unusable file (found while
+scanning or while decoding) in one error.
+
+Duplicates (leakage): the decoded audio of every file (mono, resampled to ``params.sr``,
+float32: the samples the features are computed from) is hashed with SHA-256. Files with the
+same hash are one recording: the report lists them, ``split_by_file`` keeps them in one split,
+and ``errors="raise"`` refuses the same audio under two labels.
 
 Segmenting policy (never silent): a clip of ``n`` samples gives ``n // L`` full segments of
 ``L`` samples; the remainder (and a clip shorter than one segment) is **padded** with zeros at
@@ -37,18 +43,22 @@ Used by: 06_dataset_for_deep_learning, benchmarks/extract.py.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import errno
 import functools
+import hashlib
 import io
 import json
 import numbers
 import os
+import threading
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from .audio import AUDIO_SUFFIXES, UNREADABLE_SUFFIXES
+from .audio import AUDIO_SUFFIXES, UNREADABLE_SUFFIXES, _os_exc
 from .validate import check_mel_params, check_positive_int, check_signal, check_sr
 
 __all__ = [
@@ -213,7 +223,9 @@ def scan_folder(root=None) -> list[dict]:
       W64, RF64, as the installed libsndfile reports);
     * files directly in the root have no label: skipped, with the reason;
     * hidden files and folders (``.name``, e.g. macOS ``._clip.wav`` metadata,
-      ``.ipynb_checkpoints``) are not audio; a hidden folder is one entry.
+      ``.ipynb_checkpoints``) are not audio; a hidden folder is one entry;
+    * a folder that cannot be read (permission denied) is one ``"skipped"`` entry with the
+      reason, not silently left out.
 
     Each entry: ``file`` (path relative to the root, ``/``-separated), ``path`` (absolute),
     ``label`` (or None), ``status`` (``"audio"`` = a candidate for the dataset, ``"skipped"``,
@@ -222,7 +234,21 @@ def scan_folder(root=None) -> list[dict]:
     root = _check_root(root)
     entries = []
     seen = {os.path.realpath(root)}
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):  # symlinked folders too
+
+    def unreadable(exc: OSError):  # os.walk would skip such a folder silently
+        folder = Path(exc.filename or root)
+        rel = folder.relative_to(root) if folder != root and folder.is_relative_to(root) \
+            else Path(".")
+        why = ("permission denied" if isinstance(exc, PermissionError)
+               else exc.strerror or type(exc).__name__)
+        entries.append(dict(
+            file=rel.as_posix() + "/", path=folder,
+            label=rel.parts[0].strip() if rel.parts else None, status="skipped",
+            reason=f"folder cannot be read ({why}): the files in it are not listed; give "
+                   "yourself access (chmod u+rx) or move them elsewhere"))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True,
+                                                onerror=unreadable):  # symlinked folders too
         here = Path(dirpath)
         rel_dir = here.relative_to(root)
         hidden = sorted(d for d in dirnames if d.startswith("."))
@@ -497,8 +523,10 @@ def extract_file(path, params=None, *, method: str = "whole") -> dict:
     """The per-file job (same function for serial, joblib and Dask): load, segment, features.
 
     Returns ``{"path", "X" (segments, frames, coefficients), "starts_s", "counts",
-    "duration_s", "notes"}``; ``notes`` lists problems that did not stop the file (a truncated
-    file: declared vs found length). ``method="per-segment"`` uses the slow reference instead.
+    "duration_s", "notes", "audio_sha256"}``; ``notes`` lists problems that did not stop the
+    file (a truncated file: declared vs found length); ``audio_sha256`` is the SHA-256 of the
+    decoded samples (mono, resampled to ``params.sr``, float32), which finds the same audio in
+    two files whatever their format or name. ``method="per-segment"`` uses the slow reference instead.
     The fast path makes no BLAS call, so its bytes are the same on every machine, worker and
     thread setting (nothing global is changed to achieve it).
     """
@@ -516,7 +544,13 @@ def extract_file(path, params=None, *, method: str = "whole") -> dict:
         X = features_per_segment(segs, p) if len(segs) else np.zeros(
             (0, p.frames_per_segment, p.n_coefficients), np.float32)
     return dict(path=str(path), X=X, starts_s=starts / p.sr, counts=counts,
-                duration_s=y.size / p.sr, notes=notes)
+                duration_s=y.size / p.sr, notes=[str(n) for n in notes],
+                audio_sha256=_audio_sha256(y))
+
+
+def _audio_sha256(y: np.ndarray) -> str:
+    """SHA-256 of the samples' bytes (float32, C order): equal for the same decoded audio."""
+    return hashlib.sha256(np.ascontiguousarray(y, dtype=np.float32).data).hexdigest()
 
 
 def _extract_or_error(path, params, method="whole") -> dict:
@@ -541,9 +575,49 @@ def _iter_joblib(files, p, *, n_jobs, prefer, method, func):
         return
     config = (parallel_config(backend="loky", inner_max_num_threads=1) if prefer == "processes"
               else parallel_config(backend="threading"))
-    with config:
-        yield from Parallel(n_jobs=n_jobs, return_as="generator")(
-            delayed(func)(f, p, method=method) for f in files)
+    started = prefer == "processes" and not _loky_running()
+    before = {t.ident for t in threading.enumerate()}
+    try:
+        with config:
+            gen = Parallel(n_jobs=n_jobs, return_as="generator")(
+                delayed(func)(f, p, method=method) for f in files)
+            try:
+                yield from gen
+            finally:
+                gen.close()  # an abandoned generator would keep its pool until collected
+    finally:
+        if started:  # joblib keeps loky's workers alive ~300 s for reuse: not after a build
+            _shutdown_loky()
+            for t in threading.enumerate():  # the pool's queue feeder / manager threads end
+                if t.ident not in before and ("QueueFeeder" in t.name  # just after: wait
+                                              or "ExecutorManager" in t.name):
+                    t.join(timeout=10)
+
+
+def _loky_running() -> bool:
+    """Whether joblib's reusable loky executor (its process pool) exists and is usable now."""
+    from joblib.externals.loky import reusable_executor
+
+    ex = getattr(reusable_executor, "_executor", None)
+    flags = getattr(ex, "_flags", None)
+    return ex is not None and not (flags is not None and (flags.shutdown or flags.broken))
+
+
+def _shutdown_loky() -> None:
+    """Stop joblib's reusable loky executor and wait until its worker processes have exited.
+
+    (The small resource-tracker process Python's multiprocessing and loky start once per
+    session, which cleans up shared memory if the session crashes, is left running: it is not
+    a worker, holds no audio, and stopping it would break the next pool's clean-up.)"""
+    from joblib.externals.loky import reusable_executor
+
+    ex = getattr(reusable_executor, "_executor", None)
+    if ex is None:
+        return
+    if hasattr(ex, "terminate"):  # joblib's MemmappingExecutor: also removes its temp folder
+        ex.terminate(kill_workers=True)
+    else:
+        ex.shutdown(wait=True, kill_workers=True)
 
 
 def extract_files(files, params=None, *, n_jobs: int = -1, prefer: str = "threads",
@@ -559,23 +633,19 @@ def extract_files(files, params=None, *, n_jobs: int = -1, prefer: str = "thread
     that cannot be read raises ValueError naming its full path (``build_dataset`` instead
     reports every such file).
     """
-    from tqdm.auto import tqdm
-
     p = _params(params)
     files = [str(f) for f in files]
     if not files:
         raise ValueError("no files to extract: the list is empty.")
-    bar = tqdm(total=len(files), unit="file", desc="features", disable=not progress)
     out = []
-    try:
-        for r in _iter_joblib(files, p, n_jobs=n_jobs, prefer=prefer, method=method,
-                              func=_extract_or_error):
+    results = _iter_joblib(files, p, n_jobs=n_jobs, prefer=prefer, method=method,
+                           func=_extract_or_error)
+    with contextlib.closing(results), _progress(len(files), progress) as bar:
+        for r in results:
             if "error" in r:  # name the file by its full path: base names repeat across labels
                 raise ValueError(f"{r['path']}: {r['error']}")
             out.append(r)
             bar.update()
-    finally:
-        bar.close()
     return out
 
 
@@ -620,16 +690,57 @@ def _iter_dask(files, p, *, scheduler=None, method="whole", func=None, files_per
     so only a bounded number of files' features is ever held here."""
     dask, db = _import_dask_bag()
     func = func or _extract_or_error
-    sched, own = _dask_scheduler(scheduler)
-    try:
+    with _logging_restored(), contextlib.ExitStack() as stack:
+        sched, own = _dask_scheduler(scheduler)
+        if own is not None:
+            stack.callback(own.close)
         bag = db.from_sequence(files, partition_size=files_per_task)
         parts = bag.map(func, params=p, method=method).to_delayed()
+        kw = _own_dask_pool(dask, sched, parts, stack)
         for i in range(0, len(parts), window):
-            for chunk in dask.compute(*parts[i: i + window], scheduler=sched):
+            for chunk in dask.compute(*parts[i: i + window], **{"scheduler": sched, **kw}):
                 yield from chunk
+
+
+def _own_dask_pool(dask, sched, parts, stack) -> dict:
+    """When Dask would run on its threaded scheduler, give it a thread pool of our own, shut
+    down after the build (Dask's default pool is global and outlives the call). A client or
+    scheduler the caller chose is used as it is."""
+    import concurrent.futures
+
+    import dask.threaded
+    from dask.base import get_scheduler
+
+    if get_scheduler(scheduler=sched, collections=parts[:1]) is not dask.threaded.get:
+        return {}
+    pool = concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 1)
+    stack.callback(pool.shutdown, wait=True)
+    return dict(scheduler="threads", pool=pool)
+
+
+@contextlib.contextmanager
+def _logging_restored(prefixes=("distributed", "tornado", "bokeh")):
+    """Undo what importing ``distributed`` does to logging (its config sets the
+    ``distributed`` logger to INFO with a stderr handler): levels, handlers and ``propagate``
+    of those loggers are put back as they were before the build."""
+    import logging
+
+    def family():
+        names = [n for n in list(logging.Logger.manager.loggerDict)
+                 if n.split(".")[0] in prefixes]
+        return {n: logging.getLogger(n) for n in names}
+
+    before = {n: (lg.level, list(lg.handlers), lg.propagate, lg.disabled)
+              for n, lg in family().items()}
+    try:
+        yield
     finally:
-        if own is not None:
-            own.close()
+        for n, lg in family().items():
+            level, handlers, propagate, disabled = before.get(n, (logging.NOTSET, [], True,
+                                                                  False))
+            lg.setLevel(level)
+            lg.handlers[:] = handlers
+            lg.propagate, lg.disabled = propagate, disabled
 
 
 def extract_files_dask(files, params=None, *, scheduler=None, npartitions: int | None = None,
@@ -650,13 +761,14 @@ def extract_files_dask(files, params=None, *, scheduler=None, npartitions: int |
     files = [str(f) for f in files]
     if not files:
         raise ValueError("no files to extract: the list is empty.")
-    sched, own = _dask_scheduler(scheduler)
-    try:
-        bag = db.from_sequence(files, npartitions=npartitions or min(len(files), 32))
-        return bag.map(extract_file, params=p, method=method).compute(scheduler=sched)
-    finally:
+    with _logging_restored(), contextlib.ExitStack() as stack:
+        sched, own = _dask_scheduler(scheduler)
         if own is not None:
-            own.close()
+            stack.callback(own.close)
+        bag = db.from_sequence(files, npartitions=npartitions or min(len(files), 32))
+        mapped = bag.map(extract_file, params=p, method=method)
+        kw = _own_dask_pool(dask, sched, mapped.to_delayed(), stack)
+        return mapped.compute(**{"scheduler": sched, **kw})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -680,34 +792,71 @@ def _check_fractions(fractions) -> tuple[float, float, float]:
     return fr
 
 
-def split_by_file(labels, fractions=(0.7, 0.15, 0.15), *, seed: int = 0) -> np.ndarray:
+def split_by_file(labels, fractions=(0.7, 0.15, 0.15), *, seed: int = 0,
+                  label_names=None, groups=None) -> np.ndarray:
     """Assign each FILE to a split (0 train, 1 val, 2 test), stratified by label.
 
     All segments of a file go to that file's split, so no recording is on both sides (no
     leakage). Per class, files are shuffled with ``numpy.random.default_rng(seed)`` and
     ``round(fraction * n)`` files go to val and test, the rest to train.
+
+    ``label_names`` (one name per label index, e.g. the label folders) names a class in the
+    messages. ``groups`` (one id per file) keeps files with the same id in one split: give
+    duplicates (the same audio in several files) one id. A group is shuffled as one unit of its
+    class; a group spanning several labels takes the split it got in the first of them. Without
+    groups (or when every group is one file) the result is the same as without ``groups``.
     """
     labels = np.asarray(labels)
     if labels.ndim != 1 or labels.size == 0:
         raise ValueError("labels must be a non-empty 1-D array with one label per file.")
     fr = _check_fractions(fractions)
+    if groups is not None:
+        groups = np.asarray(groups)
+        if groups.shape != labels.shape:
+            raise ValueError(f"groups must give one id per file ({labels.size}), got shape "
+                             f"{groups.shape}.")
     rng = np.random.default_rng(seed)
     split = np.empty(labels.size, dtype=np.int64)
+    assigned: dict = {}  # group id -> split, for groups spanning labels
     for lab in np.unique(labels):
         idx = np.flatnonzero(labels == lab)
-        n = idx.size
+        if groups is None:
+            units = [np.array([i]) for i in idx]
+        else:
+            first: dict = {}
+            for i in idx:
+                first.setdefault(groups[i].item(), []).append(i)
+            units = [np.array(v) for v in first.values()]
+        n = len(units)
         n_val, n_test = int(round(fr[1] * n)), int(round(fr[2] * n))
         if n_val < 1 or n_test < 1 or n - n_val - n_test < 1:
+            what = "file(s)" if groups is None else "distinct recording(s)"
             raise ValueError(
-                f"label {lab.item()!r} has only {n} file(s): with fractions {fr} that gives "
-                f"{n - n_val - n_test} train / {n_val} val / {n_test} test files. Every split "
-                "needs at least one file per class: add files or change the fractions."
+                f"{_label_phrase(lab.item(), label_names)} has only {n} {what}: with fractions "
+                f"{fr} that gives {n - n_val - n_test} train / {n_val} val / {n_test} test. "
+                "Every split needs at least one file per class: add files or change the "
+                "fractions."
             )
-        perm = idx[rng.permutation(n)]
-        split[perm[:n_val]] = 1
-        split[perm[n_val: n_val + n_test]] = 2
-        split[perm[n_val + n_test:]] = 0
+        if groups is not None:  # units already placed by another label keep that split
+            fixed = [u for u in units if groups[u[0]].item() in assigned]
+            for u in fixed:
+                split[u] = assigned[groups[u[0]].item()]
+            units = [u for u in units if groups[u[0]].item() not in assigned]
+            n = len(units)
+            n_val, n_test = int(round(fr[1] * n)), int(round(fr[2] * n))
+        perm = rng.permutation(n)
+        for rank, k in enumerate(perm):
+            s_idx = 1 if rank < n_val else 2 if rank < n_val + n_test else 0
+            split[units[k]] = s_idx
+            if groups is not None:
+                assigned[groups[units[k][0]].item()] = s_idx
     return split
+
+
+def _label_phrase(lab, label_names) -> str:
+    if label_names is not None and 0 <= int(lab) < len(label_names):
+        return f"label {label_names[int(lab)]!r} (folder {label_names[int(lab)]}/)"
+    return f"label {lab!r}"
 
 
 def fit_standardiser(X_train) -> tuple[np.ndarray, np.ndarray]:
@@ -894,7 +1043,36 @@ def _check_out_dir(out_dir, root: Path) -> Path:
                 f"out_dir {str(out)!r} is inside {str(f)!r}: never write outputs into data/ or "
                 "next to the input clips. Use e.g. out_dir='outputs'."
             )
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        where = "is a file" if existing == out else f"is inside {str(existing)!r}, which is a file"
+        raise NotADirectoryError(
+            f"out_dir {str(out_dir)!r} {where}, not a folder: the dataset is written into a "
+            "folder. Pass a folder path, e.g. out_dir='outputs' (the file name is name=...)."
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise _os_exc(
+            PermissionError, errno.EACCES,
+            f"out_dir {str(out_dir)!r} cannot be written: {str(existing)!r} is not writable "
+            "(permissions, or a read-only disk). Pass a folder you can write to, e.g. "
+            "out_dir='outputs' in your home or course folder.", str(existing))
     return out
+
+
+def _make_out_dir(out: Path, out_dir) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise NotADirectoryError(
+            f"out_dir {str(out_dir)!r} is (or is inside) a file, not a folder. Pass a folder "
+            "path, e.g. out_dir='outputs'.") from None
+    except OSError as exc:
+        raise _os_exc(
+            PermissionError, exc.errno,
+            f"out_dir {str(out_dir)!r} cannot be created ({exc.strerror}). Pass a folder you "
+            "can write to, e.g. out_dir='outputs'.", str(out)) from None
 
 
 def _check_name(name):
@@ -919,7 +1097,8 @@ def _no_segment_reason(r: dict, p: FeatureParams) -> str:
 
 
 def _summary_text(target: Path, root: Path, report: list[dict], n_segments: int,
-                  label_names: list[str], seg_per_label: dict, limit: int = 20) -> str:
+                  label_names: list[str], seg_per_label: dict, limit: int = 20,
+                  duplicates=()) -> str:
     by = {s: [e for e in report if e["status"] == s] for s in ("used", "skipped", "not audio")}
     lines = [f"{target.name}: {len(report)} file(s) under {str(root)!r}: {len(by['used'])} used "
              f"({n_segments} segments), {len(by['skipped'])} skipped, "
@@ -934,6 +1113,13 @@ def _summary_text(target: Path, root: Path, report: list[dict], n_segments: int,
     if empty:
         lines.append(f"  label(s) {empty} got NO segments: a class without examples cannot be "
                      "learned; fix the files listed above.")
+    if duplicates:
+        lines.append(f"  {len(duplicates)} group(s) of files with identical audio (SHA-256 of "
+                     "the decoded samples), each kept in one split; remove the copies (under "
+                     "two labels it is also a labelling error):")
+        lines += ["    " + " = ".join(g) for g in duplicates[:limit]]
+        if len(duplicates) > limit:
+            lines.append(f"    ... and {len(duplicates) - limit} more: see result['duplicates'].")
     return "\n".join(lines)
 
 
@@ -955,9 +1141,25 @@ def build_dataset(root=None, params=None, *, out_dir="outputs", name: str | None
     ``segments``, ``reason``), printed as a summary (``summary=False`` to silence it), returned
     and stored in the ``.npz`` (``load_dataset(path)["report"]``). ``errors="skip"`` (default)
     builds from every usable file and reports the rest; ``errors="raise"`` (strict runs, CI)
-    writes nothing and raises ``ValueError`` listing EVERY unusable audio file (unreadable,
-    unsupported format, outside a label folder) with the reason. Files too short for one
-    segment follow the segmenting policy (counted, reported, not an error).
+    writes nothing and raises ``ValueError`` listing EVERY unusable audio file, those found
+    while scanning (unsupported format, outside a label folder) and those found while decoding
+    (unreadable, corrupt, over the load budget), with the reason, and every group of identical
+    audio under different labels. Files too short for one segment follow the segmenting policy
+    (counted, reported, not an error). A root with a single label folder is refused: a
+    classifier needs at least two classes.
+
+    **Duplicates**: the decoded samples of each file (mono, at ``params.sr``, float32) are
+    hashed (SHA-256; not the file bytes, so the same audio saved as WAV and FLAC, or under two
+    names, is found). Files with the same hash are kept in one split (``split_by_file``'s
+    ``groups``), listed in ``result["duplicates"]`` (groups of paths relative to the root), in
+    each one's ``report`` entry (``duplicates``: the other files; ``reason``) and in the
+    summary; the same audio under two labels is also a labelling error, refused by
+    ``errors="raise"``.
+
+    Nothing of the build keeps running after it returns: joblib's process workers
+    (``prefer="processes"``) are shut down, Dask's threaded scheduler gets a pool of its own
+    that is closed, and the logging changes importing ``distributed`` makes are undone. A
+    Dask ``Client``/cluster the caller passed (or made the default) is left as it was.
 
     Memory does not grow with the number of files: each file's audio lives only while its
     features are computed; features stream to a temporary file next to the output, are
@@ -971,8 +1173,6 @@ def build_dataset(root=None, params=None, *, out_dir="outputs", name: str | None
     """
     import shutil
 
-    from tqdm.auto import tqdm
-
     p = _params(params)
     _check_fractions(fractions)
     if errors not in ("skip", "raise"):
@@ -984,17 +1184,23 @@ def build_dataset(root=None, params=None, *, out_dir="outputs", name: str | None
     root = _check_root(root)
     entries = scan_folder(root)
     files, labels, names = _clips_from(_check_layout(entries, root))
+    if len(names) < 2:
+        raise ValueError(
+            f"{str(root)!r} has a single label folder, {names[0]!r}: a classifier learns to "
+            "tell classes apart, so it needs at least two. Add one folder per class "
+            f"(root/{names[0]}/..., root/<other label>/...), or point root at the folder that "
+            "holds the label folders."
+        )
     out = _check_out_dir(out_dir, root)
-    split = split_by_file(labels, fractions, seed=seed)  # fails fast: too few files per class
-    if errors == "raise":
-        bad = [e for e in entries if e["status"] == "skipped"]
-        if bad:
-            raise ValueError(_strict_message(root, [(e["file"], e["reason"]) for e in bad]))
+    # fails fast: too few files per class
+    split = split_by_file(labels, fractions, seed=seed, label_names=names)
+    scan_problems = ([(e["file"], e["reason"]) for e in entries if e["status"] == "skipped"]
+                     if errors == "raise" else [])
     if backend == "dask":
         _import_dask_bag()  # the install hint before any work
     rel = [f.relative_to(root).as_posix() for f in files]
     target = out / f"{name or root.name + '_' + p.feature}.npz"
-    out.mkdir(parents=True, exist_ok=True)
+    _make_out_dir(out, out_dir)
     _remove_stale(out, target.name)
     work = out / f".{target.name}.{_tmp_tag()}.build"
     work.mkdir()
@@ -1007,8 +1213,8 @@ def build_dataset(root=None, params=None, *, out_dir="outputs", name: str | None
         else:
             results = _iter_joblib(paths, p, n_jobs=1 if backend == "serial" else n_jobs,
                                    prefer=prefer, method="whole", func=_extract_or_error)
-        with open(work / "features.f32", "wb") as raw, \
-                tqdm(total=len(files), unit="file", desc="features", disable=not progress) as bar:
+        with open(work / "features.f32", "wb") as raw, contextlib.closing(results), \
+                _progress(len(files), progress) as bar:
             for r in results:
                 if "error" in r:
                     per_file.append(dict(error=r["error"], n=0))
@@ -1017,14 +1223,25 @@ def build_dataset(root=None, params=None, *, out_dir="outputs", name: str | None
                     raw.write(X.data)
                     per_file.append(dict(start=n_total, n=X.shape[0], starts_s=r["starts_s"],
                                          counts=r["counts"], notes=r["notes"],
-                                         duration_s=r["duration_s"]))
+                                         duration_s=r["duration_s"], sha=r["audio_sha256"]))
                     n_total += X.shape[0]
                 bar.update()
         failed = [(rel[i], r["error"]) for i, r in enumerate(per_file) if "error" in r]
-        if errors == "raise" and failed:
-            raise ValueError(_strict_message(root, failed))
+        dup_groups = _duplicate_groups(per_file)
+        across = [g for g in dup_groups if len({int(labels[i]) for i in g}) > 1]
+        if errors == "raise" and (failed or scan_problems or across):
+            raise ValueError(_strict_message(
+                root, sorted(scan_problems + failed),
+                [[f"{rel[i]} (label {names[labels[i]]!r})" for i in g] for g in across]))
+        if dup_groups:  # the same recording in several files: one split for all of them
+            groups = np.arange(len(files))
+            for g in dup_groups:
+                groups[g] = g[0]
+            split = split_by_file(labels, fractions, seed=seed, label_names=names,
+                                  groups=groups)
         arrays, counts, report = _assemble(work / "features.f32", n_total, per_file, files, rel,
-                                           labels, names, split, entries, p, standardise)
+                                           labels, names, split, entries, p, standardise,
+                                           dup_groups)
         meta = dict(p.as_dict(), fractions=list(map(float, fractions)), seed=seed,
                     standardised=bool(standardise),
                     standardisation=("X = (raw - mean) / std per coefficient; mean, std over "
@@ -1046,27 +1263,68 @@ def build_dataset(root=None, params=None, *, out_dir="outputs", name: str | None
     for e in report:
         if e["status"] == "used":
             seg_per_label[e["label"]] = seg_per_label.get(e["label"], 0) + e["segments"]
-    text = _summary_text(target, root, report, counts["segments"], names, seg_per_label)
+    duplicates = [[rel[i] for i in g] for g in dup_groups]
+    text = _summary_text(target, root, report, counts["segments"], names, seg_per_label,
+                         duplicates=[[f"{rel[i]} ({names[labels[i]]})" for i in g]
+                                     for g in dup_groups])
     if summary:
         print(text)
     return dict(path=path, counts=counts, params=meta, label_names=names,
                 shapes={s: arrays[f"X_{s}"].shape for s in SPLITS}, report=report,
-                summary=text)
+                duplicates=duplicates, summary=text)
 
 
-def _strict_message(root: Path, problems: list[tuple[str, str]], limit: int = 30) -> str:
-    lines = [f"{len(problems)} audio file(s) under {str(root)!r} cannot be used "
-             "(errors='raise'; nothing was written):"]
-    lines += [f"  {f}: {why}" for f, why in problems[:limit]]
-    if len(problems) > limit:
-        lines.append(f"  ... and {len(problems) - limit} more.")
+class _NoBar:
+    def update(self, n=1):
+        pass
+
+
+@contextlib.contextmanager
+def _progress(total: int, show: bool):
+    """A tqdm bar, or nothing at all (even a disabled tqdm bar starts tqdm's monitor thread,
+    which would outlive the build)."""
+    if not show:
+        yield _NoBar()
+        return
+    from tqdm.auto import tqdm
+
+    with tqdm(total=total, unit="file", desc="features") as bar:
+        yield bar
+
+
+def _duplicate_groups(per_file: list[dict]) -> list[list[int]]:
+    """Indices of files with the same decoded audio (same SHA-256), groups of 2 or more, each
+    sorted, in the order of their first file."""
+    by_hash: dict = {}
+    for i, r in enumerate(per_file):
+        if "sha" in r:
+            by_hash.setdefault(r["sha"], []).append(i)
+    return [g for g in by_hash.values() if len(g) > 1]
+
+
+def _strict_message(root: Path, problems: list[tuple[str, str]], across=(), limit: int = 30
+                    ) -> str:
+    lines = []
+    if problems:
+        lines.append(f"{len(problems)} audio file(s) under {str(root)!r} cannot be used "
+                     "(errors='raise'; nothing was written):")
+        lines += [f"  {f}: {why}" for f, why in problems[:limit]]
+        if len(problems) > limit:
+            lines.append(f"  ... and {len(problems) - limit} more.")
+    if across:
+        lines.append(f"{len(across)} group(s) of files under {str(root)!r} hold the same audio "
+                     "(SHA-256 of the decoded samples) under different labels (errors='raise'; "
+                     "nothing was written): one sound cannot be two classes, and copies would "
+                     "leak between train and test:")
+        lines += ["  " + " = ".join(g) for g in across[:limit]]
+        lines.append("Remove the copies or move them to the right label folder.")
     lines.append("Fix or remove them, or build from the rest with errors='skip' (the default), "
                  "which lists them in the report.")
     return "\n".join(lines)
 
 
 def _assemble(raw_path, n_total, per_file, files, rel, labels, names, split, entries, p,
-              standardise):
+              standardise, dup_groups=()):
     """Arrays (X as ``ChunkedArray`` over the raw feature file), counts and the report."""
     F, C = p.frames_per_segment, p.n_coefficients
 
@@ -1139,6 +1397,7 @@ def _assemble(raw_path, n_total, per_file, files, rel, labels, names, split, ent
 
     # the report: every file under the root
     index = {f: i for i, f in enumerate(rel)}
+    twins = {i: [rel[j] for j in g if j != i] for g in dup_groups for i in g}
     report = []
     for e in entries:
         item = dict(file=e["file"], label=e["label"], status=e["status"], segments=0,
@@ -1152,8 +1411,17 @@ def _assemble(raw_path, n_total, per_file, files, rel, labels, names, split, ent
             else:
                 notes = [*([e["reason"]] if e["reason"] else []), *r["notes"]]
                 item.update(status="used", segments=int(r["n"]), reason="; ".join(notes))
+            i = index[e["file"]]
+            if i in twins:  # only for duplicates: ordinary builds keep their bytes
+                item["duplicates"] = twins[i]
+                item["reason"] = "; ".join(filter(None, [item["reason"], (
+                    f"duplicate: the same audio as {', '.join(twins[i])} (SHA-256 of the "
+                    "decoded samples); kept in the same split")]))
         report.append(item)
     counts["files_found"] = len(entries)
     counts["files_skipped"] = sum(e["status"] == "skipped" for e in report)
     counts["files_not_audio"] = sum(e["status"] == "not audio" for e in report)
+    if dup_groups:  # only then: ordinary builds keep their bytes
+        counts["duplicate_groups"] = len(dup_groups)
+        counts["duplicate_files"] = sum(len(g) for g in dup_groups)
     return arrays, counts, report

@@ -10,7 +10,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .validate import check_positive_int, check_signal, check_sr, window_samples
+from .validate import check_positive_int, check_real_array, check_signal, check_sr, window_samples
 
 __all__ = ["small_text", "MIN_TEXT_PX", "FONT_SIZE_PT", "new_axes", "waveform", "spectrogram", "colorbar", "MAX_CELLS", "MAX_COLS",
            "MAX_ROWS", "MAX_LINE_POINTS"]
@@ -52,10 +52,35 @@ def small_text(fig, min_px: float = MIN_TEXT_PX) -> list[tuple[str, float]]:
 
 
 def new_axes(ax=None, figsize=(9, 3.2)):
-    """Return ``ax`` or a fresh single axes."""
+    """Return ``ax`` or a fresh single axes; anything else given as ``ax`` is refused with the
+    fix (a Figure, an array or list of Axes, a number ...)."""
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
+        return ax
+    return check_ax(ax)
+
+
+def check_ax(ax):
+    """``ax`` must be ONE matplotlib Axes; a Figure or several Axes get a message with the fix."""
+    from matplotlib.axes import Axes
+    from matplotlib.figure import FigureBase
+
+    if isinstance(ax, Axes):
+        return ax
+    if isinstance(ax, FigureBase):
+        raise TypeError(
+            "ax= must be one matplotlib Axes (the area a plot draws into), got a Figure. Use "
+            "fig, ax = plt.subplots() and pass ax, or pass ax=fig.gca() / ax=fig.axes[0]."
+        )
+    if isinstance(ax, (np.ndarray, list, tuple)):
+        shape = np.shape(np.asarray(ax, dtype=object))
+        raise TypeError(
+            f"ax= must be one matplotlib Axes, got {type(ax).__name__} of shape {shape} (what "
+            "plt.subplots(rows, cols) returns). Pass one of them, e.g. ax=axes[0] (or "
+            "axes[0, 1] for a grid)."
+        )
+    raise TypeError(f"ax= must be one matplotlib Axes or None (a new figure), got "
+                    f"{type(ax).__name__}. Make one with fig, ax = plt.subplots().")
 
 
 def _pool(a: np.ndarray, k: int, axis: int, how: str) -> np.ndarray:
@@ -222,6 +247,7 @@ def spectrogram(S, *, sr, hop_length, label: str, ax=None, y_axis="linear", n_ff
 
 def colorbar(img, ax, label: str):
     """A colourbar with a quantity and unit (e.g. ``"Magnitude (dB re max)"``)."""
+    ax = check_ax(ax)
     cb = ax.figure.colorbar(img, ax=ax, pad=0.01)
     cb.set_label(label)
     return cb
@@ -479,8 +505,18 @@ def mel_filters(weights, fft_freqs, *, ax=None, every: int = 1, title=None):
     ``weights, fft_freqs, centres = helpers.features.mel_filterbank(...)``; ``every=k`` draws
     every k-th filter so a 128-filter bank stays readable.
     """
+    weights = check_real_array(weights, name="weights", ndim=2, layout="filters x FFT bins")
+    fft_freqs = check_real_array(fft_freqs, name="fft_freqs", ndim=1, layout="Hz of each bin")
+    if weights.shape[1] != fft_freqs.size:
+        raise ValueError(
+            f"weights has {weights.shape[1]} columns (FFT bins) but fft_freqs has "
+            f"{fft_freqs.size} frequencies: they must come from the same n_fft "
+            f"(1 + n_fft // 2 bins). Pass the weights and fft_freqs of one call, "
+            "weights, fft_freqs, centres = helpers.features.mel_filterbank(...)"
+            f"{'; or transpose weights (weights.T)' if weights.shape[0] == fft_freqs.size else ''}."
+        )
+    every = check_positive_int(every, "every")
     ax = new_axes(ax)
-    weights = np.asarray(weights)
     for row in weights[::every]:
         ax.plot(fft_freqs, row, lw=0.8)
     ax.set(xlabel="Frequency (Hz)", ylabel="Filter weight (unit area, 1/Hz)",
@@ -545,11 +581,24 @@ def segments(y, sr, *, segment_s: float, remainder: str = "pad", min_fill: float
 
     The legend names the first ``MAX_LEGEND_SEGMENTS`` segments and sums up the rest (a long
     clip has hundreds)."""
+    import numbers
+
     from .dataset import _segment_plan
 
     y = check_signal(y, mono=True)
     sr = check_sr(sr)
-    L = check_positive_int(int(round(segment_s * sr)), "segment length in samples")
+    if isinstance(segment_s, bool) or not isinstance(segment_s, numbers.Real):
+        raise TypeError(
+            f"segment_s must be the segment length in seconds, a number > 0 (e.g. "
+            f"segment_s=1.0, as in FeatureParams), got {segment_s!r}."
+        )
+    if not np.isfinite(segment_s) or segment_s <= 0:
+        raise ValueError(f"segment_s must be a finite number of seconds > 0 (e.g. 1.0), got "
+                         f"{segment_s!r}.")
+    L = int(round(segment_s * sr))
+    if L < 1:
+        raise ValueError(f"segment_s={segment_s} s is less than one sample at {sr} Hz; use "
+                         "e.g. segment_s=1.0.")
     if remainder not in ("pad", "drop"):
         raise ValueError(f"remainder must be 'pad' or 'drop', got {remainder!r}.")
     n_full, keep_rest, counts = _segment_plan(y.size, L, remainder, min_fill)

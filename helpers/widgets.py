@@ -670,18 +670,74 @@ class Explorer:
     def params(self) -> dict:
         return {k: c.value for k, c in self.controls.items()}
 
+    #: The function that computes one view for any setting (named when a value is not offered).
+    view_function = "the matching helpers.widgets.*_view function"
+    #: Why a control's range is what it is, per control (added to the message).
+    range_notes: dict = {}
+
     def update(self, **values):
-        """Set several controls at once (as a learner would by dragging) and redraw once."""
+        """Set several controls at once (as a learner would by dragging) and redraw once.
+
+        Every value is checked against what its control offers (the options of a choice, the
+        range of a slider) before any control moves: a value the control does not offer raises
+        ``ValueError`` naming the allowed values, and no control changes, so the controls and
+        the figure stay in step. Nothing is clamped or rounded silently.
+        """
         unknown = sorted(set(values) - set(self.controls))
         if unknown:
             raise TypeError(f"unknown parameter(s) {unknown}; this explorer has {list(self.controls)}.")
+        for k, v in values.items():
+            self._check_offered(k, v)
+        before = self.params()
         self._suspend = True
         try:
             for k, v in values.items():
                 self.controls[k].value = v
+                if self.controls[k].value != v:  # coerced by the widget: refuse, put back
+                    raise ValueError(self._not_offered(k, v))
+        except Exception as exc:
+            for k0, v0 in before.items():  # no control may show a value the figure does not
+                self.controls[k0].value = v0
+            if type(exc).__name__ == "TraitError":  # ipywidgets' own, ten frames deep
+                raise ValueError(self._not_offered(k, v)) from None
+            raise
         finally:
             self._suspend = False
         return self.redraw()
+
+    def _offered(self, name):
+        """What a control offers: ``("choice", values)`` or ``("range", low, high, is_int)``."""
+        c = self.controls[name]
+        if hasattr(c, "options"):
+            return ("choice", [o[1] if isinstance(o, tuple) else o for o in c.options])
+        return ("range", c.min, c.max, isinstance(c.value, numbers.Integral))
+
+    def _not_offered(self, name, value) -> str:
+        kind, *rest = self._offered(name)
+        if kind == "choice":
+            allowed = f"choose one of {', '.join(map(repr, rest[0]))}"
+        else:
+            low, high, is_int = rest
+            allowed = (f"choose a {'whole ' if is_int else ''}number from {_fmt(low)} to "
+                       f"{_fmt(high)} (the slider's range)")
+        note = self.range_notes.get(name, "")
+        return (f"{name}={value!r} is not offered by this explorer's {name} control: {allowed}"
+                f"{'; ' + note if note else ''}. For other settings call "
+                f"{self.view_function} directly.")
+
+    def _check_offered(self, name, value) -> None:
+        kind, *rest = self._offered(name)
+        if kind == "choice":
+            ok = any(value == o and type(value) is type(o) or
+                     (isinstance(value, numbers.Real) and not isinstance(value, bool)
+                      and isinstance(o, numbers.Real) and value == o) for o in rest[0])
+        else:
+            low, high, is_int = rest
+            ok = (isinstance(value, numbers.Real) and not isinstance(value, bool)
+                  and np.isfinite(value) and low <= value <= high
+                  and (not is_int or float(value).is_integer()))
+        if not ok:
+            raise ValueError(self._not_offered(name, value))
 
     def _on_change(self, change):
         if self._suspend:
@@ -913,6 +969,8 @@ def _image_axes(fig, rect, cbar_rect, *, ylabel, cbar_label, cmap="magma"):
 # --- 01 waveform ------------------------------------------------------------------------------
 class WaveformExplorer(Explorer):
     title = "Waveform explorer"
+    view_function = "helpers.widgets.waveform_view(y, sr, start=..., length=...)"
+
     def __init__(self, y, sr, *, start=0.0, length=None):
         import ipywidgets as W
 
@@ -961,6 +1019,8 @@ def waveform_explorer(y, sr, *, start: float = 0.0, length: float | None = None)
 # --- 02 spectrum --------------------------------------------------------------------------------
 class SpectrumExplorer(Explorer):
     title = "Spectrum explorer"
+    view_function = "helpers.widgets.spectrum_view(sr, freq=..., window=..., length_ms=...)"
+
     def __init__(self, sr=22050, *, freq=440.0, window="hann", length_ms=50.0):
         import ipywidgets as W
 
@@ -1025,6 +1085,9 @@ def _hop_label(d: int) -> str:
 class StftExplorer(Explorer):
     title = "STFT explorer"
     cache_size = 8
+    view_function = "helpers.widgets.stft_view(y, sr, n_fft=..., hop_length=..., window=...)"
+    range_notes = {"n_fft": "powers of two up to the clip's length",
+                   "hop": "a fraction of n_fft (or pass hop_length= in samples)"}
 
     def __init__(self, y, sr, *, n_fft=2048, hop_length=None, window="hann"):
         self.y = check_signal(y, mono=True)
@@ -1108,6 +1171,8 @@ AMIN_OPTIONS = (1e-5, 1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1.0)
 
 class DbExplorer(Explorer):
     title = "dB explorer"
+    view_function = "helpers.widgets.db_view(magnitude, ref=..., top_db=..., amin=...)"
+
     def __init__(self, y, sr, *, ref="max", top_db=80.0, amin=1e-5, n_fft=2048, hop_length=512):
         import ipywidgets as W
 
@@ -1184,6 +1249,9 @@ def db_explorer(y, sr, *, ref="max", top_db: float = 80.0, amin: float = 1e-5,
 class MfccExplorer(Explorer):
     title = "MFCC explorer"
     height_px = 400
+    view_function = "helpers.widgets.mfcc_view(power, sr, n_fft=..., n_mfcc=..., n_mels=...)"
+    range_notes = {"n_mfcc": "the explorer draws c1, c2, ... (c0, the overall level, is left "
+                             "out), so it needs n_mfcc >= 2"}
 
     def __init__(self, y, sr, *, n_mfcc=13, n_mels=128, n_fft=2048, hop_length=512):
         import ipywidgets as W

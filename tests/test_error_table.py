@@ -25,3 +25,17 @@ def test_every_mistake_gets_a_documented_error(capsys):
                    "np.fft.fftfreq's order", "n_fft=2048 gives 1025", "all 520 values NaN",
                    "TruncatedAudioWarning", "is very small"):
         assert needle in out, needle
+    # issue 21's new messages are in the table, each naming the problem and the fix
+    for needle in ("outside the 1,000 to 768,000 Hz", "more than the load budget of 1,024 MB",
+                   "duration=", "AUDIO_COURSE_LOAD_BUDGET_MB", "`PermissionError`",
+                   "permission denied (it is not corrupt)", "deleted or moved while",
+                   "(a symlink loop)", "which does not exist", "not a regular file",
+                   "OutOfRangeAudioWarning", "The requested part (0.000 to 5.000 s)",
+                   "c/one_hz.wav: ", "loose.wav: ", "b/take_01.wav: ",
+                   "a/take_02.wav (label 'a') = c/take_09.wav (label 'c')",
+                   "label 'dog' (folder dog/)", "single label folder",
+                   "out_dir '<tmp>/hot.wav' is a file", "choose one of 'boxcar', 'hann'",
+                   "choose one of 256, 512", "n_mfcc=1 is not offered", "got a Figure",
+                   "ax=axes[0]", "weights has 513 columns", "segment_s must be"):
+        assert needle in out, needle
+    assert "[Errno" not in out  # messages, not OSError's "[Errno 13] ...: 'path'" form
