@@ -652,8 +652,11 @@ def dask_worker_config() -> dict:
     the trade-off Dask's page describes is that a worker's resident memory may stay at its
     peak instead of shrinking after a large task, a few MB per worker thread here.
     A value of None removes a variable (``distributed.nanny._get_env_variables``); an
-    environment variable ``MALLOC_TRIM_THRESHOLD_`` set where the nanny runs still wins.
-    ``OMP_NUM_THREADS`` etc. stay at 1, as Dask sets them.
+    environment variable ``MALLOC_TRIM_THRESHOLD_`` set where the nanny runs still wins, and
+    a nanny writes the variables it sets into its own process's environment (Dask's caveat):
+    start this cluster from a fresh process, or ``os.environ.pop("MALLOC_TRIM_THRESHOLD_")``
+    when a cluster with Dask's defaults ran in it before. ``OMP_NUM_THREADS`` etc. stay at 1,
+    as Dask sets them.
     """
     return {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 
