@@ -706,7 +706,6 @@ def _iter_dask(files, p, *, scheduler=None, method="whole", func=None, files_per
         threads = max(1, sum(client.nthreads().values())) if client is not None else \
             (os.cpu_count() or 1)
         k = files_per_task or max(1, min(16, math.ceil(len(files) / (4 * threads))))
-        batches = [files[i: i + k] for i in range(0, len(files), k)]
         window = window or 2 * threads + 2
         if client is None:
             bag = db.from_sequence(files, partition_size=k)
@@ -715,7 +714,7 @@ def _iter_dask(files, p, *, scheduler=None, method="whole", func=None, files_per
                 for chunk in dask.compute(*parts[i: i + window], scheduler=sched):
                     yield from chunk
             return
-        todo = iter(batches)
+        todo = (files[i: i + k] for i in range(0, len(files), k))
         pending = collections.deque()
 
         def submit(batch):
