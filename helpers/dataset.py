@@ -741,7 +741,7 @@ def _iter_dask(files, p, *, scheduler=None, method="whole", func=None, files_per
 
 def extract_files_dask(files, params=None, *, scheduler=None, npartitions: int | None = None,
                        method: str = "whole") -> list[dict]:
-    """``extract_file`` on every file with ``dask.bag``: unchanged code, any Dask scheduler.
+    """``extract_file`` on every file with Dask: unchanged code, any Dask scheduler.
 
     ``scheduler`` says where it runs: ``None`` uses Dask's default (the active
     ``distributed.Client`` when there is one, e.g. ``Client(LocalCluster())``); or pass a
@@ -749,21 +749,21 @@ def extract_files_dask(files, params=None, *, scheduler=None, npartitions: int |
     dask-kubernetes ...), or its scheduler address as a string (what ``dask scheduler`` prints;
     a client is opened for this call and closed after). The files must be readable from the
     workers (shared or object storage). Results come back in file order, bytes identical to
-    ``extract_files`` (whatever the workers' thread settings). Needs the optional extra:
-    ``pip install "audio-dl-course[dask]"``.
+    ``extract_files`` (whatever the workers' thread settings). Files go in batches
+    (``npartitions`` of them, or as ``build_dataset`` batches them: see ``_iter_dask``), as
+    futures on a ``distributed`` cluster, as ``dask.bag`` partitions on a local scheduler.
+    Needs the optional extra: ``pip install "audio-dl-course[dask]"``.
     """
-    dask, db = _import_dask_bag()
+    import math
+
+    _import_dask_bag()
     p = _params(params)
     files = [str(f) for f in files]
     if not files:
         raise ValueError("no files to extract: the list is empty.")
-    sched, own = _dask_scheduler(scheduler)
-    try:
-        bag = db.from_sequence(files, npartitions=npartitions or min(len(files), 32))
-        return bag.map(extract_file, params=p, method=method).compute(scheduler=sched)
-    finally:
-        if own is not None:
-            own.close()
+    k = math.ceil(len(files) / npartitions) if npartitions else None
+    return list(_iter_dask(files, p, scheduler=scheduler, method=method, func=extract_file,
+                           files_per_task=k))
 
 
 # ---------------------------------------------------------------------------------------------
