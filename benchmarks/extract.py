@@ -187,13 +187,14 @@ def _competent_file(path, whole_track, num_mfcc=13, n_fft=2048, hop_length=512,
     return np.stack(out).astype(np.float32)
 
 
-def competent(dataset_path, npz_path, whole_track, one_blas=True):
+def competent(dataset_path, npz_path, whole_track, one_blas=True, prefer="threads"):
     """Load once per track, ``librosa.feature.mfcc`` per 3 s slice (``whole_track=False``) or
     once per track with its frames cut per segment (``True``; ``center=True`` and ``top_db``
     over the track, as librosa does by default), every track on joblib threads (all cores),
     stacked and saved with ``np.savez``. ``one_blas``: BLAS (librosa's mel product) limited to
     one thread per joblib thread, as joblib's docs advise against oversubscription (the faster
-    form here; ``--variants`` also times librosa's default BLAS threads)."""
+    form here; ``--variants`` also times librosa's default BLAS threads, and joblib processes
+    (``prefer="processes"``, loky: one BLAS thread per worker, start-up included))."""
     from contextlib import nullcontext
 
     from joblib import Parallel, delayed
@@ -201,7 +202,7 @@ def competent(dataset_path, npz_path, whole_track, one_blas=True):
 
     items = _labelled_tracks(dataset_path)
     with threadpool_limits(limits=1, user_api="blas") if one_blas else nullcontext():
-        feats = Parallel(n_jobs=-1, prefer="threads")(
+        feats = Parallel(n_jobs=-1, prefer=prefer)(
             delayed(_competent_file)(path, whole_track) for path, _ in items)
     labels = np.concatenate([np.full(len(f), k) for f, (_, k) in zip(feats, items, strict=True)])
     np.savez(npz_path, X=np.concatenate(feats), y=labels)
@@ -342,6 +343,8 @@ def child(approach: str, root: Path, out: Path, warm: Path, scheduler=None) -> d
         pass
     before = _status("VmRSS")
     load = os.getloadavg()
+    workers_cpu0 = client.run(time.process_time) if client is not None else {}
+    cpu0 = time.process_time()
     t0 = time.perf_counter()
     if approach == "original":
         original_save_mfcc(root, out / "original.json")
@@ -352,14 +355,16 @@ def child(approach: str, root: Path, out: Path, warm: Path, scheduler=None) -> d
             original_save_mfcc(root, out / "original.json")
     elif approach.startswith("librosa"):
         competent(root, out / f"{approach}.npz", whole_track=approach.startswith("librosa-track"),
-                  one_blas=not approach.endswith("default-blas"))
+                  one_blas=not approach.endswith("default-blas"),
+                  prefer="processes" if approach.endswith("processes") else "threads")
     elif approach == "floor":  # the faster of the two ways to use the cores
-        modes = {}
+        modes, cpu = {}, {}
         for mode in ("threads", "fft-workers"):
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             floor(root, mode)
-            modes[mode] = time.perf_counter() - t1
+            modes[mode], cpu[mode] = time.perf_counter() - t1, time.process_time() - c1
         extra["floor_modes_s"] = modes
+        extra["floor_modes_cpu_s"] = cpu
     elif approach in ("threads", "processes"):
         ds.build_dataset(root, p, n_jobs=-1, prefer=approach, **kw)
     elif approach.startswith("dask"):
@@ -367,8 +372,17 @@ def child(approach: str, root: Path, out: Path, warm: Path, scheduler=None) -> d
     else:
         raise ValueError(approach)
     seconds = time.perf_counter() - t0
+    # CPU time of this process (all its threads) and of the Dask workers: files per CPU-second
+    # are what a shared machine cannot take away (loky's workers are not counted: None)
+    cpu_s = time.process_time() - cpu0
+    if client is not None:
+        workers_cpu1 = client.run(time.process_time)
+        cpu_s += sum(workers_cpu1[w] - workers_cpu0[w] for w in workers_cpu1)
     if approach == "floor":
-        seconds = min(extra["floor_modes_s"].values())
+        fastest = min(extra["floor_modes_s"], key=extra["floor_modes_s"].get)
+        seconds = extra["floor_modes_s"][fastest]
+        cpu_s = extra["floor_modes_cpu_s"][fastest]
+    extra["cpu_s"] = None if approach.endswith("processes") else cpu_s
     peak = _status("VmHWM")
     if client is not None:
         extra["worker_peak"] = max(client.run(_status, "VmHWM").values())
@@ -429,6 +443,7 @@ LABELS = {
     "librosa-track": "librosa: load once, 1 mfcc/track, cut, threads",
     "librosa-slices-default-blas": "librosa per slice, default BLAS threads (variant)",
     "librosa-track-default-blas": "librosa per track, default BLAS threads (variant)",
+    "librosa-track-processes": "librosa per track, joblib processes (variant)",
     "floor": "floor: NumPy/SciPy decode+rFFT+mel+log+DCT",
     "threads": "ours: build_dataset, joblib threads",
     "processes": "ours: joblib processes (incl. start-up)",
@@ -477,8 +492,8 @@ def main(argv=None) -> int:
                                                    and not args.scheduler else [])]
     approaches = ["original", *(["original-load-once", "original-1blas"] if args.variants
                                 else []), "librosa-slices", "librosa-track",
-                  *(["librosa-slices-default-blas", "librosa-track-default-blas"]
-                    if args.variants else []), "floor",
+                  *(["librosa-slices-default-blas", "librosa-track-default-blas",
+                     "librosa-track-processes"] if args.variants else []), "floor",
                   "threads", "processes", *dask_runs]
     if args.workdir:
         Path(args.workdir).mkdir(parents=True, exist_ok=True)
@@ -517,8 +532,10 @@ def main(argv=None) -> int:
     competent_best = max((a for a in approaches if a.startswith("librosa")), key=rate.get)
     ref = {"original": rate["original"], "competent": rate[competent_best],
            "floor": rate["floor"]}
+    cpu = {a: min((r["cpu_s"] for r in runs[a] if r.get("cpu_s") is not None), default=None)
+           for a in approaches}
     print(f"{'approach':<48} {'seconds':>8} {'files/s':>8} {'/core':>6} {'x orig':>7} "
-          f"{'x libr.':>7} {'x floor':>7} {'peak RSS':>9} {'output':>8}")
+          f"{'x libr.':>7} {'x floor':>7} {'peak RSS':>9} {'output':>8} {'CPU ms/file':>11}")
     for a in approaches:
         r = best[a]
         per_core = rate[a] / (r.get("worker_cores") or cores)
@@ -527,7 +544,8 @@ def main(argv=None) -> int:
             label += f" ({min(r['floor_modes_s'], key=r['floor_modes_s'].get)})"
         print(f"{label:<48} {r['seconds']:8.2f} {rate[a]:8.1f} {per_core:6.1f} "
               f"{rate[a] / ref['original']:6.1f}x {rate[a] / ref['competent']:6.2f}x "
-              f"{rate[a] / ref['floor']:6.2f}x {peak[a] / MB:6.0f} MB {r['output_mb']:5.1f} MB")
+              f"{rate[a] / ref['floor']:6.2f}x {peak[a] / MB:6.0f} MB {r['output_mb']:5.1f} MB "
+              f"{'n/a' if cpu[a] is None else f'{cpu[a] / n * 1e3:.1f}':>11}")
     print(f"(x libr. = against the fastest librosa form, {LABELS[competent_best]!r}; /core = "
           f"files/s per core: {cores} for this machine's runs, the workers' cores for Dask)")
     print(f"floor modes (s): {best['floor']['floor_modes_s']}")
@@ -558,6 +576,15 @@ def main(argv=None) -> int:
               f"{'met' if met else 'NOT met'}); including start-up {r['cluster_start_s']:.1f} s "
               f"(cluster, client, one file per worker): {with_start:.1f} files/s per core = "
               f"{with_start / thr_core:.2f}x")
+    comp_cpu = min((a for a in approaches if a.startswith("librosa")), key=cpu.get)
+    ms = {a: (None if cpu[a] is None else cpu[a] / n * 1e3) for a in approaches}
+    print(f"by CPU time (CPU-seconds of this process, plus the workers' for Dask, lowest of the "
+          f"repeats; a shared machine stretches wall time, much less CPU time): ours "
+          f"{ms['threads']:.1f} ms per file, the best librosa form {ms[comp_cpu]:.1f} "
+          f"({LABELS[comp_cpu]!r}) = {ms[comp_cpu] / ms['threads']:.2f}x, the floor "
+          f"{ms['floor']:.1f} = ours at {ms['threads'] / ms['floor']:.2f}x the floor"
+          + "".join(f"; {LABELS[a]} {ms[a]:.1f} = {ms['threads'] / ms[a]:.2f}x the threads' "
+                    "files per CPU-second" for a in dask_runs))
     if "dask" in dask_runs:
         r = best["dask"]
         per_core = rate["dask"] / r["worker_cores"]
