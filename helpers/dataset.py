@@ -668,6 +668,19 @@ def _extract_batch(paths, params, method="whole", func=None) -> list[dict]:
     return [func(f, params, method=method) for f in paths]
 
 
+def _batches(files, threads: int, files_per_task=None, largest: int = 16, smallest: int = 4):
+    """Consecutive batches of ``files``: ``files_per_task`` each, or shrinking ones (guided
+    self-scheduling): the remaining files over twice the worker threads, ``smallest`` to
+    ``largest`` files. Big tasks first keep the per-task cost low; small ones at the end keep
+    every worker busy until the last file (a 16-file task is ~0.2 s of work at GTZAN
+    settings, a 4-file one ~50 ms: still well above the scheduler's cost per task)."""
+    i = 0
+    while i < len(files):
+        k = files_per_task or max(smallest, min(largest, (len(files) - i) // (2 * threads)))
+        yield files[i: i + k]
+        i += k
+
+
 def _distributed_client(sched):
     """The ``distributed.Client`` that ``sched`` (a value for ``dask.compute``) stands for, or
     None (a local scheduler: threads, processes, synchronous)."""
@@ -689,7 +702,7 @@ def _distributed_client(sched):
 def _iter_dask(files, p, *, scheduler=None, method="whole", func=None, files_per_task=None,
                window=None):
     """Results in file order. On a ``distributed`` cluster: tasks of ``files_per_task`` files
-    (default: about four tasks per worker thread, at most 16 files each) submitted as futures,
+    (default: shrinking batches of 16 files down to 1, see ``_batches``) submitted as futures,
     at most ``window`` tasks in flight (default: two per worker thread, plus two), a new one
     submitted as each finishes, so every worker stays busy and only a bounded number of files'
     features is ever held here (https://docs.dask.org/en/stable/futures.html). Each task
@@ -705,16 +718,16 @@ def _iter_dask(files, p, *, scheduler=None, method="whole", func=None, files_per
         client = _distributed_client(sched)
         threads = max(1, sum(client.nthreads().values())) if client is not None else \
             (os.cpu_count() or 1)
-        k = files_per_task or max(1, min(16, math.ceil(len(files) / (4 * threads))))
         window = window or 2 * threads + 2
         if client is None:
+            k = files_per_task or max(1, min(16, math.ceil(len(files) / (4 * threads))))
             bag = db.from_sequence(files, partition_size=k)
             parts = bag.map(func, params=p, method=method).to_delayed()
             for i in range(0, len(parts), window):
                 for chunk in dask.compute(*parts[i: i + window], scheduler=sched):
                     yield from chunk
             return
-        todo = (files[i: i + k] for i in range(0, len(files), k))
+        todo = _batches(files, threads, files_per_task)
         pending = collections.deque()
 
         def submit(batch):
