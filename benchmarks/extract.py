@@ -257,8 +257,8 @@ def _floor_file(path, basis, window, workers=1, block=64, n_fft=2048, hop=512, n
     np.log10(mel, out=mel)
     mel *= 10.0
     np.maximum(mel, mel.max(axis=(1, 2), keepdims=True) - 80.0, out=mel)
-    return scipy.fft.dct(mel, axis=-1, norm="ortho", workers=workers,
-                         overwrite_x=True)[..., :n_mfcc]
+    return np.ascontiguousarray(scipy.fft.dct(mel, axis=-1, norm="ortho", workers=workers,
+                                              overwrite_x=True)[..., :n_mfcc])  # not a view
 
 
 def floor(dataset_path, mode):
