@@ -329,8 +329,9 @@ def child(approach: str, root: Path, out: Path, warm: Path, scheduler=None) -> d
     elif approach.startswith("floor"):
         floor(warm, "threads")
         floor(warm, "fft-workers")
-    else:
-        ds.extract_file(next(warm.rglob("*.wav")), p)
+    else:  # what build_dataset imports and runs (tqdm, joblib, the features), not loky's start
+        ds.extract_files(sorted(warm.rglob("*.wav")), p, progress=False,
+                         n_jobs=-1 if approach == "threads" else 1)
     cluster = client = None
     extra = {}
     if approach.startswith("dask"):
