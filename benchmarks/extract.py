@@ -577,7 +577,8 @@ def main(argv=None) -> int:
               f"{'met' if met else 'NOT met'}); including start-up {r['cluster_start_s']:.1f} s "
               f"(cluster, client, one file per worker): {with_start:.1f} files/s per core = "
               f"{with_start / thr_core:.2f}x")
-    comp_cpu = min((a for a in approaches if a.startswith("librosa")), key=cpu.get)
+    comp_cpu = min((a for a in approaches if a.startswith("librosa") and cpu[a] is not None),
+                   key=cpu.get)
     ms = {a: (None if cpu[a] is None else cpu[a] / n * 1e3) for a in approaches}
     print(f"by CPU time (CPU-seconds of this process, plus the workers' for Dask, lowest of the "
           f"repeats; a shared machine stretches wall time, much less CPU time): ours "
