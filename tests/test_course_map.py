@@ -59,3 +59,12 @@ def test_a_hand_edited_table_or_a_changed_time_is_caught(tmp_path, monkeypatch):
     row = next(r for r in nbtool.course() if r["minutes"] == 140)
     monkeypatch.setattr(nbtool, "ROOT", ROOT)
     assert nbtool.parse_duration(_time_line(row["stem"])) != 140  # the notebook disagrees
+
+
+@pytest.mark.parametrize("row", [r for r in nbtool.course() if r["id"] != "00"],
+                         ids=lambda r: r["id"])
+def test_each_lesson_plan_states_the_course_map_time(row):
+    text = (ROOT / "docs" / "teaching" / f"{row['stem']}.md").read_text(encoding="utf-8")
+    m = re.search(r"(?:Self-paced time:\*\*|working alone needs) about ([^(.,;:]+)", text)
+    assert m, f"{row['stem']}: the lesson plan states no self-paced time"
+    assert nbtool.parse_duration(m.group(1)) == row["minutes"], (m.group(0), row["minutes"])

@@ -222,6 +222,23 @@ def test_log_mel_right_answers():
         _mel(y, sr), ref=1000.0, top_db=None))
 
 
+def test_log_mel_mistakes_are_named_whatever_fixed_reference_is_used():
+    r = exercises.check_log_mel(lambda y, sr: librosa.power_to_db(_mel(y, sr), ref=100.0))
+    assert mistake(r) == "top-db", r.text()  # librosa's default top_db=80, with ref=100
+    r = exercises.check_log_mel(lambda y, sr: librosa.amplitude_to_db(_mel(y, sr), ref=100.0,
+                                                                      top_db=None))
+    assert mistake(r) == "amplitude_to_db-on-power", r.text()
+    r = exercises.check_log_mel(lambda y, sr: librosa.power_to_db(
+        _mel(y, sr, power=1.0), ref=100.0, top_db=None))
+    assert mistake(r) == "mel-of-magnitude", r.text()
+    r = exercises.check_log_mel(lambda y, sr: librosa.power_to_db(librosa.feature.melspectrogram(
+        y=y, sr=22050, n_fft=1024, hop_length=256, n_mels=64), ref=100.0, top_db=None))
+    assert mistake(r) == "sr-ignored", r.text()
+    r = exercises.check_log_mel(lambda y, sr: librosa.power_to_db(_mel(y, sr), ref=1000.0,
+                                                                  top_db=None))
+    assert r and "30.0 dB lower" in r.text(), r.text()
+
+
 def test_log_mel_a_reference_that_changes_per_clip_is_named():
     refs = iter([1.0, 3.0, 7.0])
     r = exercises.check_log_mel(lambda y, sr: librosa.power_to_db(
