@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._routes import Forbidden, _is_learner_object, is_course_code, qualified_name, scan, watch
+from ._routes import Forbidden, is_course_code, is_learner_object, qualified_name, scan, watch
 
 __all__ = [
     "Hint", "Result", "exercise", "reset", "expect_all_correct", "call", "number", "array",
@@ -237,7 +237,7 @@ def call(fn, *args, known_errors: dict | None = None, allow_none: bool = False,
     used = scan(fn, rules)
     if not used:
         try:
-            with watch(fn, rules) as used:
+            with watch(fn, rules, read=False) as used:  # read just above
                 out = fn(*args, **kwargs)
         except NotImplementedError:
             if used:
@@ -249,7 +249,7 @@ def call(fn, *args, known_errors: dict | None = None, allow_none: bool = False,
             _stop_raised(err, args, kwargs, known_errors)
     if used:
         _stop_used(used, forbid)
-    if _is_learner_object(type(out)):
+    if is_learner_object(type(out)):
         stop_wrong(Hint(f"your function returned an object of your own class "
                         f"{type(out).__name__}: return plain numbers, lists or NumPy arrays "
                         "(the check converts them itself).", mistake="own-class"))

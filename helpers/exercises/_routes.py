@@ -48,7 +48,8 @@ import sysconfig
 import threading
 import types
 
-__all__ = ["Forbidden", "watch", "scan", "is_course_code", "is_learner_code", "qualified_name"]
+__all__ = ["Forbidden", "watch", "scan", "is_course_code", "is_learner_code",
+           "is_learner_object", "qualified_name"]
 
 
 # ------------------------------------------------------------------------------ whose code
@@ -322,14 +323,15 @@ def _children(obj):
         yield obj.__func__
     elif isinstance(obj, property):
         yield from (f for f in (obj.fget, obj.fset) if f is not None)
-    elif isinstance(obj, type) and _is_learner_object(obj):
+    elif isinstance(obj, type) and is_learner_object(obj):
         yield from list(vars(obj).values())
     elif callable(obj) and not isinstance(obj, (types.FunctionType, types.BuiltinFunctionType,
-                                                type)) and _is_learner_object(type(obj)):
+                                                type)) and is_learner_object(type(obj)):
         yield type(obj)  # an instance of a learner's class with __call__
 
 
-def _is_learner_object(obj) -> bool:
+def is_learner_object(obj) -> bool:
+    """True for a function or class the learner wrote (see :func:`is_learner_code`)."""
     code = getattr(obj, "__code__", None)
     if isinstance(code, types.CodeType):
         return is_learner_code(code)
@@ -446,11 +448,12 @@ class _Watcher:
 
 
 @contextlib.contextmanager
-def watch(fn, forbidden: Forbidden):
+def watch(fn, forbidden: Forbidden, *, read: bool = True):
     """``with watch(fn, forbidden) as hits: fn(...)``: ``hits`` lists the forbidden names the
-    learner's code names (read before the block) and calls directly (while the block runs),
-    in this thread and in threads started inside the block."""
-    hits = scan(fn, forbidden)
+    learner's code names (read before the block, unless ``read=False`` because the caller has
+    just done that with :func:`scan`) and calls directly (while the block runs), in this
+    thread and in threads started inside the block."""
+    hits = scan(fn, forbidden) if read else []
     watcher = _Watcher(forbidden, threading.get_ident())
     previous = _getprofile()
     previous_threads = getattr(threading, "getprofile", lambda: None)()
