@@ -128,8 +128,10 @@ def test_page_loads_with_figures_and_sound(browser_page, page):
         .map(e => e.textContent).filter(t => /Error|Exception|Warning/.test(t))""")
     assert not errors, f"{page.name} shows an error or warning output: {errors[0][-800:]}"
     if browser_page.locator("main .math").count():  # formulas: MathJax (local copy) typesets
+        # idle is not enough (the first Typeset may not be queued yet): wait for its output too
         browser_page.wait_for_function(
-            "() => window.MathJax && MathJax.isReady && MathJax.Hub.queue.pending === 0")
+            "() => window.MathJax && MathJax.isReady && MathJax.Hub.queue.pending === 0 && "
+            "document.querySelector('.MathJax, .MathJax_Display') !== null", timeout=30_000)
         assert browser_page.locator(".MathJax, .MathJax_Display").count() > 0, (
             f"{page.name}: formulas were not typeset")
         assert "failed to load" not in browser_page.inner_text("body"), f"{page.name}: MathJax"
