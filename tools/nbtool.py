@@ -68,6 +68,26 @@ OLD_API = [
 ]
 
 
+#: the labels of a lecturer's note ("**Say:**", "Ask the room:", "Answer:", "Expected:"): the
+#: notes live in docs/teaching/NN_*.md ("Speaker notes") and tools/publish.py merges them into
+#: the slides and the site; in a learner notebook they would show the answers to everyone
+NOTE_LABEL_RX = re.compile(r"(?<![\w-])(?:Say|Ask(?: the room)?|Answer|Expected)\s*:")
+
+
+def lecturer_note_problems(name, cells) -> list[str]:
+    """A learner notebook holds no lecturer's note: no cell of slide type "notes", and no
+    markdown with a note's labels (Say / Ask / Answer / Expected followed by a colon)."""
+    problems = []
+    for i, c in enumerate(cells):
+        if _slide(c) == "notes":
+            problems.append(f"{name}: cell {i} is a speaker-notes cell: lecturer's notes go in "
+                            "docs/teaching/NN_*.md, section 'Speaker notes'")
+        elif c["cell_type"] == "markdown" and (m := NOTE_LABEL_RX.search(_src(c))):
+            problems.append(f"{name}: cell {i} holds a lecturer's note ({m.group(0)!r}): move "
+                            "it to docs/teaching/NN_*.md, section 'Speaker notes'")
+    return problems
+
+
 def _src(cell) -> str:
     s = cell.get("source", "")
     return "".join(s) if isinstance(s, list) else s
@@ -259,6 +279,8 @@ def check(paths: list[Path]) -> list[str]:
             st = c.get("metadata", {}).get("slideshow", {}).get("slide_type")
             if st not in SLIDE_TYPES:
                 problems.append(f"{name}: cell {i} has no slideshow.slide_type metadata")
+        if not solutions:
+            problems += lecturer_note_problems(name, cells)
         if solutions:
             problems += check_solutions_rules(name, cells)
         elif nb.get("metadata", {}).get("course", {}).get("round") == 2:
@@ -482,8 +504,9 @@ def course_tables() -> dict[str, str]:
                       f"{r['learn']} | {t} |")
         link = r["short"] if r["id"] == "00" else f"[{r['short']}]({r['stem']}.ipynb)"
         overview.append(f"| {r['id']} | {link} | {r['learn_short']} | {t} |")
-        plan = ("at the start of lesson 01 (below)" if r["id"] == "00"
-                else f"[teaching/{r['stem']}.md](teaching/{r['stem']}.md)")
+        plan = f"[teaching/{r['stem']}.md](teaching/{r['stem']}.md)"
+        if r["id"] == "00":
+            plan += " (the start of lesson 01)"
         guide.append(f"| {r['id']} | [{r['title']}](../notebooks/{r['stem']}.ipynb) | {t} | "
                      f"{plan} |")
     return {"README.md": "\n".join(readme), "notebooks/00_overview.ipynb": "\n".join(overview),

@@ -15,6 +15,14 @@ In the executed copies the explorers keep their static PNG (the live-widget view
 running kernel), cells tagged ``test`` are removed from the site (``remove-cell``) and are
 skipped in slides, and the set-up cell shows its output only.
 
+The lecturer's speaker notes are not in the notebooks: they are in the lecturer's guide,
+``docs/teaching/NN_*.md``, section "Speaker notes", one ``### heading`` per note naming a
+heading of the notebook. ``with_notes`` puts each note back as a ``notes`` cell at the end of
+that part of the notebook (before the notebook's next heading; ``<!-- after cell: ID -->``
+puts it right after that cell): the slides show it in reveal.js's speaker view, the site in
+a closed "For lecturers" box. A note whose heading (or cell) is not in the notebook, or is
+there twice, stops the build (``NoteAnchorError``).
+
 Everything the pages load is local (reveal.js, require.js, jQuery and MathJax are copied into
 ``build/*/_vendor`` from the npm registry / the jupyter-server-mathjax wheel and cached in
 ``build/vendor``), so the slides and the site work offline.
@@ -154,6 +162,135 @@ def execute(jobs: int | None = None) -> list[Path]:
     return sorted(done)
 
 
+# ------------------------------------------------------------------------------ speaker notes
+TEACHING = ROOT / "docs" / "teaching"
+NOTES_SECTION = "## Speaker notes"
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_AFTER = re.compile(r"^<!--\s*after cell:\s*(\S+)\s*-->\s*$")
+
+
+class NoteAnchorError(ValueError):
+    """A speaker note names a heading or cell its notebook does not have (or has twice)."""
+
+
+def heading_key(text: str) -> str:
+    """A heading as notes name it: markdown emphasis, a trailing '(N min)' and spacing do not
+    count ('1. A sine wave, sampled *(5 min)*' -> '1. A sine wave, sampled')."""
+    text = re.sub(r"[*_]", "", text)
+    text = re.sub(r"\s*\((?:about\s+)?[\d\s-]+min\)\s*$", "", text.strip())
+    return " ".join(text.split()).lower()
+
+
+def markdown_headings(source: str) -> list[str]:
+    """The heading lines of a markdown cell (outside code fences), without the '#'s."""
+    out, fence = [], False
+    for line in source.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        elif not fence and (m := _HEADING.match(line)):
+            out.append(m.group(2))
+    return out
+
+
+def guide_for(stem: str) -> Path:
+    return TEACHING / f"{stem}.md"
+
+
+def speaker_notes(stem: str, text: str | None = None) -> list[dict]:
+    """The notes of notebook ``stem`` from its lecturer's guide, in order:
+    [{"heading": ..., "after": cell id or None, "text": markdown relative to notebooks/}]."""
+    if text is None:
+        path = guide_for(stem)
+        if not path.exists():
+            return []
+        text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    try:
+        start = next(i for i, ln in enumerate(lines) if ln.strip() == NOTES_SECTION)
+    except StopIteration:
+        return []
+    notes, cur = [], None
+    for line in lines[start + 1:]:
+        if line.startswith("## "):
+            break
+        if line.startswith("### "):
+            cur = {"heading": line[4:].strip(), "after": None, "lines": []}
+            notes.append(cur)
+        elif cur is not None:
+            m = _AFTER.match(line.strip())
+            if m and not "".join(cur["lines"]).strip():
+                cur["after"] = m.group(1)
+            else:
+                cur["lines"].append(line)
+    for n in notes:
+        body = "\n".join(n.pop("lines")).strip()
+        n["text"] = body.replace("](../../notebooks/", "](")  # links as seen from notebooks/
+        if not body:
+            raise NoteAnchorError(f"{stem}: the speaker note under '{n['heading']}' is empty")
+    return notes
+
+
+def plain(text: str) -> str:
+    """Text as a page shows it, for comparing a note with a rendered page: no markdown marks,
+    straight quotes, single spaces."""
+    text = re.sub(r"[*`]", "", html.unescape(re.sub(r"<[^>]+>", " ", text)))
+    text = text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'",
+                                         "’": "'", " ": " "}))
+    return " ".join(text.split())
+
+
+def note_snippet(note_text: str, words: int = 6) -> str:
+    """The first words of a note as any rendering of it shows them (tests look for them)."""
+    return " ".join(plain(note_text).split()[:words])
+
+
+def _cell_text(cell) -> str:
+    s = cell.get("source", "")
+    return "".join(s) if isinstance(s, list) else s
+
+
+def note_places(cells: list, notes: list[dict], stem: str) -> list[int]:
+    """For each note, the index of the cell it goes before (len(cells) = the end)."""
+    heads = [markdown_headings(_cell_text(c)) if c.get("cell_type") == "markdown" else []
+             for c in cells]
+    places = []
+    for n in notes:
+        key = heading_key(n["heading"])
+        hits = [i for i, hs in enumerate(heads) if any(heading_key(h) == key for h in hs)]
+        if len(hits) != 1:
+            known = "; ".join(h for hs in heads for h in hs)
+            what = "is not a heading of" if not hits else f"is {len(hits)} headings of"
+            raise NoteAnchorError(
+                f"{guide_for(stem).relative_to(ROOT)}: the speaker note '### {n['heading']}' "
+                f"{what} notebooks/{stem}.ipynb. Its headings: {known}")
+        h = hits[0]
+        end = next((i for i in range(h + 1, len(cells)) if heads[i]), len(cells))
+        if n["after"]:
+            ids = [i for i in range(h, end) if cells[i].get("id") == n["after"]]
+            if not ids:
+                raise NoteAnchorError(
+                    f"{guide_for(stem).relative_to(ROOT)}: the speaker note under "
+                    f"'{n['heading']}' goes after cell {n['after']}, which is not in that "
+                    f"part of notebooks/{stem}.ipynb")
+            places.append(ids[0] + 1)
+        else:
+            places.append(end)
+    return places
+
+
+def with_notes(nb: dict, stem: str, notes: list[dict] | None = None) -> dict:
+    """``nb`` with its speaker notes inserted as markdown cells of slide type "notes" (in
+    place; also returned). Notes that share a place keep the guide's order."""
+    notes = speaker_notes(stem) if notes is None else notes
+    places = note_places(nb["cells"], notes, stem)
+    for k in sorted(range(len(notes)), key=lambda k: (places[k], k), reverse=True):
+        cell = {"cell_type": "markdown", "id": f"{stem[:20]}-note-{k:02d}".replace("_", "-"),
+                "metadata": {"slideshow": {"slide_type": "notes"}, "tags": ["lecturer-note"]},
+                "source": notes[k]["text"]}
+        nb["cells"].insert(places[k], cell)
+    return nb
+
+
 # ------------------------------------------------------------------------------------- vendor
 def _npm_package(name: str, version: str) -> Path:
     """Unpacked npm package (cached in build/vendor), fetched with `npm pack`."""
@@ -283,8 +420,12 @@ def slides() -> list[Path]:
     c.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
     exporter = SlidesExporter(config=c)
     out = []
+    import nbformat
+
     for nb_path in sorted(EXECUTED.glob("[0-9][0-9]_*.ipynb")):
-        text, _ = exporter.from_filename(str(nb_path))
+        nb = nbformat.from_dict(with_notes(nbformat.read(nb_path, as_version=4),
+                                           nb_path.stem))
+        text, _ = exporter.from_notebook_node(nb)
         text = text.replace("</head>", SLIDE_CSS + "</head>", 1)
         # nbconvert does not let mermaid's address be configured: use the local stub
         text = re.sub(r"https://cdnjs\.cloudflare\.com/ajax/libs/mermaid/[^'\"]*",
@@ -319,10 +460,12 @@ LECTURER_NOTES = '<details class="lecturer-notes">\n<summary>For lecturers</summ
 
 
 def _stage_notebook(src: Path, dst: Path) -> None:
-    """A notebook as the site shows it: links into the site, and the speaker notes (cells with
-    slide_type "notes") folded into a closed "For lecturers" box (the answers to the questions
-    a lecturer asks the room are in them)."""
+    """A notebook as the site shows it: links into the site, and the speaker notes (from the
+    lecturer's guide, see ``with_notes``) folded into closed "For lecturers" boxes (the answers
+    to the questions a lecturer asks the room are in them)."""
     nb = json.loads(src.read_text(encoding="utf-8"))
+    if src.parent.name != "solutions":
+        with_notes(nb, src.stem)
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             text = _rewrite_links("".join(cell["source"]))
