@@ -176,6 +176,113 @@ def test_cell_state_leaks(cells) -> list[tuple[int, str, int]]:
     return leaks
 
 
+# ------------------------------------------------------------------ predict, then run (issue 19)
+#: What else gives away a "predict, then run" answer besides reveal()'s answer itself: key
+#: phrases by notebook and by the question's first words. The rule (``prediction_leaks``): no
+#: cell above the predict(...) cell (markdown, code or hidden test cell) may hold the answer
+#: string of its reveal(...), a number of that answer that neither the question nor another
+#: option holds, or one of these phrases (case, markdown marks and spacing ignored).
+PREDICTION_KEYS = {
+    ("01_waveform", "A 5000 Hz sine"): ["3000 Hz"],
+    ("01_waveform", "What does chirp[::3]"): ["turns round", "then falls"],
+    ("02_fft_spectrum", "A 0.5-amplitude tone"): ["less than 0.5", "spreads over",
+                                                  "shared among"],
+    ("02_fft_spectrum", "Compared with no window"): ["wider", "widens", "broader"],
+    ("03_stft_spectrogram", "With hop = n_fft"): ["vanish", "vanishes", "drops to zero",
+                                                  "invisible", "not at all"],
+    ("03_stft_spectrogram", "n_fft stays 2048"): ["hop is not in it", "stays the same",
+                                                  "only sets how densely", "same smear"],
+    ("04_decibels", "The two components"): ["halved", "halves", "shrinks by half"],
+    ("04_decibels", "Shown in dB with ref=np.max"): ["0 dB again", "level cancels"],
+    ("05_mfcc", "mfcc(y=y, sr=sr, n_mfcc=40"): ["20 rows", "without a word"],
+    ("05_mfcc", "Which two notes"): ["flute notes are closer", "two flute notes"],
+    ("06_dataset_for_deep_learning", "A 4.3 s clip"): ["4 segments"],
+    ("06_dataset_for_deep_learning", "Random labels per recording"): ["above chance"],
+}
+
+
+def predictions(cells) -> list[dict]:
+    """Every helpers.exercises.predict(question, options) assigned to a name, with the first
+    later reveal(name, answer, why): cell indices, question, options, answer (None when the
+    answer is computed)."""
+    import ast
+
+    found = []
+    calls = []
+    for i, c in enumerate(cells):
+        if c["cell_type"] != "code":
+            continue
+        try:
+            tree = ast.parse(_src(c))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                calls.append((i, node))
+    for i, node in calls:
+        if node.func.attr != "predict" or len(node.args) < 2:
+            continue
+        q, opts = node.args[0], node.args[1]
+        if not (isinstance(q, ast.Constant) and isinstance(opts, (ast.List, ast.Tuple))):
+            continue
+        var = None
+        tree = ast.parse(_src(cells[i]))
+        for st in ast.walk(tree):
+            if isinstance(st, ast.Assign) and st.value is node or (
+                    isinstance(st, ast.Assign) and ast.dump(st.value) == ast.dump(node)):
+                var = st.targets[0].id if isinstance(st.targets[0], ast.Name) else None
+        rev = next(((j, r) for j, r in calls if j >= i and r.func.attr == "reveal" and r.args
+                    and isinstance(r.args[0], ast.Name) and r.args[0].id == var), None)
+        answer = None
+        if rev and len(rev[1].args) > 1 and isinstance(rev[1].args[1], ast.Constant):
+            answer = rev[1].args[1].value
+        elif rev and len(rev[1].args) > 1 and isinstance(rev[1].args[1], ast.Name):
+            # right = "..." assigned in the reveal's cell
+            name = rev[1].args[1].id
+            for st in ast.walk(ast.parse(_src(cells[rev[0]]))):
+                if (isinstance(st, ast.Assign) and isinstance(st.targets[0], ast.Name)
+                        and st.targets[0].id == name and isinstance(st.value, ast.Constant)):
+                    answer = st.value.value
+        found.append({"cell": i, "var": var, "question": q.value,
+                      "options": [o.value for o in opts.elts if isinstance(o, ast.Constant)],
+                      "reveal": rev[0] if rev else None, "answer": answer})
+    return found
+
+
+def _plain_lower(text: str) -> str:
+    return " ".join(re.sub(r"[*`]", "", text).lower().split())
+
+
+def prediction_keys(stem: str, pred: dict) -> list[str]:
+    """What may not appear above a prediction: its answer, the answer's own numbers, and the
+    PREDICTION_KEYS phrases of its question."""
+    keys = []
+    ans = pred["answer"]
+    if isinstance(ans, str) and ans.strip():
+        keys.append(ans)
+        others = " ".join([pred["question"]] + [o for o in pred["options"] if o != ans])
+        nums = set(re.findall(r"\d+(?:\.\d+)?", others))
+        keys += [n for n in re.findall(r"\d+(?:\.\d+)?", ans) if n not in nums and len(n) >= 3]
+    for (s, start), phrases in PREDICTION_KEYS.items():
+        if s == stem and pred["question"].startswith(start):
+            keys += phrases
+    return keys
+
+
+def prediction_leaks(cells, stem: str) -> list[tuple[int, str, int]]:
+    """(predict cell, key, cell above it that holds the key): a prediction answered before it
+    is asked."""
+    leaks = []
+    for pred in predictions(cells):
+        above = [_plain_lower(_src(c)) for c in cells[:pred["cell"]]]
+        for key in prediction_keys(stem, pred):
+            rx = re.compile(r"(?<![\w.])" + re.escape(_plain_lower(key)) + r"(?![\w])")
+            for k, text in enumerate(above):
+                if rx.search(text):
+                    leaks.append((pred["cell"], key, k))
+    return leaks
+
+
 #: a font size below matplotlib's "medium" (the course's 11 pt = 14.7 px) in a figure a slide
 #: shows: any named size smaller than medium, or a number of points under 10.5
 SMALL_FONT_RX = re.compile(
@@ -226,6 +333,14 @@ def check_learner_rules(name, cells, stem: str) -> list[str]:
         if "exercises.predict(" not in code_all or "exercises.reveal(" not in code_all:
             problems.append(f"{name}: no 'predict, then run' question "
                             "(helpers.exercises.predict ... reveal)")
+        for pred in predictions(cells):
+            if pred["reveal"] is None:
+                problems.append(f"{name}: cell {pred['cell']}: predict(...) with no "
+                                f"reveal({pred['var']}, ...) after it")
+        for i, key, k in prediction_leaks(cells, stem):
+            problems.append(f"{name}: cell {k} gives away the answer of the prediction in "
+                            f"cell {i} ({key!r}) before it is asked: move the prediction up "
+                            "or the answer below it")
     return problems
 
 

@@ -9,13 +9,16 @@
 - the search page loads and finds a word;
 - every explorer (helpers.widgets.*_explorer) has its static PNG in the executed notebook, and
   no page shows a widget's text fallback ("VBox(children=...)") or "No prediction committed";
-- the speaker notes (slide_type "notes") are folded into closed "For lecturers" boxes.
+- every speaker note of the lecturer's guide (docs/teaching/NN_*.md, "Speaker notes") is on
+  its notebook's page, folded into a closed "For lecturers" box, and no note text is outside
+  those boxes.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -75,10 +78,13 @@ def broken_links(site: Path) -> list[str]:
     return bad
 
 
-def _notes_cells(rel: Path) -> int:
-    nb = json.loads((EXECUTED / f"{rel}.ipynb").read_text(encoding="utf-8"))
-    return sum(c["metadata"].get("slideshow", {}).get("slide_type") == "notes"
-               for c in nb["cells"] if c["cell_type"] == "markdown")
+sys.path.insert(0, str(ROOT / "tools"))
+import publish  # noqa: E402
+
+
+def _notes(rel: Path) -> list[dict]:
+    """The guide's speaker notes of a learner notebook's page (solutions have none)."""
+    return [] if rel.parent.name == "solutions" else publish.speaker_notes(rel.name)
 
 
 def _expected_media(rel: Path) -> tuple[int, int]:
@@ -141,12 +147,21 @@ def test_page_loads_with_figures_and_sound(browser_page, page):
     assert not shows, f"{page.name} shows {shows}"
     rel = page.relative_to(SITE).with_suffix("")
     if (EXECUTED / f"{rel}.ipynb").exists():  # a notebook's page (not a guide page)
-        notes = browser_page.evaluate("""() => [...document.querySelectorAll(
-            'main details.lecturer-notes')].map(d => d.open)""")
-        assert len(notes) == _notes_cells(rel), (
-            f"{page.name}: {len(notes)} 'For lecturers' boxes, {_notes_cells(rel)} notes cells")
-        assert not any(notes), f"{page.name}: a 'For lecturers' box is open on arrival"
-        assert "Ask the room:" not in text, f"{page.name}: speaker notes shown to learners"
+        boxes = browser_page.evaluate("""() => [...document.querySelectorAll(
+            'main details.lecturer-notes')].map(d => [d.open, d.textContent])""")
+        notes = _notes(rel)
+        assert len(boxes) == len(notes), (
+            f"{page.name}: {len(boxes)} 'For lecturers' boxes, the guide has {len(notes)} notes")
+        assert not any(open_ for open_, _ in boxes), (
+            f"{page.name}: a 'For lecturers' box is open on arrival")
+        for (_, box), note in zip(boxes, notes, strict=True):
+            assert publish.note_snippet(note["text"]) in publish.plain(box), (
+                f"{page.name}: the note '{note['heading']}' is not in its box")
+        shown = publish.plain(text)  # inner_text: what a reader sees, closed boxes folded
+        assert "Ask the room:" not in shown, f"{page.name}: speaker notes shown to learners"
+        for note in notes:
+            assert publish.note_snippet(note["text"], 8) not in shown, (
+                f"{page.name}: the note '{note['heading']}' is shown outside its box")
         n_img, n_audio = _expected_media(rel)
         shown = browser_page.evaluate("""() => [...document.querySelectorAll('main img')]
             .filter(i => i.complete && i.naturalWidth > 0).length""")
