@@ -31,6 +31,7 @@ Build format (a convenience for writing notebooks as text; the .ipynb is the sou
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import sys
@@ -283,6 +284,152 @@ def prediction_leaks(cells, stem: str) -> list[tuple[int, str, int]]:
     return leaks
 
 
+# ------------------------------------------------------------- answer-free test cells (issue 19)
+# A cell tagged "test" checks facts; it must not hold an exercise's answer, which a learner can
+# read by expanding it. The rule (``test_cell_answers``), by AST:
+#   1. a test cell defines no function or class that a solution defines (by name: the answer
+#      to a "write f(...)" exercise), and no lambda;
+#   2. no expression of a test cell has the form of an exercise's answer. The answers are the
+#      whole expressions a cell tagged "solution" of the solutions notebook returns or assigns
+#      to `answer`. Forms compare with every variable name as "_" (a called function keeps its
+#      name), type conversions dropped (np.asarray(x), x.astype(t), float(x) -> x) and
+#      constant arithmetic folded (2**15 -> 32768.0). The same form with the same constants
+#      counts from 3 nodes up if it holds a constant, a call or an attribute (so
+#      `pcm.astype(np.float32) / 32768` is `x / 2**15`, but `n / sr` is not `n_samples / sr`);
+#      the same form with other constants counts from 7 nodes up
+#      (`hz_to_mel(400.0) - hz_to_mel(200.0)` is `hz_to_mel(8000.0) - hz_to_mel(4000.0)`).
+EXACT_MIN_NODES, FORM_MIN_NODES = 3, 7
+#: calls that only change an array's type: dropped when forms are compared
+CONVERT = {"asarray", "asanyarray", "array", "astype", "float", "float32", "float64"}
+
+
+class _AnswerForm(ast.NodeTransformer):
+    """Rewrites an expression into its form (see the rule above); ``consts=False`` also
+    replaces every constant by the same placeholder."""
+
+    def __init__(self, consts: bool):
+        self.consts = consts
+
+    def visit_Name(self, node):
+        return ast.Name(id="_", ctx=ast.Load())
+
+    def visit_Call(self, node):
+        f = node.func
+        node.args = [self.visit(a) for a in node.args]
+        node.keywords = [self.visit(k) for k in node.keywords]
+        name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
+        if name in CONVERT:
+            if isinstance(f, ast.Attribute) and name == "astype":
+                return self.visit(f.value)
+            if node.args:
+                return node.args[0]
+        if not isinstance(f, ast.Name):  # a called name (len, round) is kept
+            node.func = self.visit(f)
+        return node
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.left, ast.Constant) and isinstance(node.right, ast.Constant):
+            try:
+                value = eval(compile(ast.fix_missing_locations(ast.Expression(node)), "", "eval"))
+                return self.visit_Constant(ast.Constant(value))
+            except Exception:
+                return node
+        return node
+
+    def visit_Constant(self, node):
+        if not self.consts:
+            return ast.Constant("C")
+        if isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            return ast.Constant(float(node.value))
+        return node
+
+
+def _size(node) -> int:
+    import ast
+
+    return sum(isinstance(x, (ast.expr, ast.keyword)) for x in ast.walk(node))
+
+
+def _forms(node) -> tuple[tuple[str, int], tuple[str, int]]:
+    """((exact form, nodes), (form without constants, nodes)) of an expression."""
+    import ast
+    import copy
+
+    out = []
+    for consts in (True, False):
+        m = ast.fix_missing_locations(_AnswerForm(consts).visit(ast.Expression(copy.deepcopy(node))))
+        out.append((ast.dump(m.body, annotate_fields=False), _size(m.body)))
+    return out[0], out[1]
+
+
+def _parse(src: str):
+    import ast
+
+    code = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in src.splitlines())
+    try:
+        return ast.parse(code)
+    except SyntaxError:
+        return None
+
+
+def answer_forms(solution_cells) -> tuple[set[str], set[str], set[str]]:
+    """The forms (exact, without constants) of the answer expressions of a solutions notebook,
+    and the names of the functions its solutions define."""
+    import ast
+
+    exact, loose, names = set(), set(), set()
+    for c in solution_cells:
+        if c["cell_type"] != "code" or "solution" not in _tags(c):
+            continue
+        tree = _parse(_src(c))
+        for st in ast.walk(tree) if tree else []:
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(st.name)
+            answer = isinstance(st, ast.Return) or (
+                isinstance(st, ast.Assign) and any(isinstance(tg, ast.Name) and tg.id == "answer"
+                                                   for tg in st.targets))
+            if answer and st.value is not None:
+                (e, ne), (f, nf) = _forms(st.value)
+                if ne >= EXACT_MIN_NODES and re.search(r"Constant|Call|Attribute", e):
+                    exact.add(e)
+                if nf >= FORM_MIN_NODES:
+                    loose.add(f)
+    return exact, loose, names
+
+
+def test_cell_answers(cells, solution_cells) -> list[tuple[int, str]]:
+    """(test cell, why) for every test cell that holds an answer (see the rule above)."""
+    import ast
+
+    exact, loose, names = answer_forms(solution_cells)
+    found = []
+    for i, c in enumerate(cells):
+        if c["cell_type"] != "code" or "test" not in _tags(c):
+            continue
+        tree = _parse(_src(c))
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Lambda) or (isinstance(
+                    node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                    and node.name in names):
+                what = "a lambda" if isinstance(node, ast.Lambda) else \
+                    f"{node.name!r}, an exercise's function"
+                found.append((i, f"defines {what}"))
+        seen = set()
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.expr):
+                continue
+            (e, ne), (f, nf) = _forms(node)
+            if (ne >= EXACT_MIN_NODES and e in exact) or (nf >= FORM_MIN_NODES and f in loose):
+                text = ast.unparse(node)
+                if not any(text in s for s in seen):
+                    seen.add(text)
+                    found.append((i, f"computes an exercise's answer: {text}"))
+    return found
+
+
 #: a font size below matplotlib's "medium" (the course's 11 pt = 14.7 px) in a figure a slide
 #: shows: any named size smaller than medium, or a number of points under 10.5
 SMALL_FONT_RX = re.compile(
@@ -337,6 +484,13 @@ def check_learner_rules(name, cells, stem: str) -> list[str]:
             if pred["reveal"] is None:
                 problems.append(f"{name}: cell {pred['cell']}: predict(...) with no "
                                 f"reveal({pred['var']}, ...) after it")
+        sol = ROOT / "notebooks" / "solutions" / f"{stem}_solutions.ipynb"
+        if sol.exists():
+            sol_cells = json.loads(sol.read_text(encoding="utf-8")).get("cells", [])
+            for i, why in test_cell_answers(cells, sol_cells):
+                problems.append(f"{name}: test cell {i} {why}: a learner who opens it reads "
+                                "the answer; check a value instead (or move the computation "
+                                "into helpers/exercises)")
         for i, key, k in prediction_leaks(cells, stem):
             problems.append(f"{name}: cell {k} gives away the answer of the prediction in "
                             f"cell {i} ({key!r}) before it is asked: move the prediction up "
