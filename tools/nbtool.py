@@ -220,10 +220,15 @@ def predictions(cells) -> list[dict]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 calls.append((i, node))
+    def arg(call, k: int, name: str):  # positional or keyword argument, else None
+        if len(call.args) > k:
+            return call.args[k]
+        return next((kw.value for kw in call.keywords if kw.arg == name), None)
+
     for i, node in calls:
-        if node.func.attr != "predict" or len(node.args) < 2:
+        if node.func.attr != "predict":
             continue
-        q, opts = node.args[0], node.args[1]
+        q, opts = arg(node, 0, "question"), arg(node, 1, "options")
         if not (isinstance(q, ast.Constant) and isinstance(opts, (ast.List, ast.Tuple))):
             continue
         var = None
@@ -232,14 +237,16 @@ def predictions(cells) -> list[dict]:
             if isinstance(st, ast.Assign) and st.value is node or (
                     isinstance(st, ast.Assign) and ast.dump(st.value) == ast.dump(node)):
                 var = st.targets[0].id if isinstance(st.targets[0], ast.Name) else None
-        rev = next(((j, r) for j, r in calls if j >= i and r.func.attr == "reveal" and r.args
-                    and isinstance(r.args[0], ast.Name) and r.args[0].id == var), None)
+        rev = next(((j, r) for j, r in calls if j >= i and r.func.attr == "reveal"
+                    and isinstance(arg(r, 0, "prediction"), ast.Name)
+                    and arg(r, 0, "prediction").id == var), None)
         answer = None
-        if rev and len(rev[1].args) > 1 and isinstance(rev[1].args[1], ast.Constant):
-            answer = rev[1].args[1].value
-        elif rev and len(rev[1].args) > 1 and isinstance(rev[1].args[1], ast.Name):
+        given = arg(rev[1], 1, "answer") if rev else None
+        if isinstance(given, ast.Constant):
+            answer = given.value
+        elif isinstance(given, ast.Name):
             # right = "..." assigned in the reveal's cell
-            name = rev[1].args[1].id
+            name = given.id
             for st in ast.walk(ast.parse(_src(cells[rev[0]]))):
                 if (isinstance(st, ast.Assign) and isinstance(st.targets[0], ast.Name)
                         and st.targets[0].id == name and isinstance(st.value, ast.Constant)):
