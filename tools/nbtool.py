@@ -12,6 +12,10 @@
                                                   # README badges and CITATION.cff
     python tools/nbtool.py figures NB.ipynb DIR   # execute a copy; save every figure as DIR/*.png
 
+``check`` also holds the issue-19 rules for learner notebooks: no lecturer's note (they live in
+docs/teaching/NN_*.md, see tools/publish.py), no "predict, then run" answer above its question
+(``prediction_leaks``), no exercise's answer in a test cell (``test_cell_answers``).
+
 Notebooks are stored with no outputs at all. Key numbers are checked by ``assert`` statements in
 cells tagged ``test`` (input hidden, skipped in slides), which nbval runs on both librosa
 versions; cells that teach hold no asserts. Learner notebooks (``notebooks/NN_*.ipynb``) hold no
