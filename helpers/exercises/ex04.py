@@ -372,6 +372,12 @@ def _floor_cases(rng):
     return out
 
 
+#: how far below the level of the mean power the mean of the dB values (2.51 dB) and the level
+#: of the mean magnitude (1.05 dB) of a noise bin lie (exponential and Rayleigh distributions)
+_MEAN_LOG_BIAS = 10 * np.euler_gamma / np.log(10)
+_MEAN_MAG_BIAS = -20 * np.log10(np.sqrt(np.pi) / 2)
+
+
 def _floor_with(fn):
     def floor(sigma, n_fft, window):
         w = _window(window, n_fft)
@@ -397,13 +403,16 @@ EX_5 = FunctionExercise(
             Hint("your value is 2.5 dB low: that is the mean of the dB values of the bins. "
                  "The power of a noise bin scatters (an exponential distribution), and the mean "
                  "of its logarithm lies 2.5 dB below the logarithm of its mean power.",
-                 "Average the POWERS |X|**2 of many bins and frames, then take 10 log10 once.")),
+                 "Average the POWERS |X|**2 of many bins and frames, then take 10 log10 once."),
+            # measured, the mean of dB also depends on amin and the DC bin: a window, not a point
+            detect=lambda out, case, ref: abs(float(out) - ref + _MEAN_LOG_BIAS) <= 0.4),
         Mistake("mean-magnitude", _floor_with(lambda s, n, w: 20 * np.log10(
             np.sqrt(np.pi) / 2 * s * np.sqrt(np.sum(w**2)) / (np.sum(w) / 2))), Hint(
                 "your value is about 1 dB low: 20 log10 of the mean MAGNITUDE. The mean "
                 "magnitude of noise is sqrt(pi) / 2 = 0.89 of its RMS; the level of the mean "
                 "power is what the exercise asks for.",
-                "Mean of |X|**2 (a power), then 10 log10.")),
+                "Mean of |X|**2 (a power), then 10 log10."),
+            detect=lambda out, case, ref: abs(float(out) - ref + _MEAN_MAG_BIAS) <= 0.25),
         Mistake("sum-w-scale", _floor_with(lambda s, n, w: 10 * np.log10(
             s**2 * np.sum(w**2) / np.sum(w) ** 2)), Hint(
                 "your value is 6 dB low: you scaled |X| by sum(w). A sine of amplitude A "

@@ -57,7 +57,7 @@ def _frame_cases(rng):
 EX_1 = FunctionExercise(
     "06.1", _frames, _frame_cases, output="exact", seeds=2, name="frames_per_segment",
     mistakes=[
-        Mistake("center-ignored", lambda s, sr, n, h, c: _frames(s, sr, n, h, not c), Hint(
+        Mistake("center-ignored", lambda s, sr, n, h, c: _frames(s, sr, n, h, False), Hint(
             "`center` changes the count: with center=True librosa first pads the segment with "
             "n_fft // 2 zeros at EACH end, so more frames fit; with center=False it pads "
             "nothing.",
@@ -65,7 +65,9 @@ EX_1 = FunctionExercise(
             "with L replaced by the padded length when center=True.",
             example="L = 10 samples, n_fft = 4, hop = 2: without padding frames start at 0, 2, "
                     "4, 6 (the next, at 8, would run past 10): 4 frames; padded to 14 samples: "
-                    "starts 0 .. 10, 6 frames.")),
+                    "starts 0 .. 10, 6 frames."),
+                detect=lambda out, case, ref: out in (
+                    _frames(**{**case, "center": False}), _frames(**{**case, "center": True}))),
         Mistake("ceil", lambda s, sr, n, h, c: int(np.ceil(_segment_samples(s, sr) / h)), Hint(
             "ceil(L / hop) is the old script's guess, and it is one frame short when L is a "
             "whole number of hops (3 s with hop 441 is exactly 150 hops): that is how the old "
@@ -186,7 +188,8 @@ EX_2 = _SegmentsExercise(
                 detect=lambda out, case, ref: np.size(out) != 0
                 if np.asarray(case["y"]).size < case["L"] else (
                     np.shape(out) == np.shape(ref) and np.allclose(out, ref, atol=1e-6)),
-                raises=r"need at least one array|negative dimensions|cannot reshape|too short"),
+                raises=r"need at least one array|negative dimensions|cannot reshape|too short|"
+                       r"window shape cannot be larger"),
         Mistake("uses-helper", None, Hint(
             "write it with NumPy (or librosa.util.frame): {used} is the course's own code."),
                 uses=True),
