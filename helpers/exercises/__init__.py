@@ -22,6 +22,6 @@ from .ex05 import *  # noqa: F403
 from .ex06 import *  # noqa: F403
 
 __all__ = ["Hint", "Prediction", "Result", "expect_all_correct", "predict", "reset", "reveal",
-           "progress", "_core"]
+           "progress", "_core", "_progress", "_spec"]
 for _m in (ex01, ex02, ex03, ex04, ex05, ex06):
     __all__ += list(_m.__all__)
