@@ -324,6 +324,10 @@ def exercise(exercise_id: str):
                 _CURRENT.update(previous)
             if not isinstance(result, Result):
                 raise TypeError(f"check {check.__name__} returned {result!r}, not a Result")
+            if not _EXPECT_CORRECT["on"]:  # the solutions notebooks record nothing
+                from ._progress import record
+
+                record(exercise_id, result.status, result.mistake)
             if _EXPECT_CORRECT["on"] and not result:
                 raise AssertionError(f"exercise {exercise_id} ({check.__name__}): "
                                      f"{result.text()}")

@@ -220,14 +220,21 @@ class FunctionExercise:
     def all_cases(self) -> list[dict]:
         """Every case of every seed (the same list on every call)."""
         if "cases" not in self._cache:
-            out = []
+            out, seeds = [], []
             for seed in range(self.seeds):
                 rng = np.random.default_rng([seed, zlib.crc32(self.id.encode())])
-                out.extend(dict(c) for c in self.cases(rng))
-            if not out:
-                raise ValueError(f"{self.id}: cases(rng) gave no case")
-            self._cache["cases"] = out
+                made = [dict(c) for c in self.cases(rng)]
+                if not made:
+                    raise ValueError(f"{self.id}: cases(rng) gave no case for seed {seed}")
+                out.extend(made)
+                seeds.extend([seed] * len(made))
+            self._cache["cases"], self._cache["seeds"] = out, seeds
         return self._cache["cases"]
+
+    def seed_of_cases(self) -> list[int]:
+        """The seed each case of :meth:`all_cases` was made with."""
+        self.all_cases()
+        return self._cache["seeds"]
 
     def arguments(self, case: dict) -> tuple[tuple, dict]:
         """Fresh ``(args, kwargs)`` for one call on ``case``."""
