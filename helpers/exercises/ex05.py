@@ -220,8 +220,9 @@ EX_3 = FunctionExercise(
         "Seconds per frame = the spacing of `times` (they are evenly spaced).",
         example="A coefficient rising by 2 dB per frame, frames every 512 / 22050 = 0.0232 s: "
                 "2 / 0.0232 = 86 dB per second."),
-    success="Deltas per second do not change when the hop changes: compare them across "
-            "datasets with different hops, never deltas per frame.")
+    success="Deltas per second keep their meaning when the hop changes (per frame, halving "
+            "the hop halves them); to compare two hops, also keep the fit's span in seconds "
+            "(width x hop) about the same.")
 
 
 def check_delta_per_second(delta_per_second):
