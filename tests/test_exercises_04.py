@@ -96,6 +96,9 @@ def test_mix_at_snr_other_right_forms():
         return clean + noise * (rms(clean) / rms(noise)) / 10 ** (snr_db / 20)
 
     assert ex04.check_mix_at_snr(with_rms)
+    assert ex04.check_mix_at_snr(  # power as the variance: the same for these signals
+        lambda clean, noise, snr_db: clean + noise * np.sqrt(np.var(clean) / np.var(noise)
+                                                             / 10 ** (snr_db / 10)))
     assert ex04.check_mix_at_snr(
         lambda clean, noise, snr_db: (clean + noise * np.sqrt(
             np.sum(clean**2) / np.sum(noise**2) / 10 ** (snr_db / 10))).astype(np.float32))

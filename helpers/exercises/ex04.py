@@ -174,7 +174,7 @@ def _mix_cases(rng):
         noise = rng.standard_normal(n) * rng.uniform(0.01, 1.0)
         if i == 2:  # brown noise: a different crest factor and spectrum
             noise = np.cumsum(noise)
-            noise -= noise.mean()
+        clean, noise = clean - np.mean(clean), noise - np.mean(noise)  # audio: mean 0
         snr = float(rng.choice([-1, 1]) * rng.uniform(3, 25))
         out.append(dict(clean=clean, noise=noise, snr_db=round(snr, 1)))
     return out
@@ -188,7 +188,10 @@ def _mix_with_gain(gain):
 
 
 EX_3 = FunctionExercise(
-    "04.3", _mix_at_snr, _mix_cases, output="array", rtol=1e-4, atol=1e-7, seeds=3,
+    # 2e-4 of the mixture's largest sample: float32 passes, and so does a power taken as
+    # np.var (the signals' means are tiny); every named mistake is hundreds of times further
+    "04.3", _mix_at_snr, _mix_cases, output="array", rtol=0.0,
+    atol=lambda case: 2e-4 * float(np.max(np.abs(_mix_at_snr(**case)))), seeds=3,
     name="mix_at_snr",
     mistakes=[
         Mistake("power-ratio-as-gain",
