@@ -201,3 +201,11 @@ def test_noise_floor_drops_3_db_per_doubling_for_every_window():
         assert np.isclose(a - b, 10 * np.log10(2), atol=0.01), window
     assert {c["window"] for c in ex04.EX_5.all_cases()} == {"hann", "hamming", "blackman",
                                                             "boxcar"}
+
+
+def test_learners_own_parameter_names_work():
+    """The checks call positionally: any parameter names pass."""
+    assert ex04.check_combined_level(lambda dbs: 10 * np.log10(np.sum(10 ** (np.asarray(dbs)
+                                                                           / 10))))
+    assert ex04.check_mix_at_snr(lambda s, n, target: s + n * np.sqrt(
+        np.mean(s**2) / np.mean(n**2) / 10 ** (target / 10)))

@@ -121,3 +121,10 @@ def test_fix_colleague_right_forms():
     assert ex05.check_fix_colleague(
         lambda C, n_mels: (np.asarray(C) * 10 / np.log(10) / np.sqrt(2 * n_mels)
                            * np.r_[1 / np.sqrt(2), np.ones(len(C) - 1)][:, None]))
+
+
+def test_learners_own_parameter_names_work():
+    assert ex05.check_gain_change(lambda g, bands, keep: np.r_[
+        20 * np.log10(g) * np.sqrt(bands), np.zeros(keep - 1)])
+    assert ex05.check_delta_per_second(
+        lambda mfcc, t, w: librosa.feature.delta(mfcc, width=w) / np.diff(t).mean())

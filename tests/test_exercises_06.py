@@ -193,3 +193,12 @@ def test_split_cases_vary_classes_k_and_seeds():
     assert {c["k"] for c in cases} == {1, 2, 3}
     assert len({c["seed"] for c in cases}) > 5
     assert len({np.unique(c["labels"]).size for c in cases}) >= 3
+
+
+def test_learners_own_parameter_names_work():
+    assert ex06.check_frames_per_segment(
+        lambda dur, rate, win, step, centred: 1 + (round(dur * rate) + (win if centred else 0)
+                                                   - win) // step)
+    assert ex06.check_overlapping_segments(
+        lambda x, size, hop: np.array([x[i:i + size] for i in range(0, len(x) - size + 1, hop)]
+                                      ).reshape(-1, size))
