@@ -152,7 +152,7 @@ def spec_cases(spec) -> list:
             forms.update({"upper": str(right).upper(), "latex": f"${right}$"})
         for label, value in forms.items():
             cases.append(SpecCase(spec, f"right-{label}", value, "correct"))
-        wrong = [(m, m.method()) for m in spec.mistakes if m.method is not None]
+        wrong = [(m, spec.wrong_value(m)) for m in spec.mistakes if m.method is not None]
         placeholders = {"None": None, "Ellipsis": ..., "empty": ""}
     for m, answer in wrong:
         cases.append(SpecCase(spec, f"mistake-{m.id}", answer, "wrong", m.id, m.hint.nudge))
