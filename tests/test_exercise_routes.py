@@ -292,10 +292,3 @@ def test_library_functions_that_compute_the_same_thing_are_listed():
     r = ex.check_n_frames(rms_frames)
     assert not r and r.mistake == "used-library", r.text()
 
-    def weighted(S, ref=1.0, amin=1e-10, top_db=80.0):
-        S = np.atleast_2d(S)
-        return librosa.perceptual_weighting(S, np.zeros(S.shape[0]), kind="Z", ref=ref,
-                                            amin=amin, top_db=top_db)
-
-    r = ex.check_to_db(weighted, lambda S, ref=1.0, amin=1e-5, top_db=80.0: S)
-    assert not r and r.mistake == "used-librosa", r.text()

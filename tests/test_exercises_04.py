@@ -1,40 +1,47 @@
-"""Exercise checks of 04_decibels: the reference solutions pass, each named mistake fails with
-its own id, the reasonable variants pass, and placeholders are "not answered" (never raise)."""
+"""Exercise checks of 04_decibels: the standard tests of every spec (the reference and its
+float32/list forms pass, every named mistake is wrong with its own id, placeholders are not
+answered), then each exercise's own right answers written the ways a learner would, and wrong
+ones the specs do not list."""
 
 from __future__ import annotations
 
-import librosa
-import matplotlib
 import numpy as np
 import pytest
 
 from helpers import exercises
 from helpers.exercises import ex04
+from tests.conftest import mistake, spec_cases, tries
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _fresh():
-    exercises.reset()
-    yield
-    exercises.reset()
-    plt.close("all")
+SPECS = [ex04.EX_1, ex04.EX_2, ex04.EX_3, ex04.EX_4, ex04.EX_5]
 
 
-def mistake(result) -> str:
-    assert not result, result.text()
-    return result.mistake
+@pytest.mark.parametrize("case", [c for s in SPECS for c in spec_cases(s)])
+def test_spec(case):
+    case.run()
+
+
+def test_every_check_is_exported_with_its_id():
+    checks = [ex04.check_level_difference, ex04.check_combined_level, ex04.check_mix_at_snr,
+              ex04.check_band_snr, ex04.check_noise_floor]
+    assert [c.__name__ for c in checks] == ex04.__all__
+    for check, spec in zip(checks, SPECS, strict=True):
+        assert getattr(exercises, check.__name__) is check
+        assert spec.id.startswith("04.")
+
+
+def test_no_hint_hands_over_code():
+    for spec in SPECS:
+        for hint in [spec.fallback] + [m.hint for m in spec.mistakes]:
+            assert not hint.code, (spec.id, hint.mistake)
 
 
 # --- Exercise 1 ---------------------------------------------------------------------------
 def test_level_difference_right_answers_and_precision():
     truth = 20 * np.log10(0.012 / 0.3)
-    for x in (truth, -27.96, -28.0, -27.9, np.float32(truth), -28):
-        assert exercises.check_level_difference(x), x
-    assert mistake(exercises.check_level_difference(-27.7)) == "precision"
-    assert mistake(exercises.check_level_difference(-28.8)) == "precision"
+    for x in (truth, -27.96, -28.0, -27.9, np.float32(truth), -28, "-27.96"):
+        assert ex04.check_level_difference(x), x
+    assert mistake(ex04.check_level_difference(-27.7)) == "precision"
+    assert mistake(ex04.check_level_difference(-28.8)) == "precision"
 
 
 @pytest.mark.parametrize("answer, mid", [
@@ -43,445 +50,162 @@ def test_level_difference_right_answers_and_precision():
     (-40.0, "other"), ("abc", "not-a-number"),
 ])
 def test_level_difference_mistakes(answer, mid):
-    assert mistake(exercises.check_level_difference(answer)) == mid
+    assert mistake(ex04.check_level_difference(answer)) == mid
 
 
-def test_level_difference_hints_in_stages():
-    texts = [exercises.check_level_difference(-40.0).text() for _ in range(3)]
-    assert "More:" not in texts[0] and "Code:" not in texts[0]
-    assert "Code:" in texts[2] and "np.log10" in texts[2]
+def test_level_difference_hints_in_stages_end_with_an_example():
+    texts = [r.text() for r in tries(ex04.check_level_difference, -40.0)]
+    assert "More:" not in texts[0] and "Example:" not in texts[0]
+    assert "Example:" in texts[2] and "-20 dB" in texts[2]
+    assert "0.012" not in texts[2], "the example is another case, not this answer"
 
 
-# --- Exercise 2 ---------------------------------------------------------------------------
-def to_db_power(S, ref=1.0, amin=1e-10, top_db=80.0):
-    S = np.asarray(S, dtype=float)
-    if callable(ref):
-        ref = ref(S)
-    db = 10 * np.log10(np.maximum(amin, S)) - 10 * np.log10(np.maximum(amin, ref))
-    if top_db is not None:
-        db = np.maximum(db, db.max() - top_db)
-    return db
-
-
-def to_db_amplitude(S, ref=1.0, amin=1e-5, top_db=80.0):
-    S = np.asarray(S, dtype=float)
-    if callable(ref):
-        ref = ref(S)
-    db = 20 * np.log10(np.maximum(amin, S) / ref)
-    if top_db is not None:
-        db = np.maximum(db, db.max() - top_db)
-    return db
-
-
-def amplitude_via_power(S, ref=1.0, amin=1e-5, top_db=80.0):
-    S = np.asarray(S, dtype=float)
-    if callable(ref):
-        ref = ref(S)
-    return to_db_power(S**2, ref=ref**2, amin=amin**2, top_db=top_db)
-
-
-def _variant(kind="power", *, k=None, log=np.log10, amin_mode="max", ref_mode="ok",
-             top_mode="ok", defaults=None):
-    """A learner's dB function with one planted mistake."""
-    kk = k if k is not None else (10.0 if kind == "power" else 20.0)
-    d_amin = 1e-10 if kind == "power" else 1e-5
-    d = dict(ref=1.0, amin=d_amin, top_db=80.0) | (defaults or {})
-
-    def fn(S, ref=d["ref"], amin=d["amin"], top_db=d["top_db"]):
-        S = np.asarray(S, dtype=float)
-        if callable(ref):
-            if ref_mode == "no-callable":
-                raise TypeError("unsupported operand type(s) for /: 'float' and 'function'")
-            ref = ref(S)
-        if ref_mode == "ignored":
-            ref = 1.0
-        a = {"fixed": d_amin}.get(amin_mode, amin)
-        if amin_mode == "none":
-            x = S / ref
-        elif amin_mode == "added":
-            x = (S + a) / ref
-        elif amin_mode == "after-ref":
-            x = np.maximum(a, S / ref)
-        else:
-            x = np.maximum(a, S) / ref
-        if ref_mode == "as-power" and kind == "amplitude":
-            db = kk * log(np.maximum(a, S)) - 10 * log(ref)
-        else:
-            db = kk * log(x)
-        if top_db is not None:
-            if top_mode == "ignored":
-                pass
-            elif top_mode == "from-zero":
-                db = np.maximum(db, -top_db)
-            elif top_mode == "ceiling":
-                db = np.minimum(db, db.max() - top_db)
-            elif top_mode == "from-floor":
-                db = np.maximum(db, db.min() + top_db)
-            else:
-                db = np.maximum(db, db.max() - top_db)
-        return db
-
-    return fn
-
-
-def test_to_db_reference_solutions_and_variants_pass():
-    assert exercises.check_to_db(to_db_power, to_db_amplitude)
-    assert exercises.check_to_db(to_db_power, amplitude_via_power)
-    # float32 output, a list-returning variant
-    f32 = lambda S, ref=1.0, amin=1e-10, top_db=80.0: to_db_power(S, ref, amin, top_db).astype(  # noqa: E731
-        np.float32)
-    assert exercises.check_to_db(f32, to_db_amplitude)
-
-
-@pytest.mark.parametrize("kind, kw, mid", [
-    ("power", dict(k=20.0), "20-log-for-power"),
-    ("amplitude", dict(k=10.0), "10-log-for-amplitude"),
-    ("power", dict(log=np.log), "natural-log"),
-    ("amplitude", dict(log=np.log), "natural-log"),
-    ("power", dict(amin_mode="none"), "no-amin"),
-    ("amplitude", dict(amin_mode="none"), "no-amin"),
-    ("power", dict(amin_mode="added"), "amin-added"),
-    ("amplitude", dict(amin_mode="added"), "amin-added"),
-    ("power", dict(amin_mode="fixed"), "amin-ignored"),
-    ("power", dict(amin_mode="after-ref"), "amin-after-ref"),
-    ("power", dict(ref_mode="ignored"), "ref-ignored"),
-    ("amplitude", dict(ref_mode="ignored"), "ref-ignored"),
-    ("amplitude", dict(ref_mode="as-power"), "ref-wrong"),
-    ("power", dict(ref_mode="no-callable"), "ref-callable"),
-    ("power", dict(top_mode="ignored"), "no-top-db"),
-    ("amplitude", dict(top_mode="ignored"), "no-top-db"),
-    ("power", dict(top_mode="from-zero"), "top-db-from-zero"),
-    ("power", dict(top_mode="ceiling"), "top-db-wrong-end"),
-    ("amplitude", dict(top_mode="from-floor"), "top-db-wrong-end"),
-    ("power", dict(defaults=dict(top_db=None)), "defaults"),
-    ("amplitude", dict(defaults=dict(amin=1e-10)), "defaults"),
-])
-def test_to_db_mistakes(kind, kw, mid):
-    bad = _variant(kind, **kw)
-    args = (bad, to_db_amplitude) if kind == "power" else (to_db_power, bad)
-    r = exercises.check_to_db(*args)
-    assert mistake(r) == mid, r.text()
-    assert ("to_db_power" if kind == "power" else "to_db_amplitude") in r.text()
-
-
-def test_to_db_sanity_of_the_planted_variants():
-    """The _variant factory with no mistake is a right answer (so each case plants one)."""
-    assert exercises.check_to_db(_variant("power"), _variant("amplitude"))
-
-
-def test_to_db_using_librosa_is_named():
-    def lib_power(S, ref=1.0, amin=1e-10, top_db=80.0):
-        return librosa.power_to_db(S, ref=ref, amin=amin, top_db=top_db)
-
-    def amp_to_db_on_power(S, ref=1.0, amin=1e-10, top_db=80.0):
-        # the classic: amplitude_to_db where power is meant
-        return librosa.amplitude_to_db(S, ref=ref, amin=amin, top_db=top_db)
-
-    assert mistake(exercises.check_to_db(lib_power, to_db_amplitude)) == "used-librosa"
-    assert mistake(exercises.check_to_db(amp_to_db_on_power, to_db_amplitude)) == "used-librosa"
-    # the same mistake typed out in NumPy gets the 10-vs-20 hint
-    assert mistake(exercises.check_to_db(_variant("power", k=20.0), to_db_amplitude)) \
-        == "20-log-for-power"
-
-
-def test_to_db_wrong_shape_and_placeholders():
-    assert mistake(exercises.check_to_db(lambda S, **kw: to_db_power(S, **kw).ravel(),
-                                         to_db_amplitude)) == "wrong-shape"
-
-    def stub(S, ref=1.0, amin=1e-10, top_db=80.0):
-        ...  # your code here
-
-    for args in [(None, None), (stub, stub), (to_db_power, stub), (to_db_power, None)]:
-        r = exercises.check_to_db(*args)
-        assert r.status == "unanswered", r.text()
-
-
-# --- Exercise 3 ---------------------------------------------------------------------------
-def log_mel(y, sr):
-    M = librosa.feature.melspectrogram(y=y, sr=sr, n_fft=1024, hop_length=256, n_mels=64)
-    return librosa.power_to_db(M, ref=1.0, top_db=None)
-
-
-def log_mel_by_hand(y, sr):
-    P = np.abs(librosa.stft(y=y, n_fft=1024, hop_length=256)) ** 2
-    M = librosa.filters.mel(sr=sr, n_fft=1024, n_mels=64) @ P
-    return 10 * np.log10(np.maximum(1e-10, M))
-
-
-def log_mel_float32(y, sr):
-    return log_mel(y, sr).astype(np.float32)
-
-
-def test_log_mel_right_answers():
-    assert exercises.check_log_mel(log_mel)
-    assert exercises.check_log_mel(log_mel_by_hand)
-    assert exercises.check_log_mel(log_mel_float32)
-    assert exercises.check_log_mel(lambda y, sr: log_mel(y, sr).tolist())
-    # any fixed reference (section 4: standardisation removes the constant)
-    assert exercises.check_log_mel(lambda y, sr: librosa.power_to_db(
-        _mel(y, sr), ref=1000.0, top_db=None))
-
-
-def test_log_mel_mistakes_are_named_whatever_fixed_reference_is_used():
-    r = exercises.check_log_mel(lambda y, sr: librosa.power_to_db(_mel(y, sr), ref=100.0))
-    assert mistake(r) == "top-db", r.text()  # librosa's default top_db=80, with ref=100
-    r = exercises.check_log_mel(lambda y, sr: librosa.amplitude_to_db(_mel(y, sr), ref=100.0,
-                                                                      top_db=None))
-    assert mistake(r) == "amplitude_to_db-on-power", r.text()
-    r = exercises.check_log_mel(lambda y, sr: librosa.power_to_db(
-        _mel(y, sr, power=1.0), ref=100.0, top_db=None))
-    assert mistake(r) == "mel-of-magnitude", r.text()
-    r = exercises.check_log_mel(lambda y, sr: librosa.power_to_db(librosa.feature.melspectrogram(
-        y=y, sr=22050, n_fft=1024, hop_length=256, n_mels=64), ref=100.0, top_db=None))
-    assert mistake(r) == "sr-ignored", r.text()
-    r = exercises.check_log_mel(lambda y, sr: librosa.power_to_db(_mel(y, sr), ref=1000.0,
-                                                                  top_db=None))
-    assert r and "30.0 dB lower" in r.text(), r.text()
-
-
-def test_log_mel_a_reference_that_changes_per_clip_is_named():
-    refs = iter([1.0, 3.0, 7.0])
-    r = exercises.check_log_mel(lambda y, sr: librosa.power_to_db(
-        _mel(y, sr), ref=next(refs), top_db=None))
-    assert mistake(r) == "ref-per-example", r.text()
-
-
-def _mel(y, sr, **kw):
-    return librosa.feature.melspectrogram(y=y, sr=sr, n_fft=1024, hop_length=256, n_mels=64,
-                                          **kw)
-
-
-@pytest.mark.parametrize("fn, mid", [
-    (lambda y, sr: librosa.amplitude_to_db(_mel(y, sr), ref=1.0, top_db=None),
-     "amplitude_to_db-on-power"),
-    (lambda y, sr: librosa.power_to_db(_mel(y, sr, power=1.0), top_db=None), "mel-of-magnitude"),
-    (lambda y, sr: librosa.power_to_db(_mel(y, sr), ref=np.max, top_db=None), "ref-max"),
-    (lambda y, sr: librosa.power_to_db(_mel(y, sr), ref=np.max), "ref-max"),
-    (lambda y, sr: librosa.power_to_db(_mel(y, sr), ref=np.max, top_db=60), "ref-max"),
-    (lambda y, sr: librosa.power_to_db(_mel(y, sr)), "top-db"),  # librosa's default top_db=80
-    (lambda y, sr: librosa.power_to_db(_mel(y, sr), top_db=60), "top-db"),
-    (lambda y, sr: _mel(y, sr), "not-db"),
-    (lambda y, sr: librosa.power_to_db(librosa.feature.melspectrogram(y=y, sr=sr),
-                                       top_db=None), "shape"),
-    (lambda y, sr: librosa.power_to_db(librosa.feature.melspectrogram(
-        y=y, sr=22050, n_fft=1024, hop_length=256, n_mels=64), top_db=None), "sr-ignored"),
-])
-def test_log_mel_mistakes(fn, mid):
-    assert mistake(exercises.check_log_mel(fn)) == mid
-
-
-def test_log_mel_quieter_copy_is_what_separates_a_fixed_reference():
-    """The check's 40 dB quieter copy is what makes ref=np.max fail: on one clip alone a
-    per-example reference could not be told from a fixed one by the shape of the values."""
-    sigs = ex04._test_signals()
-    (mix, sr), (quiet, _) = sigs[1], sigs[2]
-    a, b = log_mel(mix, sr), log_mel(quiet, sr)
-    high = a > a.max() - 40
-    assert np.allclose(a[high] - b[high], 40, atol=0.05)
-
-
-# --- Exercise 4 ---------------------------------------------------------------------------
-def stft_dbfs(y, n_fft):
-    X = librosa.stft(y=y, n_fft=n_fft)
-    w = librosa.filters.get_window("hann", n_fft)
-    return librosa.amplitude_to_db(np.abs(X) / (w.sum() / 2), ref=1.0, top_db=None)
-
-
-def stft_dbfs_numpy_window(y, n_fft):  # np.hanning (symmetric) and the default top_db=80
-    X = np.abs(librosa.stft(y=y, n_fft=n_fft))
-    return librosa.amplitude_to_db(X / (np.hanning(n_fft).sum() / 2))
-
-
-def stft_dbfs_power(y, n_fft):  # power in, power_to_db: the same numbers
-    P = np.abs(librosa.stft(y=y, n_fft=n_fft)) ** 2
-    return librosa.power_to_db(P / (n_fft / 4) ** 2, top_db=None)
-
-
-def test_stft_dbfs_right_answers_and_variants():
-    for fn in (stft_dbfs, stft_dbfs_numpy_window, stft_dbfs_power):
-        assert exercises.check_stft_dbfs(fn), fn.__name__
-
-
-def test_stft_dbfs_reads_the_sine_level():
-    """The fact the exercise rests on: a sine of amplitude A centred on a bin reads 20 log10 A."""
-    for y, n_fft in ex04._dbfs_signals()[:2]:
-        amp = np.abs(y).max()
-        assert np.isclose(stft_dbfs(y, n_fft).max(), 20 * np.log10(amp), atol=0.01)
-
-
-def _X(y, n_fft):
-    return np.abs(librosa.stft(y=y, n_fft=n_fft))
-
-
-@pytest.mark.parametrize("fn, mid", [
-    (lambda y, n: librosa.amplitude_to_db(_X(y, n)), "unscaled"),
-    (lambda y, n: librosa.amplitude_to_db(_X(y, n), ref=np.max), "ref-max"),
-    (lambda y, n: librosa.power_to_db(_X(y, n) / (n / 4)), "power_to_db-on-magnitude"),
-    (lambda y, n: librosa.amplitude_to_db((_X(y, n) / (n / 4)) ** 2, top_db=None),
-     "amplitude_to_db-on-power"),
-    (lambda y, n: librosa.amplitude_to_db(_X(y, n) / (n / 2)), "scaled-by-window-sum"),
-    (lambda y, n: librosa.amplitude_to_db(_X(y, n) / n), "scaled-by-n"),
-    (lambda y, n: librosa.amplitude_to_db(
-        np.abs(librosa.stft(y=y, n_fft=n, hop_length=n // 2)) / (n / 4)), "shape"),
-    (lambda y, n: librosa.amplitude_to_db(_X(y, n) / (n / 4)) + 1.0, "other"),
-])
-def test_stft_dbfs_mistakes(fn, mid):
-    assert mistake(exercises.check_stft_dbfs(fn)) == mid
-
-
-# --- Exercise 5 ---------------------------------------------------------------------------
-def show_spectrogram_db(y, sr, n_fft, hop_length, ax):
-    X = librosa.stft(y=y, n_fft=n_fft, hop_length=hop_length)
-    S_db = librosa.amplitude_to_db(np.abs(X), ref=np.max)
-    img = librosa.display.specshow(S_db, sr=sr, hop_length=hop_length, x_axis="time",
-                                   y_axis="log", ax=ax)
-    ax.figure.colorbar(img, ax=ax, format="%+2.0f dB", label="dB re max")
-    return S_db
-
-
-def show_dbfs(y, sr, n_fft, hop_length, ax):  # variant: dB re full scale, linear axis, plt
-    X = np.abs(librosa.stft(y=y, n_fft=n_fft, hop_length=hop_length))
-    S_db = librosa.power_to_db((X / (n_fft / 4)) ** 2, top_db=None)
-    img = librosa.display.specshow(S_db, sr=sr, hop_length=hop_length, x_axis="s",
-                                   y_axis="linear", ax=ax)
-    plt.colorbar(img, label="Magnitude (dBFS)")
-    return S_db
-
-
-def _seed_like(*, ref=np.max, kind="amplitude", axes=True, colorbar="dB re max", draw=True,
-               fmt="%+2.0f dB"):
-    def fn(y, sr, n_fft, hop_length, ax):
-        X = np.abs(librosa.stft(y=y, n_fft=n_fft, hop_length=hop_length))
-        if kind == "amplitude":
-            S_db = librosa.amplitude_to_db(X, ref=ref)
-        elif kind == "power-on-mag":
-            S_db = librosa.power_to_db(X, ref=ref)
-        else:
-            S_db = librosa.amplitude_to_db(X**2, ref=ref)
-        if not draw:
-            return S_db
-        kw = dict(x_axis="time", y_axis="log") if axes else {}
-        img = librosa.display.specshow(S_db, sr=sr, hop_length=hop_length, ax=ax, **kw)
-        if colorbar is not None:
-            ax.figure.colorbar(img, ax=ax, format=fmt, label=colorbar)
-        return S_db
-
-    return fn
-
-
-def test_seed_spectrogram_right_answers():
-    assert exercises.check_seed_spectrogram(show_spectrogram_db)
-    assert exercises.check_seed_spectrogram(show_dbfs)
-    assert exercises.check_seed_spectrogram(_seed_like(colorbar="Magnitude (dB re max)"))
-    assert not plt.get_fignums(), "the check closes its figures"
-
-
-@pytest.mark.parametrize("fn, mid", [
-    (_seed_like(ref=1.0), "no-reference"),  # the original code's values
-    (_seed_like(kind="power-on-mag"), "power_to_db-on-magnitude"),
-    (_seed_like(kind="amp-on-power"), "amplitude_to_db-on-power"),
-    (_seed_like(draw=False), "not-drawn"),
-    (_seed_like(axes=False), "no-axes"),
-    (_seed_like(colorbar=None), "no-colorbar"),
-    (_seed_like(colorbar=""), "colorbar-no-reference"),  # the original: format="%+2.0f dB" only
-    (_seed_like(colorbar="dB"), "colorbar-no-reference"),
-    (_seed_like(colorbar="dB re full scale"), "label-wrong-reference"),
-    (lambda y, sr, n_fft, hop_length, ax: np.zeros((3, 3)), "shape"),
-])
-def test_seed_spectrogram_mistakes(fn, mid):
-    assert mistake(exercises.check_seed_spectrogram(fn)) == mid
-    assert not plt.get_fignums(), "the check closes its figures, also on a wrong answer"
-
-
-def _plt_colorbar_after_ax(y, sr, n_fft, hop_length, ax):
-    """A learner's version: draws on ax, then calls plt.colorbar() without the image."""
-    import librosa.display
-
-    S_db = librosa.amplitude_to_db(np.abs(librosa.stft(y=y, n_fft=n_fft,
-                                                       hop_length=hop_length)), ref=np.max)
-    librosa.display.specshow(S_db, sr=sr, hop_length=hop_length, x_axis="time",
-                             y_axis="log", ax=ax)
-    plt.colorbar(format="%+2.0f dB", label="dB re max")
-    return S_db
-
-
-def _positional_stft(y, sr, n_fft, hop_length, ax):
+# --- Exercise 2: combined_level ---------------------------------------------------------
+def test_combined_level_other_right_forms():
     import librosa
 
-    return librosa.amplitude_to_db(np.abs(librosa.stft(y, n_fft, hop_length)), ref=np.max)
+    assert ex04.check_combined_level(
+        lambda levels_db: librosa.power_to_db(np.sum(librosa.db_to_power(np.array(levels_db))),
+                                              top_db=None))
+    assert ex04.check_combined_level(
+        lambda levels_db: 10 * np.log10(sum(10 ** (L / 10) for L in levels_db)))
+    # RMS amplitudes added in quadrature: the same maths
+    assert ex04.check_combined_level(
+        lambda levels_db: 20 * np.log10(np.sqrt(np.sum((10 ** (np.asarray(levels_db) / 20))
+                                                       ** 2))))
 
 
-def test_seed_spectrogram_library_errors_get_their_own_hint():
-    r = exercises.check_seed_spectrogram(_plt_colorbar_after_ax)
-    assert mistake(r) == "colorbar-no-mappable" and "No mappable" in r.text()
-    assert mistake(exercises.check_seed_spectrogram(_positional_stft)) == "positional-arguments"
-    plt.close("all")
+def test_combined_level_cases_hold_two_equal_sounds_and_vary_their_number():
+    cases = ex04.EX_2.all_cases()
+    assert {len(c["levels_db"]) for c in cases} == {2, 3, 4, 5}
+    assert any(isinstance(c["levels_db"], list) for c in cases)
+    assert any(np.isclose(ex04._combined_level(c["levels_db"]) - max(c["levels_db"]),
+                          10 * np.log10(2)) for c in cases), "two equal sounds: +3.01 dB"
 
 
-def test_function_checks_placeholders_never_raise():
-    def stub(*args):
-        ...  # your code here
-
-    def not_impl(*args):
-        raise NotImplementedError
-
-    for check in (exercises.check_log_mel, exercises.check_stft_dbfs,
-                  exercises.check_seed_spectrogram):
-        for fn in (None, ..., stub, not_impl):
-            r = check(fn)
-            assert r.status == "unanswered" and "Not answered" in r.text(), r.text()
-    assert exercises.check_level_difference(None).status == "unanswered"
-    assert not plt.get_fignums()
+def test_combined_level_wrong_ones_not_listed():
+    r = ex04.check_combined_level(lambda levels_db: 10 * np.log(np.sum(
+        np.exp(np.asarray(levels_db) / 10))))  # natural log both ways
+    assert mistake(r) == "other"
 
 
-def test_a_raising_function_is_reported_with_its_input():
-    r = exercises.check_log_mel(lambda y, sr: 1 / 0)
-    assert mistake(r) == "raised" and "ZeroDivisionError" in r.text()
+# --- Exercise 3: mix_at_snr -----------------------------------------------------------------
+def test_mix_at_snr_other_right_forms():
+    def with_rms(clean, noise, snr_db):
+        rms = lambda x: np.sqrt(np.mean(np.square(x)))  # noqa: E731
+        return clean + noise * (rms(clean) / rms(noise)) / 10 ** (snr_db / 20)
+
+    assert ex04.check_mix_at_snr(with_rms)
+    assert ex04.check_mix_at_snr(  # power as the variance: the same for these signals
+        lambda clean, noise, snr_db: clean + noise * np.sqrt(np.var(clean) / np.var(noise)
+                                                             / 10 ** (snr_db / 10)))
+    assert ex04.check_mix_at_snr(
+        lambda clean, noise, snr_db: (clean + noise * np.sqrt(
+            np.sum(clean**2) / np.sum(noise**2) / 10 ** (snr_db / 10))).astype(np.float32))
 
 
-def test_solutions_mode_raises_on_a_wrong_answer():
-    exercises.expect_all_correct()
-    with pytest.raises(AssertionError, match="04.4"):
-        exercises.check_stft_dbfs(_seed_like)  # wrong signature: raises inside, not correct
-    assert exercises.check_stft_dbfs(stft_dbfs)
+def test_mix_at_snr_result_has_the_asked_snr():
+    for case in ex04.EX_3.all_cases():
+        out = ex04._mix_at_snr(**case)
+        snr = 10 * np.log10(np.mean(case["clean"] ** 2)
+                            / np.mean((out - case["clean"]) ** 2))
+        assert np.isclose(snr, case["snr_db"], atol=1e-9)
+    assert {np.sign(c["snr_db"]) for c in ex04.EX_3.all_cases()} == {-1.0, 1.0}
 
 
-# ------------------------------------------------------------ second review: found as a learner
-_power_db_alias = librosa.power_to_db  # bound in an earlier cell, called under another name
+def test_mix_at_snr_in_place_change_of_the_input_is_harmless():
+    def in_place(clean, noise, snr_db):
+        noise *= np.sqrt(np.mean(clean**2) / np.mean(noise**2) / 10 ** (snr_db / 10))
+        return clean + noise
+
+    assert ex04.check_mix_at_snr(in_place)
 
 
-def test_to_db_library_function_under_another_name_is_named():
-    def aliased(S, ref=1.0, amin=1e-10, top_db=80.0):
-        return _power_db_alias(S, ref=ref, amin=amin, top_db=top_db)
+# --- Exercise 4: band_snr -------------------------------------------------------------------
+def band_snr(clean, noise, sr, n_fft, f_lo, f_hi):
+    import librosa
 
-    assert mistake(exercises.check_to_db(aliased, to_db_amplitude)) == "used-librosa"
-
-
-def test_log_mel_more_named_mistakes():
-    # a mel spectrogram of magnitudes through amplitude_to_db (the display of section 7)
-    r = exercises.check_log_mel(
-        lambda y, sr: librosa.amplitude_to_db(_mel(y, sr, power=1.0), ref=1.0, top_db=None))
-    assert mistake(r) == "mel-of-magnitude"
-    # the sample rate it was given, ignored (librosa's default 22050 Hz used instead)
-    r = exercises.check_log_mel(
-        lambda y, sr: librosa.power_to_db(_mel(y, 22050), ref=1.0, top_db=None))
-    assert mistake(r) == "sr-ignored"
+    freqs = librosa.fft_frequencies(sr=sr, n_fft=n_fft)
+    band = (freqs >= f_lo) & (freqs < f_hi)
+    P_clean = np.abs(librosa.stft(y=clean, n_fft=n_fft)) ** 2
+    P_noise = np.abs(librosa.stft(y=noise, n_fft=n_fft)) ** 2
+    return 10 * np.log10(P_clean[band].sum() / P_noise[band].sum())
 
 
-def _seed_no_sr_hop(y, sr, n_fft, hop_length, ax):
-    """dB re max and a labelled colourbar, but specshow without sr= and hop_length=."""
-    S_db = librosa.amplitude_to_db(np.abs(librosa.stft(y=y, n_fft=n_fft, hop_length=hop_length)),
-                                   ref=np.max)
-    img = librosa.display.specshow(S_db, x_axis="time", y_axis="log", ax=ax)
-    ax.figure.colorbar(img, ax=ax, label="dB re max")
-    return S_db
+def test_band_snr_right_forms():
+    import librosa
+
+    assert ex04.check_band_snr(band_snr)
+    # float32 signals, <= at the band's edges (the edges lie between bins), power_to_db
+    assert ex04.check_band_snr(lambda clean, noise, sr, n_fft, f_lo, f_hi: float(
+        librosa.power_to_db(np.sum(np.abs(librosa.stft(y=clean.astype(np.float32), n_fft=n_fft)
+                                          [(np.arange(1 + n_fft // 2) * sr / n_fft >= f_lo)
+                                           & (np.arange(1 + n_fft // 2) * sr / n_fft <= f_hi)])
+                                   ** 2), ref=np.sum(np.abs(librosa.stft(
+                                       y=noise.astype(np.float32), n_fft=n_fft)[
+                                       (np.arange(1 + n_fft // 2) * sr / n_fft >= f_lo)
+                                       & (np.arange(1 + n_fft // 2) * sr / n_fft <= f_hi)])
+                                       ** 2), top_db=None)))
 
 
-def test_seed_spectrogram_axes_must_match_the_signal():
-    assert mistake(exercises.check_seed_spectrogram(_seed_no_sr_hop)) == "specshow-defaults"
+def test_band_snr_cases_separate_in_band_from_whole_spectrum():
+    for case in ex04.EX_4.all_cases():
+        whole = ex04._band_snr(case["clean"], case["noise"], case["sr"], case["n_fft"], 0.0,
+                               float(case["sr"]))
+        inband = ex04._band_snr(**case)
+        assert abs(whole - inband) > 3 and abs(inband) > 2.9
+    assert len({c["sr"] for c in ex04.EX_4.all_cases()}) >= 4 and 22050 not in {
+        c["sr"] for c in ex04.EX_4.all_cases()}
 
 
-@pytest.mark.parametrize("label", ["dB re peak", "dB re loudest bin", "dB (0 dB = maximum)",
-                                   "Magnitude (dB re max)"])
-def test_seed_spectrogram_other_words_for_the_maximum_pass(label):
-    assert exercises.check_seed_spectrogram(_seed_like(colorbar=label))
+def test_band_snr_time_domain_snr_is_the_whole_spectrum_mistake():
+    r = ex04.check_band_snr(lambda clean, noise, sr, n_fft, f_lo, f_hi: 10 * np.log10(
+        np.mean(clean**2) / np.mean(noise**2)))
+    assert mistake(r) in ("whole-spectrum", "other")
+    assert "outside the band" in r.text() or r.mistake == "other"
+
+
+# --- Exercise 5: noise_floor_dbfs -----------------------------------------------------------
+def test_noise_floor_by_formula_and_by_measurement():
+    import librosa
+
+    def by_formula(sigma, n_fft, window):
+        w = librosa.filters.get_window(window, n_fft)
+        return 10 * np.log10(sigma**2 * np.sum(w**2) / (np.sum(w) / 2) ** 2)
+
+    def measured(sigma, n_fft, window):
+        noise = sigma * np.random.default_rng(3).standard_normal(100 * n_fft)
+        w = librosa.filters.get_window(window, n_fft)
+        X = librosa.stft(y=noise, n_fft=n_fft, window=window, center=False)
+        return 10 * np.log10(np.mean((np.abs(X) / (w.sum() / 2)) ** 2))
+
+    assert ex04.check_noise_floor(by_formula)
+    assert ex04.check_noise_floor(measured)
+
+
+def test_noise_floor_measured_as_mean_of_db_is_named():
+    import librosa
+
+    def mean_of_db(sigma, n_fft, window):
+        noise = sigma * np.random.default_rng(3).standard_normal(100 * n_fft)
+        w = librosa.filters.get_window(window, n_fft)
+        X = librosa.stft(y=noise, n_fft=n_fft, window=window, center=False)
+        return np.mean(librosa.amplitude_to_db(np.abs(X) / (w.sum() / 2), top_db=None))
+
+    assert mistake(ex04.check_noise_floor(mean_of_db)) == "mean-of-db"
+
+
+def test_noise_floor_drops_3_db_per_doubling_for_every_window():
+    for window in ("hann", "hamming", "blackman", "boxcar"):
+        a, b = ex04._noise_floor(0.1, 512, window), ex04._noise_floor(0.1, 1024, window)
+        assert np.isclose(a - b, 10 * np.log10(2), atol=0.01), window
+    assert {c["window"] for c in ex04.EX_5.all_cases()} == {"hann", "hamming", "blackman",
+                                                            "boxcar"}
+
+
+def test_learners_own_parameter_names_work():
+    """The checks call positionally: any parameter names pass."""
+    assert ex04.check_combined_level(lambda dbs: 10 * np.log10(np.sum(10 ** (np.asarray(dbs)
+                                                                           / 10))))
+    assert ex04.check_mix_at_snr(lambda s, n, target: s + n * np.sqrt(
+        np.mean(s**2) / np.mean(n**2) / 10 ** (target / 10)))
