@@ -1,14 +1,18 @@
-"""Exercise checks of notebook 01_waveform (issue 9).
+"""Exercise checks of notebook 01_waveform (issues 9 and 19).
 
-The ladder: 1 ``duration_s`` (warm-up) and the "speech" clip's duration; 2 ``int16_to_float``;
-3 ``first_onset_time`` and the silence before the speech starts (apply to another clip);
-4 ``zero_crossing_frequency`` (stretch: frequency, period and aliasing); 5 ``show_waveform``
-(stretch: the original lesson's waveform code, made to run on librosa 0.11 and 1.0).
+The ladder (issue 19: every apply/stretch exercise is a situation the notebook does not show):
 
-Every check that takes a function calls it on inputs the learner has not seen (other sample
-rates, other lengths, the extreme int16 values, negative clicks, tones above sr / 2) and
-compares with an independent reference; each mistake the notebook names has its own hint
-(``mistake`` id), tested in ``tests/test_exercises_01.py``.
+* 01.1 (warm-up) ``duration_s`` and the "speech" clip's duration: mirrors section 2.
+* 01.2 (apply) ``float_to_int16``: the way BACK from floats to 16-bit PCM (the notebook only
+  decodes), with the overshoot of section 6 to clip.
+* 01.3 (apply) ``first_onset_time`` on int16 recordings of shape (channels, samples): decoding
+  (section 2), channels (section 4) and samples -> seconds together.
+* 01.4 (stretch) ``zero_crossing_frequency``: a frequency measured in the time domain, and the
+  alias (section 5) for tones above sr / 2.
+
+Checks 01.1-01.4 are declarative specs (:mod:`._spec`): fresh cases per seed, every parameter
+varied, each named mistake a wrong implementation whose margin ``tools/margins.py`` measures;
+tested in ``tests/test_exercises_01.py``.
 """
 
 from __future__ import annotations
@@ -139,7 +143,9 @@ def check_speech_duration(answer):
                         mistake="too-coarse"))
     stop_wrong(Hint("duration = number of samples / sample rate, both read from the file.",
                     "helpers.info('speech') (or soundfile.info) gives both numbers.",
-                    "duration_s(meta['frames'], meta['sample_rate'])", mistake="other"))
+                    example="the blues clip (section 2): its header says 661500 samples per "
+                            "channel at 22050 Hz, so it lasts 661500 / 22050 = 30.0 s.",
+                    mistake="other"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -387,6 +393,9 @@ def check_first_onset_time(first_onset_time):
     return check(EX_3, first_onset_time)
 
 
+check_first_onset_time.exercise_id = EX_3.id
+
+
 # --------------------------------------------------------------------------------------------
 # Exercise 4 (stretch): measure a frequency by counting zero crossings
 # --------------------------------------------------------------------------------------------
@@ -493,3 +502,6 @@ def check_zero_crossing_frequency(zero_crossing_frequency):
     """Exercise 4: ``zero_crossing_frequency(x, sr)`` on tones at other rates, two of them
     above sr / 2 (the answer is then the alias)."""
     return check(EX_4, zero_crossing_frequency)
+
+
+check_zero_crossing_frequency.exercise_id = EX_4.id

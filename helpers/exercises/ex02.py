@@ -189,7 +189,6 @@ def check_frequency_axis(frequency_axis):
                    "np.fft.rfftfreq(n, d=1/sr).")
 
 
-
 # ----------------------------------------------------------------------------------------------
 # 02.2 (apply) the amplitude spectrum of every channel of a (samples, channels) recording
 # ----------------------------------------------------------------------------------------------
@@ -325,6 +324,9 @@ def check_channel_spectra(channel_spectra):
     return check(EX_2, channel_spectra)
 
 
+check_channel_spectra.exercise_id = EX_2.id
+
+
 # ----------------------------------------------------------------------------------------------
 # 02.3 (apply) the mean power of a signal from its rfft alone (Parseval, half spectrum)
 # ----------------------------------------------------------------------------------------------
@@ -421,6 +423,9 @@ def check_mean_power_from_rfft(mean_power_from_rfft):
     """02.3: ``mean_power_from_rfft(X, n)`` -> ``mean(x**2)`` of the ``n`` samples whose
     ``np.fft.rfft`` is ``X``; odd and even ``n``, DC and Nyquist content, complex64 input."""
     return check(EX_3, mean_power_from_rfft)
+
+
+check_mean_power_from_rfft.exercise_id = EX_3.id
 
 
 # ----------------------------------------------------------------------------------------------

@@ -141,7 +141,6 @@ _NO_COUNTING = Forbidden(_NO_STFT.names + ("librosa.util.frame", "numpy.lib.stri
     mistake="used-library"))
 
 
-
 # --------------------------------------------------------------------------------------------
 # Exercise 2 (apply): the time of every frame, with and without center=True
 # --------------------------------------------------------------------------------------------
@@ -242,6 +241,9 @@ def check_frame_times(frame_times):
     """Exercise 2: ``frame_times(n_frames, sr, hop, n_fft, center)`` -> the time (s) of every
     frame's centre, for center=True and center=False, hops that are not n_fft / 4."""
     return check(EX_2, frame_times)
+
+
+check_frame_times.exercise_id = EX_2.id
 
 
 # --------------------------------------------------------------------------------------------
@@ -346,6 +348,9 @@ def check_window_coverage(window_coverage):
     """Exercise 3: ``window_coverage(n_samples, n_fft, hop)`` -> the summed Hann weights of
     librosa's centred frames at every sample, for hops from n_fft / 2.5 to n_fft."""
     return check(EX_3, window_coverage)
+
+
+check_window_coverage.exercise_id = EX_3.id
 
 
 # --------------------------------------------------------------------------------------------
@@ -490,6 +495,9 @@ def check_my_istft(my_istft):
     """Exercise 4: ``my_istft(S, hop, length)`` == ``librosa.istft(S, hop_length=hop,
     n_fft=2 * (rows - 1), length=length)``, on unchanged, masked and random-phase STFTs."""
     return check(EX_4, my_istft)
+
+
+check_my_istft.exercise_id = EX_4.id
 
 
 # --------------------------------------------------------------------------------------------
