@@ -41,13 +41,14 @@ _AXIS_FORBIDDEN = Forbidden((
         f"your function uses {used[0]}, a ready-made frequency axis. That is the answer the "
         "check compares with: build the axis yourself from the definition, bin k at k * sr / n.",
         "Which bins does rfft return (from k = 0 to ?), and where is bin k in Hz?",
-        "k = np.arange(n // 2 + 1)", mistake="used-rfftfreq"))
+        example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
+        mistake="used-rfftfreq"))
 #: 02.2 writes what the course's spectrum helper does.
 _NO_SPECTRUM_HELPER = Forbidden(("helpers",), hint=lambda used: Hint(
     f"your function uses {used[0]}, the course's own code: this exercise is to write what "
     "helpers.spectral.spectrum does, with NumPy.",
     "Three steps: multiply by the window, rfft, scale the magnitude.",
-    "X = np.fft.rfft(window * y)  # then the magnitude, then the scale", mistake="used-helper"))
+    mistake="used-helper"))
 #: 02.3 finds the peaks itself (the course's spectrum is allowed, its peak pickers are not).
 _NO_PEAK_HELPER = Forbidden(
     ("helpers.spectral.peak_frequencies", "helpers.spectral.peak_frequency"),
@@ -55,7 +56,8 @@ _NO_PEAK_HELPER = Forbidden(
         f"your function uses {used[0]}, the course's peak picker: this exercise is to find the "
         "peaks yourself (rfft, rfftfreq, then the local maxima).",
         "scipy.signal.find_peaks finds local maxima; keep the n highest.",
-        "peaks, _ = scipy.signal.find_peaks(magnitude)", mistake="used-helper"))
+        example="magnitudes [1, 3, 2, 5, 4]: the local maxima are at indices 1 and 3 (each higher than both neighbours); the two highest peaks are 3 then 1.",
+        mistake="used-helper"))
 
 
 def _bins(n: int, sr: float) -> np.ndarray:
@@ -71,61 +73,72 @@ _AXIS_HINTS = {
         "that is np.linspace(0, sr, n): one value per sample, spaced sr / (n - 1) apart. The "
         "DFT's bins are sr / n apart, and rfft returns only n // 2 + 1 of them.",
         "Bin k is at k * sr / n for k = 0 .. n // 2; linspace's end point sr is not a bin.",
-        "k = np.arange(n // 2 + 1)  # then turn bin numbers into Hz", mistake="linspace-full"),
+        example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
+        mistake="linspace-full"),
     "fftfreq-full": Hint(
         "that is the axis of the full np.fft.fft (n values, with negative frequencies in the "
         "second half). rfft keeps only bins 0 .. n // 2.",
         "Keep the bins from 0 Hz up to the Nyquist frequency: n // 2 + 1 of them.",
-        "k = np.arange(n // 2 + 1)", mistake="fftfreq-full"),
+        example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
+        mistake="fftfreq-full"),
     "all-bins": Hint(
         "one value per sample: that is all n bins of np.fft.fft. rfft returns n // 2 + 1 bins; "
         "the others mirror them (negative frequencies).",
-        "Count the bins from 0 to n // 2 inclusive.", "k = np.arange(n // 2 + 1)",
+        "Count the bins from 0 to n // 2 inclusive.", example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
         mistake="all-bins"),
     "seed-axis": Hint(
         "that is the original tutorial's axis: linspace(0, sr, n) cut in half. Two mistakes: "
         "the spacing is sr / (n - 1) instead of sr / n, and the half drops the last bin.",
         "Bin k is at k * sr / n, for k = 0 .. n // 2 (n // 2 + 1 bins).",
-        "k = np.arange(n // 2 + 1)", mistake="seed-axis"),
+        example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
+        mistake="seed-axis"),
     "dropped-nyquist": Hint(
         "one bin short: rfft returns n // 2 + 1 bins, up to and including bin n // 2 (the "
         "Nyquist frequency when n is even).",
-        "range(n // 2) stops before n // 2; you need one more.", "k = np.arange(n // 2 + 1)",
+        "range(n // 2) stops before n // 2; you need one more.", example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
         mistake="dropped-nyquist"),
     "linspace-spacing": Hint(
         "the right number of bins, but spaced sr / (n - 1) apart (that is what "
         "np.linspace(0, sr, n) does); the DFT's bins are sr / n apart.",
         "Every value is too high by a factor n / (n - 1). Multiply bin numbers by sr / n.",
-        "k = np.arange(n // 2 + 1); return k * ...", mistake="linspace-spacing"),
+        example="n = 6 at 600 Hz: the bins are 100 Hz apart (0, 100, 200, 300); linspace(0, 600, 6) steps by 120 Hz.",
+        mistake="linspace-spacing"),
     "linspace-half": Hint(
         "np.linspace(0, sr / 2, n // 2 + 1) is right only for even n. For odd n the last bin "
         "is below the Nyquist frequency sr / 2 (and the spacing is sr / n, not sr / (n - 1)).",
         "Use the definition, bin k at k * sr / n, which holds for every n.",
-        "k = np.arange(n // 2 + 1); return k * ...", mistake="linspace-half"),
+        example="n = 7 samples at 700 Hz: 7 // 2 + 1 = 4 bins at k * 700 / 7 = 0, 100, 200, 300 Hz; the last is below 350 Hz = sr / 2, because 7 is odd.",
+        mistake="linspace-half"),
     "fftfreq-negative": Hint(
         "the last value is negative: np.fft.fftfreq labels bin n / 2 (even n) as -sr / 2, a "
         "negative frequency. rfft's last bin is +sr / 2.",
-        "Bin k is at k * sr / n for every k = 0 .. n // 2.", "k = np.arange(n // 2 + 1)",
+        "Bin k is at k * sr / n for every k = 0 .. n // 2.", example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
         mistake="fftfreq-negative"),
     "cycles-per-sample": Hint(
         "these are cycles per sample (k / n), not hertz. Hertz are cycles per second.",
-        "Multiply by the number of samples per second.", "k * sr / n", mistake="cycles-per-sample"),
+        "Multiply by the number of samples per second.",
+        example="bin 2 of n = 8 makes 2 / 8 = 0.25 cycles per sample; at 800 samples per second that is 200 Hz.",
+        mistake="cycles-per-sample"),
     "bin-index": Hint(
         "these are bin numbers k, not frequencies in Hz.",
-        "Bin k holds k cycles per n samples; n samples last n / sr seconds.", "k * sr / n",
+        "Bin k holds k cycles per n samples; n samples last n / sr seconds.",
+        example="bin 3 of n = 10 samples at 1000 Hz: 3 cycles in 0.01 s = 300 Hz.",
         mistake="bin-index"),
     "integer-division": Hint(
         "sr // n is integer division: it throws away the fraction of the bin spacing.",
-        "Use true division, /, for sr / n.", "k * sr / n", mistake="integer-division"),
+        "Use true division, /, for sr / n.",
+        example="sr = 1000, n = 3: 1000 // 3 = 333 but the spacing is 333.33 Hz; bin 1 of 4097 samples at 11025 Hz is 2.69 Hz, and 11025 // 4097 = 2.",
+        mistake="integer-division"),
     "wrong-length": Hint(
         "rfft of n samples returns n // 2 + 1 bins: give one frequency per bin.",
-        "For n = 8 that is 5 bins (0 .. 4); for n = 9 also 5.", "k = np.arange(n // 2 + 1)",
+        "For n = 8 that is 5 bins (0 .. 4); for n = 9 also 5.", example="n = 7 samples at 700 Hz: 7 // 2 + 1 = 4 bins at k * 700 / 7 = 0, 100, 200, 300 Hz; the last is below 350 Hz = sr / 2, because 7 is odd.",
         mistake="wrong-length"),
     "formula": Hint(
         "the right number of bins, but not at the right frequencies: bin k holds k cycles per "
         "n samples.",
         "n samples last n / sr seconds, so k cycles in them is k * sr / n cycles per second.",
-        "return np.arange(n // 2 + 1) * ...", mistake="formula"),
+        example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
+        mistake="formula"),
 }
 
 
@@ -179,7 +192,8 @@ def check_frequency_axis(frequency_axis):
             "your function returns the same array whatever n and sr are: the check calls it "
             "with several lengths and sample rates, so the axis must be computed from them.",
             "Bin k is at k * sr / n; how many bins does rfft return for n samples?",
-            "k = np.arange(n // 2 + 1)", mistake="hard-coded"))
+            example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
+            mistake="hard-coded"))
     for (n, sr), a in zip(_AXIS_CASES, answers, strict=True):
         hint = _diagnose_axis(a, n, sr)
         if hint is not None:
@@ -511,7 +525,8 @@ def check_peak_frequencies(peak_frequencies):
                 "values of a spectrum are not n peaks.",
                 "A peak is a local maximum: higher than both neighbours "
                 "(scipy.signal.find_peaks). Keep the n highest of those.",
-                "peaks, _ = scipy.signal.find_peaks(magnitude)", mistake="neighbour-bins"), where)
+                example="magnitudes [1, 3, 2, 5, 4]: the two largest VALUES are 5 and 4, neighbours on one peak; the two highest PEAKS (local maxima) are 5 and 3.",
+                mistake="neighbour-bins"), where)
         loud = max(notes, key=lambda x: x[1])[0]
         stray = a[err > PEAK_TOLERANCE_HZ]
         if stray.size and np.all(np.abs(stray - loud) < 40 * step):
@@ -519,7 +534,8 @@ def check_peak_frequencies(peak_frequencies):
                 "one of your peaks is spectral leakage around the loudest note, not a note: "
                 "without a window a loud tone's leakage hides a quiet one nearby.",
                 "Multiply y by a Hann window before the FFT.",
-                "np.fft.rfft(y * scipy.signal.get_window('hann', len(y)))", mistake="leakage"),
+                example="section 5: a 0.5 tone between bins, no window, still leaks about -40 dB re max 1 kHz away; with Hann the leakage there is far below -100 dB.",
+                mistake="leakage"),
                 where)
         stop_wrong(Hint(
             f"not all {n} notes found within {PEAK_TOLERANCE_HZ:g} Hz: look at the spectrum "
