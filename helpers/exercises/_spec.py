@@ -220,19 +220,30 @@ class FunctionExercise:
     def all_cases(self) -> list[dict]:
         """Every case of every seed (the same list on every call)."""
         if "cases" not in self._cache:
-            out = []
+            out, seeds = [], []
             for seed in range(self.seeds):
                 rng = np.random.default_rng([seed, zlib.crc32(self.id.encode())])
-                out.extend(dict(c) for c in self.cases(rng))
-            if not out:
-                raise ValueError(f"{self.id}: cases(rng) gave no case")
-            self._cache["cases"] = out
+                made = [dict(c) for c in self.cases(rng)]
+                if not made:
+                    raise ValueError(f"{self.id}: cases(rng) gave no case for seed {seed}")
+                out.extend(made)
+                seeds.extend([seed] * len(made))
+            self._cache["cases"], self._cache["seeds"] = out, seeds
         return self._cache["cases"]
 
+    def seed_of_cases(self) -> list[int]:
+        """The seed each case of :meth:`all_cases` was made with."""
+        self.all_cases()
+        return self._cache["seeds"]
+
     def arguments(self, case: dict) -> tuple[tuple, dict]:
-        """Fresh ``(args, kwargs)`` for one call on ``case``."""
-        values = dict(self.prepare(dict(case)) if self.prepare else case)
-        values = copy.deepcopy(values)
+        """Fresh ``(args, kwargs)`` for one call on ``case`` (``prepare`` runs once per case;
+        every call gets its own copy, so a function that changes its input changes nothing)."""
+        prepared = self._cache.setdefault("prepared", {})
+        key = id(case)
+        if key not in prepared or prepared[key][0] is not case:
+            prepared[key] = (case, dict(self.prepare(dict(case)) if self.prepare else case))
+        values = copy.deepcopy(prepared[key][1])
         return ((), values) if self.keywords else (tuple(values.values()), {})
 
     def describe(self, case: dict) -> str:
@@ -270,13 +281,19 @@ class FunctionExercise:
     def distance(self, out, ref, case: dict) -> float:
         """Distance in tolerances (<= 1: the same answer); see :func:`distance`."""
         if self.output == "exact":
+            a, b = _numeric(out), _numeric(ref)
+            if a is not None and b is not None:  # numbers: same shape, same values
+                return 0.0 if a.shape == b.shape and np.array_equal(a, b) else math.inf
             try:
-                same = out == ref
-                same = bool(np.all(same)) if not isinstance(same, bool) else same
-            except Exception:  # noqa: BLE001
+                same = a is None and b is None and bool(out == ref)
+            except Exception:  # noqa: BLE001 - a comparison that cannot be made: not equal
                 same = False
-            return 0.0 if same and type(_numeric(out)) is type(_numeric(ref)) else math.inf
+            return 0.0 if same else math.inf
         rtol, atol = self.tolerance(case)
+        if self.output == "number":  # [x] and np.array([x]) are that number too
+            a = _numeric(out)
+            if a is not None and a.size == 1:
+                out = a.reshape(())
         if self.output == "tuple":
             if not isinstance(out, (tuple, list)) or len(out) != len(ref):
                 return math.inf
@@ -372,13 +389,19 @@ class ValueExercise:
             return value == normalise_label(wrong)
         return value == wrong
 
+    @staticmethod
+    def wrong_value(mistake: Mistake):
+        """The wrong answer a mistake stands for (its ``method()``, or ``method`` itself when it
+        is a plain value)."""
+        return mistake.method() if callable(mistake.method) else mistake.method
+
     def matches(self, mistake: Mistake, value) -> bool:
         try:
             if mistake.detect is not None:
                 return bool(mistake.detect(value, None, None))
             if mistake.method is None:
                 return False
-            return self.near(value, mistake.method())
+            return self.near(value, self.wrong_value(mistake))
         except Exception:  # noqa: BLE001
             return False
 
