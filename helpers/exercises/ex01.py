@@ -152,7 +152,8 @@ def check_speech_duration(answer):
 # Exercise 2 (apply): floats -> 16-bit PCM, the way back (the notebook only decodes)
 # --------------------------------------------------------------------------------------------
 def _float_to_int16(y):
-    """The answer key: the nearest 16-bit level, round(y * 32768), clipped to the int16 range."""
+    """The answer key: the nearest 16-bit integer, round(y * 32768), clipped to the int16
+    range."""
     r = np.round(np.asarray(y, dtype=np.float64) * 32768)
     return np.clip(r, -32768, 32767).astype(np.int16)
 
@@ -211,19 +212,19 @@ _EX2_MISTAKES = [
                                            -32768, 32767).astype(np.int16),
             Hint(".astype(np.int16) on floats cuts the fraction off (towards zero); it does "
                  "not round. 0.7 steps become 0, -1.7 steps become -1.",
-                 "Round to the nearest level first (np.round or np.rint), then convert.",
+                 "Round to the nearest integer first (np.round or np.rint), then convert.",
                  example="np.array([2.7, -2.7]).astype(int) is [2, -2]; "
                          "np.rint([2.7, -2.7]) is [3., -3.].")),
     Mistake("floored", lambda y: np.clip(np.floor(np.asarray(y, float) * 32768),
                                          -32768, 32767).astype(np.int16),
             Hint("np.floor (or //) always rounds DOWN: every positive value loses up to one "
-                 "level. The nearest level is what you want.",
+                 "step. The nearest integer is what you want.",
                  example="floor(2.7) = 2 but the nearest integer is 3; floor(-2.2) = -3 but "
                          "the nearest is -2.")),
     Mistake("not-scaled", lambda y: np.clip(np.round(np.asarray(y, float)),
                                             -32768, 32767).astype(np.int16),
             Hint("your integers are the floats rounded as they are (0, 1 or -1): full scale, "
-                 "1.0 as a float, is 32768 levels as a 16-bit integer.",
+                 "1.0 as a float, is 32768 steps as a 16-bit integer.",
                  example="0.25 of full scale in 16 bits is 0.25 * 32768 = 8192.")),
 ]
 
@@ -231,7 +232,7 @@ _EX2_MISTAKES = [
 EX_2 = FunctionExercise(
     "01.2", _float_to_int16, _int16_cases, name="float_to_int16",
     mistakes=_EX2_MISTAKES, rtol=0.0, atol=0.1, seeds=3,
-    fallback=Hint("the integer for a float y is the nearest 16-bit level to y * 32768, kept "
+    fallback=Hint("the integer for a float y is the nearest integer to y * 32768, kept "
                   "inside -32768 ... 32767 (the check includes values beyond +-1).",
                   "Three steps: scale, round to the nearest integer, clip; then convert the "
                   "dtype.",
@@ -244,7 +245,7 @@ EX_2 = FunctionExercise(
 @exercise("01.2")
 def check_float_to_int16(float_to_int16):
     """Exercise 2: ``float_to_int16(y)`` -> the int16 array a 16-bit file stores for ``y``
-    (nearest level, clipped), on loud, quiet (float32) and (channels, samples) inputs."""
+    (nearest integer, clipped), on loud, quiet (float32) and (channels, samples) inputs."""
     result = check(EX_2, float_to_int16)
     if result:
         out = call(float_to_int16, np.array([0.5, -1.25, 0.0]))
@@ -270,7 +271,7 @@ _RATES = (8000, 11025, 16000, 44100, 48000)  # never librosa's default 22050
 
 
 def _onset_recording(rng, channels, n, level):
-    """Digital silence, then quiet noise (|x| <= level levels) in every channel."""
+    """Digital silence, then quiet noise (|x| <= level steps) in every channel."""
     pcm = rng.integers(-level, level + 1, size=(channels, n)).astype(np.int16)
     pcm[:, : int(rng.integers(12, 40))] = 0  # the recording starts with exact zeros
     return pcm
@@ -280,7 +281,7 @@ def _onset_cases(rng):
     cases = []
     sr = [int(s) for s in rng.choice(_RATES, size=4, replace=False)]
     # a: mono (1, n); a positive onset
-    k = int(rng.integers(7000, 12000))  # threshold in levels
+    k = int(rng.integers(7000, 12000))  # threshold in 16-bit steps
     pcm = _onset_recording(rng, 1, int(rng.integers(3000, 6000)), k // 4)
     i = int(rng.integers(500, 2000))
     pcm[0, i], pcm[0, i + 700] = k + 900, 30000
@@ -292,7 +293,7 @@ def _onset_cases(rng):
     pcm[1, i] = int(1.5 * k)
     pcm[:, i + 900] = 31000
     cases.append(dict(pcm=pcm, sr=sr[1], threshold=k / 32768))
-    # c: stereo, the first event is the most negative level, -32768, in the left channel
+    # c: stereo, the first event is the most negative value, -32768, in the left channel
     k = int(rng.integers(6000, 12000))
     pcm = _onset_recording(rng, 2, int(rng.integers(4000, 8000)), k // 5)
     i = int(rng.integers(600, 2500))
@@ -326,7 +327,7 @@ _EX3_MISTAKES = [
     Mistake("not-decoded", lambda pcm, sr, threshold: _first(
         (np.abs(pcm.astype(np.float64)) > threshold).any(axis=0)) / sr,
         Hint("you compared the raw integers with the threshold: the threshold is in full "
-             "scale (0.3 means 30 % of full scale), the integers are in 16-bit levels, so "
+             "scale (0.3 means 30 % of full scale), the integers are in 16-bit steps, so "
              "the first non-zero noise sample already counts as an onset.",
              "Decode first (section 2): float = int16 / 32768.",
              example="an int16 sample of 9830 is 9830 / 32768 = 0.30 of full scale.")),
