@@ -189,15 +189,20 @@ _EX2_MISTAKES = [
                                              -32768, 32767).astype(np.int16),
             Hint("you scaled by 32767. Decoding divides by 32768 (section 2), so the way back "
                  "must multiply by 32768, or a round trip int16 -> float -> int16 changes the "
-                 "integers: 32767 / 32768 * 32767 is 32766.0, not 32767.",
+                 "integers: 32767 / 32768 * 32767 is 32766.0, not 32767, and -1.0 never "
+                 "reaches -32768.",
                  "Encoding is the inverse of decoding: what number did decoding divide by?",
                  example="8-bit audio decodes as (k - 128) / 128; its encoder is "
-                         "round(x * 128) + 128, the same 128 both ways, clipped to 0 ... 255.")),
+                         "round(x * 128) + 128, the same 128 both ways, clipped to 0 ... 255."),
+            detect=lambda out, case, ref: bool(np.all(np.abs(
+                np.asarray(out, dtype=np.float64)
+                - np.round(np.clip(np.asarray(case["y"], float), -1, 1) * 32767)) <= 1))),
     Mistake("clip-at-one", lambda y: _wrap16(np.round(np.clip(np.asarray(y, float), -1, 1)
                                                       * 32768)),
-            Hint("you clipped to [-1, 1] before scaling, so 1.0 becomes 32768, which does "
-                 "not fit in int16 (its largest value is 32767) and wraps round to -32768: "
-                 "full-scale positive turns into full-scale negative.",
+            Hint("1.0 becomes 32768 in your function (clipping the floats to [-1, 1] before "
+                 "scaling, or the integers to +32768, does that), and 32768 does not fit in "
+                 "int16 (its largest value is 32767): it wraps round to -32768, so full-scale "
+                 "positive turns into full-scale negative.",
                  "Clip the INTEGERS to -32768 ... 32767 after scaling and rounding.",
                  example="an 8-bit encoder with range 0 ... 255: round(x * 128) + 128 gives "
                          "256 for x = 1.0, so it clips to 255 after scaling, not x to 1.")),
@@ -215,6 +220,13 @@ _EX2_MISTAKES = [
                  "Round to the nearest integer first (np.round or np.rint), then convert.",
                  example="np.array([2.7, -2.7]).astype(int) is [2, -2]; "
                          "np.rint([2.7, -2.7]) is [3., -3.].")),
+    Mistake("astype-only", lambda y: _wrap16(np.trunc(np.asarray(y, float) * 32768)), Hint(
+        "you scaled and converted with .astype(np.int16) alone. Two things go wrong: .astype "
+        "cuts the fraction off instead of rounding, and values beyond full scale wrap round "
+        "to the other sign (1.0 * 32768 = 32768 becomes -32768).",
+        "Round to the nearest integer, then clip to -32768 ... 32767, then convert.",
+        example="np.array([2.7, 40000.0]).astype(np.int16) gives [2, -25536]; rounded and "
+                "clipped first: [3, 32767].")),
     Mistake("floored", lambda y: np.clip(np.floor(np.asarray(y, float) * 32768),
                                          -32768, 32767).astype(np.int16),
             Hint("np.floor (or //) always rounds DOWN: every positive value loses up to one "

@@ -309,6 +309,13 @@ _EX2_MISTAKES = [
         "your spectra ignore the window argument: multiply each channel by it before the FFT.",
         example="for a (2, 1000) array a and a window w of 1000 values, a * w multiplies "
                 "both rows by w.")),
+    Mistake("own-window", lambda data, window: _channel_spectra(
+        data, scipy.signal.get_window("hann", len(window))), Hint(
+        "your spectra use a Hann window of their own, not the window argument: the check "
+        "passes Blackman, Kaiser and rectangular windows too, and each has its own gain, "
+        "sum(window).",
+        example="with window = np.ones(n) (no taper) a tone on a bin reads "
+                "|X| * 2 / n; with Hann, |X| * 2 / (n / 2).")),
     Mistake("raw", lambda data, window: np.abs(_raw(data, window)), Hint(
         "these are raw |X| values (amplitude x samples): scale them so a tone on a bin reads "
         "its amplitude.", example="a 0.5 tone on a bin of 1000 samples, no window: raw 250, "
