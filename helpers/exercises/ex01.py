@@ -165,6 +165,20 @@ def _wrap16(r):
     return ((r + 32768) % 65536 - 32768).astype(np.int16)
 
 
+def _scaled_32767(y):
+    """What 32767-scaling encoders give, however they clip: the floats to +-1 first, or the
+    integers to -32767 ... 32767 or -32768 ... 32767 afterwards."""
+    y = np.asarray(y, dtype=np.float64)
+    r = np.round(y * 32767)
+    return (np.round(np.clip(y, -1, 1) * 32767), np.clip(r, -32767, 32767),
+            np.clip(r, -32768, 32767))
+
+
+def _any_of(out, candidates) -> bool:
+    a = np.asarray(out, dtype=np.float64)
+    return any(a.shape == c.shape and np.array_equal(a, c) for c in candidates)
+
+
 def _no_tie(rng, y):
     """Move values whose y * 32768 lies within 1e-3 of a half step (where round-half-to-even
     and floor(x + 0.5) disagree) a little: the check is about scaling, not about tie rules."""
@@ -194,9 +208,7 @@ _EX2_MISTAKES = [
                  "Encoding is the inverse of decoding: what number did decoding divide by?",
                  example="8-bit audio decodes as (k - 128) / 128; its encoder is "
                          "round(x * 128) + 128, the same 128 both ways, clipped to 0 ... 255."),
-            detect=lambda out, case, ref: bool(np.all(np.abs(
-                np.asarray(out, dtype=np.float64)
-                - np.round(np.clip(np.asarray(case["y"], float), -1, 1) * 32767)) <= 1))),
+            detect=lambda out, case, ref: _any_of(out, _scaled_32767(case["y"]))),
     Mistake("clip-at-one", lambda y: _wrap16(np.round(np.clip(np.asarray(y, float), -1, 1)
                                                       * 32768)),
             Hint("1.0 becomes 32768 in your function (clipping the floats to [-1, 1] before "
