@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -21,6 +23,7 @@ SR = 22050
 # write to a temporary one instead, whatever the shell says.
 PROGRESS_FILE = Path(tempfile.mkdtemp(prefix="audio-course-test-progress-")) / "progress.json"
 os.environ["AUDIO_COURSE_PROGRESS"] = str(PROGRESS_FILE)
+atexit.register(shutil.rmtree, PROGRESS_FILE.parent, ignore_errors=True)
 
 
 def _tree_digest(folder: Path) -> str:
