@@ -11,9 +11,12 @@ independent reference, and names the specific mistake when it is wrong:
 * 02.4 (stretch) ``peak_frequencies(y, sr, n)``: the ``n`` strongest spectral peaks of chords
   the notebook never plays, one with a quiet note 5 Hz from a loud one.
 
-A check that forbids a shortcut (``np.fft.rfftfreq`` in 02.1, ``helpers.spectral`` in 02.2-3)
-asks :mod:`._routes` whether the learner's own code names or calls it; what a library calls
-inside itself never counts, so the verdicts do not depend on the library's version.
+02.2 and 02.3 are declarative specs (:mod:`._spec`: fresh cases per seed, each named mistake a
+wrong implementation whose margin ``tools/margins.py`` measures). A check that forbids a
+shortcut (``np.fft.rfftfreq`` in 02.1, ``helpers`` in 02.2, inverse FFTs in 02.3, the course's
+peak pickers in 02.4) asks :mod:`._routes` whether the learner's own code names or calls it;
+what a library calls inside itself never counts, so the verdicts do not depend on the
+library's version.
 """
 
 from __future__ import annotations
