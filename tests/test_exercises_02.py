@@ -15,19 +15,13 @@ import scipy.signal
 import helpers.spectral
 from helpers import exercises as ex
 from helpers.exercises import ex02
+from tests.conftest import spec_cases, tries
 
 matplotlib.use("Agg")
 
 
-@pytest.fixture(autouse=True)
-def _fresh():
-    ex.reset()
-    yield
-    ex.reset()
-
-
-CHECKS = [ex.check_frequency_axis, ex.check_amplitude_spectrum, ex.check_peak_frequencies,
-          ex.check_fixed_spectrum]
+CHECKS = [ex.check_frequency_axis, ex.check_channel_spectra, ex.check_mean_power_from_rfft,
+          ex.check_peak_frequencies]
 
 
 def _stub(*args):
@@ -125,93 +119,104 @@ def test_axis_rfftfreq_watch_is_undone_and_librosa_route_is_caught():
 
 
 def test_hints_come_in_stages_and_the_first_gives_no_code():
-    from tests.conftest import tries  # stages advance on a changed answer: tries() simulates one
-
     fn = AXIS_WRONG["linspace-full"]
     texts = [r.text() for r in tries(ex.check_frequency_axis, fn)]
-    assert "Code:" not in texts[0] and "More:" not in texts[0]
-    assert "More:" in texts[1] and "Code:" not in texts[1]
-    assert "Code:" in texts[2]
-    # no stage holds the whole answer
-    assert not any("np.arange(n // 2 + 1) * sr / n" in t for t in texts)
+    assert "Example:" not in texts[0] and "More:" not in texts[0]
+    assert "More:" in texts[1] and "Example:" not in texts[1]
+    assert "Example:" in texts[2] and "600 Hz" in texts[2]  # a different case, worked through
+    # no stage holds the whole answer, and none is code
+    assert not any("np.arange(n // 2 + 1)" in t or "Code:" in t for t in texts)
+
+# --- 02.2 channel_spectra (apply) ----------------------------------------------------------------
+def channel_spectra(data, window):
+    x = data.T * window                   # (channels, samples), each row windowed
+    X = np.abs(np.fft.rfft(x, axis=1))    # along time
+    scale = np.full(X.shape[1], 2 / window.sum())
+    scale[0] = 1 / window.sum()
+    if data.shape[0] % 2 == 0:
+        scale[-1] = 1 / window.sum()
+    return X * scale
 
 
-# --- 02.2 amplitude_spectrum -------------------------------------------------------------------
-def spectrum_ref(y, window):
-    return 2 * np.abs(np.fft.rfft(window * y)) / np.sum(window)
+@pytest.mark.parametrize("case", spec_cases(ex02.EX_2))
+def test_channel_spectra_spec(case):
+    case.run()
 
 
-def _edges_halved(y, window):
-    m = spectrum_ref(y, window)
-    m[0] /= 2
-    if len(y) % 2 == 0:
-        m[-1] /= 2
-    return m
+def _spectra_axis0(data, window):
+    n = len(window)
+    X = np.abs(np.fft.rfft(np.asarray(data, np.float32) * window[:, None], axis=0)).T
+    X[:, 1:(n + 1) // 2] *= 2
+    return (X / np.sum(window)).tolist()
 
 
-SPEC_RIGHT = {
-    "reference": spectrum_ref,
-    "dc-nyquist-halved": _edges_halved,
-    "helpers-style-steps": lambda y, w: np.abs(np.fft.rfft(y * w)) * (2.0 / w.sum()),
-    "list": lambda y, w: list(spectrum_ref(y, w)),
-    "float32": lambda y, w: spectrum_ref(y, w).astype(np.float32),
-    "scipy-rfft": lambda y, w: 2 * np.abs(__import__("scipy.fft").fft.rfft(w * y)) / w.sum(),
-}
+@pytest.mark.parametrize("fn", [
+    channel_spectra, _spectra_axis0,
+    lambda d, w: np.stack([channel_spectra(d[:, [c]], w)[0] for c in range(d.shape[1])]),
+], ids=["transpose", "axis0-float32-list", "loop-over-channels"])
+def test_channel_spectra_variants(fn):
+    assert ex.check_channel_spectra(fn)
 
 
-@pytest.mark.parametrize("fn", SPEC_RIGHT.values(), ids=SPEC_RIGHT.keys())
-def test_spectrum_right_answers_pass(fn):
-    assert ex.check_amplitude_spectrum(fn)
+def test_channel_spectra_refuses_the_course_spectrum():
+    def via_helpers(d, w):
+        return np.array([helpers.spectral.spectrum(d[:, c] * 1.0, 8000, window=w)[1]
+                         for c in range(d.shape[1])])
+
+    assert _mistake(ex.check_channel_spectra, via_helpers) == "used-helper"
 
 
-def _own_hann(y, w):
-    h = scipy.signal.get_window("hann", len(y))
-    return 2 * np.abs(np.fft.rfft(h * y)) / h.sum()
+def test_channel_spectra_cases_vary_every_parameter():
+    cases = ex02.EX_2.all_cases()
+    lengths = {c["data"].shape[0] % 2 for c in cases}
+    channels = {c["data"].shape[1] for c in cases}
+    gains = {round(float(np.sum(c["window"]) / len(c["window"])), 2) for c in cases}
+    assert lengths == {0, 1} and channels == {1, 2, 3} and len(gains) >= 4
+    assert all(abs(np.mean(c["data"])) > 0.01 for c in cases[:2])  # DC offsets to scale right
 
 
-SPEC_WRONG = {
-    "no-window": lambda y, w: 2 * np.abs(np.fft.rfft(y)) / len(y),
-    "no-window-sum": lambda y, w: 2 * np.abs(np.fft.rfft(y)) / w.sum(),
-    "one-number": lambda y, w: np.max(np.abs(y)),
-    "unscaled": lambda y, w: np.abs(np.fft.rfft(w * y)),
-    "window-gain": lambda y, w: 2 * np.abs(np.fft.rfft(w * y)) / len(y),
-    "missing-2": lambda y, w: np.abs(np.fft.rfft(w * y)) / w.sum(),
-    "power": lambda y, w: spectrum_ref(y, w) ** 2,
-    "no-abs": lambda y, w: 2 * np.fft.rfft(w * y) / w.sum(),
-    "real-part": lambda y, w: 2 * np.fft.rfft(w * y).real / w.sum(),
-    "full-fft": lambda y, w: 2 * np.abs(np.fft.fft(w * y)) / w.sum(),
-    "dropped-nyquist": lambda y, w: spectrum_ref(y, w)[: len(y) // 2],
-    "decibels": lambda y, w: 20 * np.log10(spectrum_ref(y, w) + 1e-12),
-    "own-window": _own_hann,
-    "own-window-symmetric": lambda y, w: 2 * np.abs(np.fft.rfft(np.hanning(len(y)) * y))
-    / np.hanning(len(y)).sum(),
-    "used-helper": lambda y, w: helpers.spectral.spectrum(y, 1000, window=w)[1],
-    "scaling": lambda y, w: np.sqrt(spectrum_ref(y, w)),
-}
+# --- 02.3 mean_power_from_rfft (apply) ------------------------------------------------------------
+def mean_power_from_rfft(X, n):
+    P = np.abs(X) ** 2
+    weights = np.full(len(X), 2.0)
+    weights[0] = 1
+    if n % 2 == 0:
+        weights[-1] = 1
+    return np.sum(weights * P) / n**2
 
 
-@pytest.mark.parametrize("mistake, fn", SPEC_WRONG.items(), ids=SPEC_WRONG.keys())
-def test_spectrum_mistakes_are_named(mistake, fn):
-    expected = {"no-window-sum": "no-window",
-                "own-window-symmetric": "own-window"}.get(mistake, mistake)
-    assert _mistake(ex.check_amplitude_spectrum, fn) == expected
+@pytest.mark.parametrize("case", spec_cases(ex02.EX_3))
+def test_mean_power_spec(case):
+    case.run()
 
 
-def test_spectrum_helper_watch_is_undone():
-    real = helpers.spectral.spectrum
-    ex.check_amplitude_spectrum(SPEC_WRONG["used-helper"])
-    assert helpers.spectral.spectrum is real
+@pytest.mark.parametrize("fn", [
+    mean_power_from_rfft,
+    lambda X, n: float((np.abs(X[0]) ** 2 + 2 * np.sum(np.abs(X[1:(n + 1) // 2]) ** 2)
+                        + (np.abs(X[-1]) ** 2 if n % 2 == 0 else 0)) / n / n),
+    lambda X, n: np.float32(mean_power_from_rfft(X.astype(np.complex64), n)),
+])
+def test_mean_power_variants(fn):
+    assert ex.check_mean_power_from_rfft(fn)
 
 
-def test_spectrum_cases_cover_between_bins_dc_nyquist_and_odd_n():
-    bins = [c[1] for c in ex02._SPECTRUM_CASES]
-    ns = [c[0] for c in ex02._SPECTRUM_CASES]
-    assert any(b % 1 for b in bins) and min(bins) < 5
-    assert any(n // 2 - b < 5 for n, b in zip(ns, bins, strict=True))
-    assert any(n % 2 for n in ns) and any(n % 2 == 0 for n in ns)
+def test_mean_power_reference_is_parseval():
+    for case, ref in zip(ex02.EX_3.all_cases(), ex02.EX_3.reference_outputs(), strict=True):
+        x = np.fft.irfft(case["X"].astype(np.complex128), n=case["n"])
+        assert np.isclose(ref, np.mean(x ** 2), rtol=1e-6)
+    assert {c["n"] % 2 for c in ex02.EX_3.all_cases()} == {0, 1}
 
 
-# --- 02.3 peak_frequencies ---------------------------------------------------------------------
+@pytest.mark.parametrize("fn, expected", [
+    (lambda X, n: np.mean(np.fft.irfft(X, n) ** 2), "used-inverse"),
+    (lambda X, n: float(np.sum(np.abs(X) ** 2)) / n, "other"),  # half the energy
+    (lambda X, n: 0.125, "other"),  # the notebook's tone, hard-coded
+])
+def test_mean_power_more_mistakes(fn, expected):
+    assert _mistake(ex.check_mean_power_from_rfft, fn) == expected
+
+
+# --- 02.4 peak_frequencies (stretch) ---------------------------------------------------------------------
 def _peaks(window="hann", local=True, interpolate=False, index=False, pad=1, prominence=None):
     def peak_frequencies(y, sr, n):
         w = scipy.signal.get_window(window, len(y)) if window else np.ones(len(y))
@@ -312,113 +317,6 @@ def test_peak_chords_are_unseen_and_long_enough():
         assert seconds >= 1.0 and len(notes) == n  # bins <= 1 Hz apart: nearest bin passes
         freqs = sorted(f for f, _, _ in notes)
         assert len(freqs) != 3 or not np.allclose(freqs, ex02.SHIPPED_CHORD, atol=1)
-
-
-# --- 02.4 fixed_spectrum (the seed's code made right) -------------------------------------------
-def _fixed(window="hann", xlabel="Frequency (Hz)", ylabel="Magnitude (amplitude)",
-           title="Magnitude spectrum", use_plt=False):
-    def fixed_spectrum(signal, sample_rate, ax):
-        n = len(signal)
-        if window is None:
-            w = np.ones(n)
-        elif window == "np.hanning":
-            w = np.hanning(n)
-        else:
-            w = scipy.signal.get_window(window, n)
-        freqs = np.fft.rfftfreq(n, d=1 / sample_rate)
-        magnitude = 2 * np.abs(np.fft.rfft(w * signal)) / w.sum()
-        if use_plt:
-            import matplotlib.pyplot as plt
-
-            plt.plot(freqs, magnitude)
-            plt.xlabel(xlabel)
-        else:
-            ax.plot(freqs, magnitude)
-            ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
-        return freqs, magnitude
-
-    return fixed_spectrum
-
-
-FIXED_RIGHT = {
-    "periodic-hann": _fixed(),
-    # symmetric Hann (np.hanning): the check's tones sit on bins, where any window scaled by
-    # 2 / sum(w) reads the amplitude (symmetric Hann: within 1e-9; AMPLITUDE_RTOL is 2 %,
-    # room for float32 arithmetic), so both Hann forms pass
-    "np.hanning-symmetric": _fixed("np.hanning"),
-    "no-window-2-over-n": _fixed(None),
-    "blackman": _fixed("blackman"),
-    "amplitude-label": _fixed(ylabel="Amplitude (full scale = 1)", title=""),
-}
-
-
-@pytest.mark.parametrize("fn", FIXED_RIGHT.values(), ids=FIXED_RIGHT.keys())
-def test_fixed_right_answers_pass(fn):
-    assert ex.check_fixed_spectrum(fn)
-
-
-def _seed_verbatim(signal, sample_rate, ax):
-    """The original tutorial's lines, drawn on ax instead of plt."""
-    fft = np.fft.fft(signal)
-    magnitude = np.abs(fft)
-    frequency = np.linspace(0, sample_rate, len(magnitude))
-    left_frequency = frequency[:int(len(frequency) / 2)]
-    left_magnitude = magnitude[:int(len(frequency) / 2)]
-    ax.plot(left_frequency, left_magnitude)
-    ax.set(xlabel="Frequency", ylabel="Magnitude", title="Power spectrum")
-    return left_frequency, left_magnitude
-
-
-def _variant(**changes):
-    """The fixed function with one thing wrong."""
-    def fn(signal, sample_rate, ax):
-        n = len(signal)
-        w = np.hanning(n)
-        freqs = changes.get("freqs", lambda n, sr: np.fft.rfftfreq(n, 1 / sr))(n, sample_rate)
-        X = np.fft.rfft(w * signal)
-        magnitude = changes.get("mag", lambda X, w: 2 * np.abs(X) / w.sum())(X, w)
-        ax.plot(freqs, magnitude)
-        ax.set(xlabel=changes.get("xlabel", "Frequency (Hz)"),
-               ylabel=changes.get("ylabel", "Magnitude"), title=changes.get("title", ""))
-        return changes.get("ret", lambda f, m: (f, m))(freqs, magnitude)
-
-    return fn
-
-
-FIXED_WRONG = {
-    "seed-axis": _seed_verbatim,
-    "linspace-spacing": _variant(freqs=lambda n, sr: np.linspace(0, sr, n)[: n // 2 + 1]),
-    "dropped-nyquist": _variant(freqs=lambda n, sr: np.arange(n // 2) * sr / n,
-                                mag=lambda X, w: 2 * np.abs(X[:-1]) / w.sum()),
-    "unscaled": _variant(mag=lambda X, w: np.abs(X)),
-    "power": _variant(mag=lambda X, w: (2 * np.abs(X) / w.sum()) ** 2),
-    "window-gain": _variant(mag=lambda X, w: 2 * np.abs(X) / len(w)),
-    "no-abs": _variant(mag=lambda X, w: 2 * X / w.sum(), ret=lambda f, m: (f, m)),
-    "not-a-pair": _variant(ret=lambda f, m: m),
-    "no-unit": _variant(xlabel="Frequency"),
-    "power-label": _variant(title="Power spectrum"),
-    "ylabel": _variant(ylabel=""),
-    "khz-label-on-hz": _variant(xlabel="Frequency (kHz)"),
-    "not-on-ax": _fixed(use_plt=True),
-}
-
-
-@pytest.mark.parametrize("mistake, fn", FIXED_WRONG.items(), ids=FIXED_WRONG.keys())
-def test_fixed_mistakes_are_named(mistake, fn):
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # plotting complex values warns; the check still names it
-        assert _mistake(ex.check_fixed_spectrum, fn) == {
-            "khz-label-on-hz": "no-unit"}.get(mistake, mistake)
-
-
-def test_fixed_check_leaves_no_pyplot_figures_open():
-    import matplotlib.pyplot as plt
-
-    before = plt.get_fignums()
-    ex.check_fixed_spectrum(_fixed(use_plt=True))
-    assert plt.get_fignums() == before
 
 
 def test_solutions_mode_raises_on_a_wrong_answer_and_passes_a_right_one():

@@ -347,3 +347,29 @@ def test_a_multi_line_example_stays_one_block_in_html():
     h = c.Hint("n", "m", example="line one\nline two", mistake="x")
     page = c.Result("99.9", "wrong", hint=h, tries=3)._repr_html_()
     assert page.count("<b>Example:</b>") == 1 and "line one\nline two</pre>" in page
+
+
+def test_variants_of_a_reference_that_uses_a_forbidden_name_replay_its_outputs():
+    def key(n, sr):  # the answer key may use the shortcut the learner may not
+        return np.fft.rfftfreq(n, d=1 / sr)
+
+    spec = FunctionExercise("99.14", key, _axis_cases, forbid=("numpy.fft.rfftfreq",),
+                            mistakes=[], fallback=c.Hint("k * sr / n"))
+    from helpers.exercises._spec import variants
+
+    forms = variants(spec)
+    assert set(forms) == {"reference", "float32", "list"}
+    assert all(check(spec, fn) for fn in forms.values())
+    assert all(check(spec, fn) for fn in forms.values())  # replays again from the start
+    assert check(spec, key).mistake == "forbidden"  # the learner may not use it
+
+
+def test_complex_outputs_keep_their_imaginary_part_in_float32_form():
+    spec = FunctionExercise("99.15", lambda x: np.fft.rfft(x),
+                            lambda rng: [dict(x=rng.standard_normal(16))], mistakes=[],
+                            fallback=c.Hint("rfft"))
+    from helpers.exercises._spec import variants
+
+    forms = variants(spec)
+    assert check(spec, forms["float32"]) and check(spec, forms["list"])
+    assert not check(spec, lambda x: np.abs(np.fft.rfft(x)))

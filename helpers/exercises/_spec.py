@@ -472,28 +472,57 @@ def _names(code) -> list[str]:
     return names
 
 
+def _float32(out):
+    if isinstance(out, tuple):
+        return tuple(_float32(o) for o in out)
+    a = np.asarray(out)
+    if a.dtype.kind not in "fc":
+        return out
+    small = np.complex64 if a.dtype.kind == "c" else np.float32
+    return small(out) if a.ndim == 0 else a.astype(small)
+
+
+def _as_list(out):
+    if isinstance(out, tuple):
+        return tuple(_as_list(o) for o in out)
+    return np.asarray(out).tolist() if np.ndim(out) else out
+
+
 def variants(spec: FunctionExercise) -> dict[str, Callable]:
-    """The reference's answers in other forms that are the same maths (each must pass): the
-    output as float32, and as (nested) lists."""
+    """The right answer in forms that are the same maths (each must pass): the reference as the
+    learner would submit it, its output as float32 (complex64), and as (nested) lists.
+
+    When the reference itself uses a name the exercise forbids (it may: it is the answer key),
+    the variants replay the reference's outputs in the order the check asks for them instead
+    of calling it."""
+    from ._routes import scan
+
     ref = spec.reference
+    forbid = spec.forbidden()
+    replay = forbid is not None and bool(scan(as_learner(ref), forbid))
+    outputs = spec.reference_outputs() if replay else None
 
-    def as_float32(*args, **kwargs):
-        out = ref(*args, **kwargs)
-        if isinstance(out, tuple):
-            return tuple(np.asarray(o, dtype=np.float32) for o in out)
-        return np.float32(out) if np.ndim(out) == 0 else np.asarray(out, dtype=np.float32)
+    def form(convert):
+        if replay:
+            state = {"i": 0}
 
-    def as_list(*args, **kwargs):
-        out = ref(*args, **kwargs)
-        if isinstance(out, tuple):
-            return tuple(np.asarray(o).tolist() for o in out)
-        return np.asarray(out).tolist() if np.ndim(out) else out
+            def replayed(*args, **kwargs):
+                out = outputs[state["i"] % len(outputs)]
+                state["i"] += 1
+                return convert(out)
 
-    found = {"reference": as_learner(ref)}
+            return as_learner(replayed)
+
+        def converted(*args, **kwargs):
+            return convert(ref(*args, **kwargs))
+
+        return as_learner(converted)
+
+    found = {"reference": form(lambda out: out) if replay else as_learner(ref)}
     if spec.output in ("array", "number", "tuple"):
-        found["float32"] = as_learner(as_float32)
+        found["float32"] = form(_float32)
     if spec.output in ("array", "tuple"):
-        found["list"] = as_learner(as_list)
+        found["list"] = form(_as_list)
     return found
 
 

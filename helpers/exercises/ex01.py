@@ -1,22 +1,21 @@
-"""Exercise checks of notebook 01_waveform (issue 9).
+"""Exercise checks of notebook 01_waveform (issues 9 and 19).
 
-The ladder: 1 ``duration_s`` (warm-up) and the "speech" clip's duration; 2 ``int16_to_float``;
-3 ``first_onset_time`` and the silence before the speech starts (apply to another clip);
-4 ``zero_crossing_frequency`` (stretch: frequency, period and aliasing); 5 ``show_waveform``
-(stretch: the original lesson's waveform code, made to run on librosa 0.11 and 1.0).
+The ladder (issue 19: every apply/stretch exercise is a situation the notebook does not show):
 
-Every check that takes a function calls it on inputs the learner has not seen (other sample
-rates, other lengths, the extreme int16 values, negative clicks, tones above sr / 2) and
-compares with an independent reference; each mistake the notebook names has its own hint
-(``mistake`` id), tested in ``tests/test_exercises_01.py``.
+* 01.1 (warm-up) ``duration_s`` and the "speech" clip's duration: mirrors section 2.
+* 01.2 (apply) ``float_to_int16``: the way BACK from floats to 16-bit PCM (the notebook only
+  decodes), with the overshoot of section 6 to clip.
+* 01.3 (apply) ``first_onset_time`` on int16 recordings of shape (channels, samples): decoding
+  (section 2), channels (section 4) and samples -> seconds together.
+* 01.4 (stretch) ``zero_crossing_frequency``: a frequency measured in the time domain, and the
+  alias (section 5) for tones above sr / 2.
+
+Checks 01.1-01.4 are declarative specs (:mod:`._spec`): fresh cases per seed, every parameter
+varied, each named mistake a wrong implementation whose margin ``tools/margins.py`` measures;
+tested in ``tests/test_exercises_01.py``.
 """
 
 from __future__ import annotations
-
-import re
-import tempfile
-import warnings
-from pathlib import Path
 
 import numpy as np
 
@@ -26,18 +25,14 @@ from ._core import (
     close,
     correct,
     exercise,
-    is_placeholder,
     number,
-    stop_unanswered,
     stop_wrong,
 )
-from ._routes import Forbidden
 from ._spec import FunctionExercise, Mistake, check
 
 __all__ = [
-    "check_duration_s", "check_speech_duration", "check_int16_to_float",
-    "check_first_onset_time", "check_speech_start", "check_zero_crossing_frequency",
-    "check_show_waveform",
+    "check_duration_s", "check_speech_duration", "check_float_to_int16",
+    "check_first_onset_time", "check_zero_crossing_frequency",
 ]
 
 
@@ -148,237 +143,286 @@ def check_speech_duration(answer):
                         mistake="too-coarse"))
     stop_wrong(Hint("duration = number of samples / sample rate, both read from the file.",
                     "helpers.info('speech') (or soundfile.info) gives both numbers.",
-                    "duration_s(meta['frames'], meta['sample_rate'])", mistake="other"))
-
-
-# --------------------------------------------------------------------------------------------
-# Exercise 2: 16-bit PCM -> floats
-# --------------------------------------------------------------------------------------------
-def _pcm_cases() -> list[np.ndarray]:
-    rng = np.random.default_rng(20250101)
-    edges = np.array([-32768, -32767, -16384, -1, 0, 1, 8192, 32766, 32767], dtype=np.int16)
-    quiet = rng.integers(-1200, 1201, size=37).astype(np.int16)  # a quiet passage
-    stereo = rng.integers(-32768, 32768, size=(2, 6)).astype(np.int16)  # (channels, samples)
-    stereo[0, 0], stereo[1, 1] = -32768, 32767
-    return [edges, quiet, stereo]
-
-
-@exercise("01.2")
-def check_int16_to_float(int16_to_float):
-    """Exercise 2: ``int16_to_float(pcm)`` -> floats as soundfile/librosa decode them
-    (``pcm / 32768``), checked on fresh arrays including -32768 and 32767."""
-    cases = _pcm_cases()
-    outs, raws = [], []
-    for pcm in cases:
-        if callable(int16_to_float):
-            try:  # one named mistake first; call() below reports every other failure
-                int16_to_float(pcm.copy())
-            except OverflowError as err:
-                stop_wrong(Hint(
-                    f"your function raised OverflowError ({err}): arithmetic on an int16 array "
-                    "stays int16, and 32768 does not fit in int16 (its largest value is 32767).",
-                    "Convert the array to floating point before doing arithmetic on it.",
-                    "pcm.astype(np.float32) / ...", mistake="int16-overflow"))
-            except Exception:  # noqa: BLE001, S110 - reported by call() with its input
-                pass
-        raw = call(int16_to_float, pcm.copy())
-        a = np.asarray(raw)
-        if a.dtype.kind in "iub":
-            stop_wrong(Hint(
-                f"the result has the integer dtype {a.dtype}: integers cannot hold values "
-                "between -1 and 1 such as 0.25.",
-                "Convert to floating point before (or while) dividing; // is integer division.",
-                "pcm.astype(np.float32) / ...", mistake="integer-dtype"))
-        if a.dtype.kind not in "f":
-            stop_wrong(Hint(f"return a NumPy array of floats, got {type(raw).__name__} with "
-                            f"dtype {a.dtype}.", mistake="not-float"))
-        if a.shape != pcm.shape:
-            stop_wrong(Hint(f"for an input of shape {pcm.shape} your function returned shape "
-                            f"{a.shape}: convert every sample and keep the shape (the check "
-                            "also passes a (channels, samples) array).", mistake="wrong-shape"))
-        outs.append(a.astype(np.float64))
-        raws.append(a)
-    refs = [pcm.astype(np.float64) / 32768 for pcm in cases]
-    if _all_match(outs, refs, rtol=1e-6, atol=1e-7):
-        return correct("-32768 -> -1.0 exactly and 32767 -> 0.99997: the range is [-1, 1).")
-
-    def match(model):
-        return _all_match(outs, [model(p.astype(np.float64)) for p in cases], rtol=1e-6,
-                          atol=1e-7)
-
-    if match(lambda p: p / 32767) or match(lambda p: np.clip(p / 32767, -1, 1)):
-        stop_wrong(Hint(
-            "you divided by 32767. That makes 32767 exactly 1 but -32768 slightly below -1; "
-            "soundfile and librosa divide by 32768 = 2**15, so every step is 1/32768 and "
-            "-32768 maps to exactly -1.", mistake="divide-32767"))
-    if match(lambda p: p / 65536) or match(lambda p: p / 65535):
-        stop_wrong(Hint(
-            "16 bits give 65536 levels, but they are split between negative and positive "
-            "values: the largest magnitude is 2**15 = 32768, not 2**16.",
-            mistake="divide-65536"))
-    if match(lambda p: p / 255) or match(lambda p: p / 256) or match(lambda p: p / 128):
-        stop_wrong(Hint("that is the scale of 8-bit audio; these samples have 16 bits.",
-                        "A 16-bit signed integer runs from -2**15 to 2**15 - 1.",
-                        mistake="eight-bit"))
-    quiet_out, quiet = outs[1], cases[1].astype(np.float64)  # a passage far below full scale
-    peak = np.max(np.abs(quiet_out))
-    if abs(peak - 1) < 1e-3 and close(quiet_out / peak, quiet / np.max(np.abs(quiet)),
-                                      rtol=1e-5, atol=1e-6):
-        stop_wrong(Hint(
-            "you divided by the loudest sample of the array: that normalises the peak to 1, "
-            "so a quiet passage would come out as loud as a loud one. Decoding uses one fixed "
-            "full-scale value for every file.", "Which value is full scale for 16 bits?",
-            mistake="peak-normalised"))
-    if match(lambda p: (p + 32768) / 65535 * 2 - 1) or match(
-            lambda p: (p - p.min()) / (p.max() - p.min()) * 2 - 1):
-        stop_wrong(Hint("your mapping moves zero: silence (0) must stay 0.0. Decoding only "
-                        "scales, it does not shift.", mistake="shifted"))
-    if match(lambda p: p):
-        stop_wrong(Hint("the values are floats now but not scaled: full scale must become 1.",
-                        "Divide by the full-scale value of 16-bit audio.",
-                        mistake="not-scaled"))
-    if close(outs[0], refs[0], rtol=1e-3, atol=1e-4) and all(
-            a.dtype == np.float16 for a in map(np.asarray, raws)):
-        stop_wrong(Hint("float16 keeps only about 3 significant digits, too few for 16-bit "
-                        "audio: 32767 / 32768 comes out as exactly 1.0, and quiet samples "
-                        "lose their detail.",
-                        "Use float32 (what soundfile and librosa return) or float64.",
-                        "pcm.astype(np.float32) / 32768", mistake="float16"))
-    if match(lambda p: np.floor(p / 32768)):
-        stop_wrong(Hint("// rounds down to whole numbers; use / for an exact division.",
-                        mistake="floor-division"))
-    stop_wrong(Hint("float value = integer / 32768 for every sample, as soundfile decodes "
-                    "PCM_16.", "Convert to float first, then divide.",
-                    "pcm.astype(np.float32) / 32768", mistake="other"))
-
-
-# --------------------------------------------------------------------------------------------
-# Exercise 3: the first onset, in seconds
-# --------------------------------------------------------------------------------------------
-def _onset_cases():
-    """(signal, sr, threshold, index of the expected first sample above threshold)."""
-    rng = np.random.default_rng(7)
-    cases = []
-    # 1: positive clicks at 8 kHz, quiet noise below the threshold
-    y = 0.01 * rng.standard_normal(8000)
-    y[2000], y[5000] = 0.8, 0.8
-    cases.append((y, 8000, 0.5, 2000))
-    # 2: the first click is NEGATIVE (needs |y|), 44.1 kHz
-    y = 0.02 * rng.standard_normal(44100)
-    y[11032], y[30000] = -0.9, 0.7
-    cases.append((y, 44100, 0.3, 11032))
-    # 3: a smaller click comes before the loudest one (first, not loudest), 16 kHz
-    y = np.zeros(16000)
-    y[3000], y[9000] = 0.6, 0.95
-    cases.append((y, 16000, 0.5, 3000))
-    # 4: the threshold matters: a 0.2 bump, then a 0.6 click; threshold 0.1, 48 kHz
-    y = np.zeros(24000)
-    y[1000:1010], y[7000] = 0.2, 0.6
-    cases.append((y, 48000, 0.1, 1000))
-    # 5: same signal at 22.05 kHz with threshold 0.4 -> the click
-    y = np.zeros(22050)
-    y[1000:1010], y[7000] = 0.2, 0.6
-    cases.append((y, 22050, 0.4, 7000))
-    return cases
-
-
-@exercise("01.3")
-def check_first_onset_time(first_onset_time):
-    """Exercise 3: ``first_onset_time(y, sr, threshold)`` -> time (s) of the first sample whose
-    absolute value is above ``threshold``; checked on synthetic clicks at other rates."""
-    cases = _onset_cases()
-    outs = [number(call(first_onset_time, y.copy(), sr, thr), what="one number of seconds")
-            for y, sr, thr, _ in cases]
-    refs = [i / sr for _, sr, _, i in cases]
-    tols = [0.5 / sr for _, sr, _, _ in cases]  # the index is exact here: half a sample
-    ok = [abs(o - r) <= t + 1e-12 for o, r, t in zip(outs, refs, tols, strict=True)]
-    if all(ok):
-        return correct("the time is index / sr, and |y| finds negative clicks too.")
-
-    def match(model):
-        return all(abs(o - model(y, sr, thr, i)) <= 0.5 / sr + 1e-12
-                   for o, (y, sr, thr, i) in zip(outs, cases, strict=True))
-
-    def first(y, thr):
-        return int(np.flatnonzero(y > thr)[0])
-
-    if match(lambda y, sr, thr, i: i):
-        stop_wrong(Hint("that is a sample index, not a time: convert it to seconds.",
-                        "Sample n was taken at n / sr seconds.", mistake="samples-not-seconds"))
-    if match(lambda y, sr, thr, i: 1000 * i / sr):
-        stop_wrong(Hint("those are milliseconds: the function should return seconds.",
-                        mistake="milliseconds"))
-    if match(lambda y, sr, thr, i: i / 22050):
-        stop_wrong(Hint("you divided by 22050 whatever the sample rate: use the sr argument "
-                        "(the check uses 8, 16, 44.1 and 48 kHz too).", mistake="fixed-sr"))
-    if match(lambda y, sr, thr, i: first(y, thr) / sr):
-        stop_wrong(Hint("a click can be negative: the check's second signal starts with a "
-                        "click at -0.9, which y > threshold misses.",
-                        "Compare the absolute value |y| with the threshold.",
-                        mistake="no-abs"))
-    if match(lambda y, sr, thr, i: int(np.argmax(np.abs(y))) / sr):
-        stop_wrong(Hint("that finds the LOUDEST sample, not the first one above the threshold "
-                        "(in the third signal a 0.6 click comes before a 0.95 one).",
-                        "Find every index where |y| > threshold, then take the first.",
-                        mistake="loudest-not-first"))
-    if match(lambda y, sr, thr, i: (i + 1) / sr):
-        stop_wrong(Hint("every time is one sample period late: sample indices start at 0, so "
-                        "sample n was taken at n / sr seconds, not (n + 1) / sr.",
-                        "The very first sample, index 0, is at 0 s.", mistake="off-by-one"))
-    if not all(ok) and all(any(abs(o - round(i / sr, d)) <= 1e-12 for d in range(1, 5))
-                           for o, (_, sr, _, i) in zip(outs, cases, strict=True)):
-        stop_wrong(Hint("your function rounds its result (e.g. to 3 decimals): 11032 samples at "
-                        "44100 Hz are 0.250159 s, and 0.25 is 7 samples too early. Keep full "
-                        "precision inside a function; round only when you print.",
-                        mistake="rounded"))
-    if match(lambda y, sr, thr, i: np.flatnonzero(np.abs(y) > 0.5)[0] / sr):
-        stop_wrong(Hint("your function ignores its threshold argument (it uses 0.5); the "
-                        "check passes thresholds 0.1, 0.3 and 0.4 as well.",
-                        mistake="fixed-threshold"))
-    bad = ok.index(False)
-    y, sr, thr, i = cases[bad]
-    stop_wrong(Hint(f"for a signal of {y.size} samples at {sr} Hz with threshold {thr}, your "
-                    f"function returned {outs[bad]:.6g}; the first sample above the threshold "
-                    "is elsewhere.",
-                    "Find the first index n with |y[n]| > threshold, then convert it to seconds.",
-                    "np.flatnonzero(np.abs(y) > threshold)[0] gives that index",
+                    example="the blues clip (section 2): its header says 661500 samples per "
+                            "channel at 22050 Hz, so it lasts 661500 / 22050 = 30.0 s.",
                     mistake="other"))
 
 
-def _speech_start_ms(threshold: float = 0.1) -> float:
-    import soundfile as sf
+# --------------------------------------------------------------------------------------------
+# Exercise 2 (apply): floats -> 16-bit PCM, the way back (the notebook only decodes)
+# --------------------------------------------------------------------------------------------
+def _float_to_int16(y):
+    """The answer key: the nearest 16-bit integer, round(y * 32768), clipped to the int16
+    range."""
+    r = np.round(np.asarray(y, dtype=np.float64) * 32768)
+    return np.clip(r, -32768, 32767).astype(np.int16)
 
-    from ..data import path
 
-    y, sr = sf.read(str(path("speech")), dtype="float32")
-    return 1000 * int(np.flatnonzero(np.abs(y) > threshold)[0]) / sr
+def _wrap16(r):
+    """What ``.astype(np.int16)`` does to integers beyond the range on common CPUs: wrap around
+    modulo 2**16 (section "More mistakes": int16 arithmetic wraps)."""
+    r = np.asarray(r, dtype=np.float64).astype(np.int64)
+    return ((r + 32768) % 65536 - 32768).astype(np.int16)
 
 
-@exercise("01.3b")
-def check_speech_start(answer):
-    """Exercise 3 (b): how long is the silence before the "speech" clip starts (first sample
-    with |y| > 0.1), in milliseconds, to the nearest ms (within 1 ms passes)."""
-    truth = _speech_start_ms(0.1)
-    x = number(answer, what="one number of milliseconds")
-    if abs(x - truth) <= 1.0:
-        return correct(f"{truth:.1f} ms of silence before the first sample above 0.1.")
-    if abs(1000 * x - truth) <= 1.0:
-        stop_wrong(Hint(f"{x:g} is in seconds; the question asks for milliseconds "
-                        "(1 s = 1000 ms).", mistake="seconds-not-ms"))
-    if abs(x - truth * 22.05) <= 22.05:
-        stop_wrong(Hint("that is a sample index at 22050 Hz: convert it to time.",
-                        mistake="samples-not-ms"))
-    for thr in (0.05, 0.2, 0.3, 0.5):
-        if abs(x - _speech_start_ms(thr)) <= 1.0:
-            stop_wrong(Hint(f"that is the start for another threshold ({thr}); the question "
-                            "uses threshold = 0.1.", mistake="other-threshold"))
-    stop_wrong(Hint("load the clip at its own rate, call your first_onset_time with "
-                    "threshold 0.1 and convert seconds to milliseconds.",
-                    "first_onset_time(y, sr, 0.1) * 1000", mistake="other"))
+def _scaled_32767(y):
+    """What 32767-scaling encoders give, however they clip: the floats to +-1 first, or the
+    integers to -32767 ... 32767 or -32768 ... 32767 afterwards."""
+    y = np.asarray(y, dtype=np.float64)
+    r = np.round(y * 32767)
+    return (np.round(np.clip(y, -1, 1) * 32767), np.clip(r, -32767, 32767),
+            np.clip(r, -32768, 32767))
+
+
+def _any_of(out, candidates) -> bool:
+    a = np.asarray(out, dtype=np.float64)
+    return any(a.shape == c.shape and np.array_equal(a, c) for c in candidates)
+
+
+def _no_tie(rng, y):
+    """Move values whose y * 32768 lies within 1e-3 of a half step (where round-half-to-even
+    and floor(x + 0.5) disagree) a little: the check is about scaling, not about tie rules."""
+    y = np.array(y, dtype=np.float64)
+    frac = np.abs(np.mod(y * 32768, 1) - 0.5)
+    y[frac < 1e-3] += 0.2 / 32768
+    return y
+
+
+def _int16_cases(rng):
+    n = int(rng.integers(40, 90))
+    loud = _no_tie(rng, rng.uniform(-1.4, 1.4, size=n))  # resampled or summed: beyond +-1
+    loud[:4] = [1.0, -1.0, 1.0 - 1 / 32768, -1.0 - 0.3 / 32768]  # the edges themselves
+    quiet = _no_tie(rng, 0.02 * rng.standard_normal(int(rng.integers(30, 60))))
+    quiet = quiet.astype(np.float32)  # a float32 signal, as librosa.load returns
+    stereo = _no_tie(rng, rng.uniform(-1.2, 1.2, size=(2, int(rng.integers(10, 30)))))
+    return [dict(y=loud), dict(y=quiet), dict(y=stereo)]
+
+
+_EX2_MISTAKES = [
+    Mistake("scale-32767", lambda y: np.clip(np.round(np.asarray(y, float) * 32767),
+                                             -32768, 32767).astype(np.int16),
+            Hint("you scaled by 32767. Decoding divides by 32768 (section 2), so the way back "
+                 "must multiply by 32768, or a round trip int16 -> float -> int16 changes the "
+                 "integers: 32767 / 32768 * 32767 is 32766.0, not 32767, and -1.0 never "
+                 "reaches -32768.",
+                 "Encoding is the inverse of decoding: what number did decoding divide by?",
+                 example="8-bit audio decodes as (k - 128) / 128; its encoder is "
+                         "round(x * 128) + 128, the same 128 both ways, clipped to 0 ... 255."),
+            detect=lambda out, case, ref: _any_of(out, _scaled_32767(case["y"]))),
+    Mistake("clip-at-one", lambda y: _wrap16(np.round(np.clip(np.asarray(y, float), -1, 1)
+                                                      * 32768)),
+            Hint("1.0 becomes 32768 in your function (clipping the floats to [-1, 1] before "
+                 "scaling, or the integers to +32768, does that), and 32768 does not fit in "
+                 "int16 (its largest value is 32767): it wraps round to -32768, so full-scale "
+                 "positive turns into full-scale negative.",
+                 "Clip the INTEGERS to -32768 ... 32767 after scaling and rounding.",
+                 example="an 8-bit encoder with range 0 ... 255: round(x * 128) + 128 gives "
+                         "256 for x = 1.0, so it clips to 255 after scaling, not x to 1.")),
+    Mistake("no-clip", lambda y: _wrap16(np.round(np.asarray(y, float) * 32768)),
+            Hint("values beyond full scale wrap around: 1.3 * 32768 = 42598 does not fit in "
+                 "int16 and comes out as a large NEGATIVE number, a loud click. Resampled or "
+                 "summed audio goes beyond +-1 (section 6), so an encoder must clip.",
+                 "np.clip the scaled, rounded values to the int16 range before .astype.",
+                 example="40000 as int16: 40000 - 65536 = -25536 (the notebook's int16 sum "
+                         "wrapped the same way); clipped, it would be 32767.")),
+    Mistake("truncated", lambda y: np.clip(np.trunc(np.asarray(y, float) * 32768),
+                                           -32768, 32767).astype(np.int16),
+            Hint(".astype(np.int16) on floats cuts the fraction off (towards zero); it does "
+                 "not round. 0.7 steps become 0, -1.7 steps become -1.",
+                 "Round to the nearest integer first (np.round or np.rint), then convert.",
+                 example="np.array([2.7, -2.7]).astype(int) is [2, -2]; "
+                         "np.rint([2.7, -2.7]) is [3., -3.].")),
+    Mistake("astype-only", lambda y: _wrap16(np.trunc(np.asarray(y, float) * 32768)), Hint(
+        "you scaled and converted with .astype(np.int16) alone. Two things go wrong: .astype "
+        "cuts the fraction off instead of rounding, and values beyond full scale wrap round "
+        "to the other sign (1.0 * 32768 = 32768 becomes -32768).",
+        "Round to the nearest integer, then clip to -32768 ... 32767, then convert.",
+        example="np.array([2.7, 40000.0]).astype(np.int16) gives [2, -25536]; rounded and "
+                "clipped first: [3, 32767].")),
+    Mistake("floored", lambda y: np.clip(np.floor(np.asarray(y, float) * 32768),
+                                         -32768, 32767).astype(np.int16),
+            Hint("np.floor (or //) always rounds DOWN: every positive value loses up to one "
+                 "step. The nearest integer is what you want.",
+                 example="floor(2.7) = 2 but the nearest integer is 3; floor(-2.2) = -3 but "
+                         "the nearest is -2.")),
+    Mistake("not-scaled", lambda y: np.clip(np.round(np.asarray(y, float)),
+                                            -32768, 32767).astype(np.int16),
+            Hint("your integers are the floats rounded as they are (0, 1 or -1): full scale, "
+                 "1.0 as a float, is 32768 steps as a 16-bit integer.",
+                 example="0.25 of full scale in 16 bits is 0.25 * 32768 = 8192.")),
+]
+
+
+EX_2 = FunctionExercise(
+    "01.2", _float_to_int16, _int16_cases, name="float_to_int16",
+    mistakes=_EX2_MISTAKES, rtol=0.0, atol=0.1, seeds=3,
+    fallback=Hint("the integer for a float y is the nearest integer to y * 32768, kept "
+                  "inside -32768 ... 32767 (the check includes values beyond +-1).",
+                  "Three steps: scale, round to the nearest integer, clip; then convert the "
+                  "dtype.",
+                  example="8-bit PCM runs 0 ... 255 with silence at 128: x = -0.5 becomes "
+                          "round(-0.5 * 128) + 128 = 64; x = 1.2 would be 282, clipped to 255."),
+    success="round(y * 32768), clipped to -32768 ... 32767: a round trip int16 -> float -> "
+            "int16 gives back the same integers, and overshoot clips instead of wrapping.")
+
+
+@exercise("01.2")
+def check_float_to_int16(float_to_int16):
+    """Exercise 2: ``float_to_int16(y)`` -> the int16 array a 16-bit file stores for ``y``
+    (nearest integer, clipped), on loud, quiet (float32) and (channels, samples) inputs."""
+    result = check(EX_2, float_to_int16)
+    if result:
+        out = call(float_to_int16, np.array([0.5, -1.25, 0.0]))
+        kind = np.asarray(out).dtype
+        if kind != np.int16:
+            stop_wrong(Hint(f"the values are right, but the array's dtype is {kind}: a 16-bit "
+                            "file stores int16. Convert at the end with .astype(np.int16).",
+                            mistake="not-int16"))
+    return result
 
 
 # --------------------------------------------------------------------------------------------
-# Exercise 4: measure a frequency by counting zero crossings
+# Exercise 3 (apply): the first onset in a multichannel 16-bit recording
+# --------------------------------------------------------------------------------------------
+def _first_onset_time(pcm, sr, threshold):
+    """The answer key: decode to floats first, then the first sample where ANY channel's |y|
+    is above the threshold, in seconds."""
+    a = np.abs(np.asarray(pcm, dtype=np.float64)) / 32768
+    return float(np.flatnonzero((a > threshold).any(axis=0))[0] / sr)
+
+
+_RATES = (8000, 11025, 16000, 44100, 48000)  # never librosa's default 22050
+
+
+def _onset_recording(rng, channels, n, level):
+    """Digital silence, then quiet noise (|x| <= level steps) in every channel."""
+    pcm = rng.integers(-level, level + 1, size=(channels, n)).astype(np.int16)
+    pcm[:, : int(rng.integers(12, 40))] = 0  # the recording starts with exact zeros
+    return pcm
+
+
+def _onset_cases(rng):
+    cases = []
+    sr = [int(s) for s in rng.choice(_RATES, size=4, replace=False)]
+    # a: mono (1, n); a positive onset
+    k = int(rng.integers(7000, 12000))  # threshold in 16-bit steps
+    pcm = _onset_recording(rng, 1, int(rng.integers(3000, 6000)), k // 4)
+    i = int(rng.integers(500, 2000))
+    pcm[0, i], pcm[0, i + 700] = k + 900, 30000
+    cases.append(dict(pcm=pcm, sr=sr[0], threshold=k / 32768))
+    # b: stereo, the first event only in the RIGHT channel (channel 1), 1.5 x the threshold
+    k = int(rng.integers(9000, 14000))
+    pcm = _onset_recording(rng, 2, int(rng.integers(4000, 8000)), k // 5)
+    i = int(rng.integers(600, 2500))
+    pcm[1, i] = int(1.5 * k)
+    pcm[:, i + 900] = 31000
+    cases.append(dict(pcm=pcm, sr=sr[1], threshold=k / 32768))
+    # c: stereo, the first event is the most negative value, -32768, in the left channel
+    k = int(rng.integers(6000, 12000))
+    pcm = _onset_recording(rng, 2, int(rng.integers(4000, 8000)), k // 5)
+    i = int(rng.integers(600, 2500))
+    pcm[0, i] = -32768
+    pcm[:, i + 800] = 25000
+    cases.append(dict(pcm=pcm, sr=sr[2], threshold=k / 32768))
+    # d: three channels; a sample exactly AT the threshold comes first, the onset later
+    k = int(rng.integers(5000, 9000))
+    pcm = _onset_recording(rng, 3, int(rng.integers(4000, 8000)), k // 5)
+    i = int(rng.integers(600, 2500))
+    pcm[2, i] = k
+    pcm[2, i + 400] = -(k + 2000)
+    pcm[:, i + 1200] = 30000
+    cases.append(dict(pcm=pcm, sr=sr[3], threshold=k / 32768))
+    # e: stereo, the first event is a mirror image in the two channels (left = -right): it
+    # averages to silence, so a down-mix misses it
+    k = int(rng.integers(6000, 12000))
+    pcm = _onset_recording(rng, 2, int(rng.integers(4000, 8000)), k // 5)
+    i = int(rng.integers(600, 2500))
+    pcm[0, i], pcm[1, i] = 2 * k, -2 * k
+    pcm[:, i + 600] = 28000
+    cases.append(dict(pcm=pcm, sr=sr[0], threshold=k / 32768))
+    return cases
+
+
+def _first(mask) -> int:
+    return int(np.flatnonzero(mask)[0])
+
+
+_EX3_MISTAKES = [
+    Mistake("not-decoded", lambda pcm, sr, threshold: _first(
+        (np.abs(pcm.astype(np.float64)) > threshold).any(axis=0)) / sr,
+        Hint("you compared the raw integers with the threshold: the threshold is in full "
+             "scale (0.3 means 30 % of full scale), the integers are in 16-bit steps, so "
+             "the first non-zero noise sample already counts as an onset.",
+             "Decode first (section 2): float = int16 / 32768.",
+             example="an int16 sample of 9830 is 9830 / 32768 = 0.30 of full scale.")),
+    Mistake("int16-abs", lambda pcm, sr, threshold: _first(
+        (np.abs(pcm) / 32768 > threshold).any(axis=0)) / sr,
+        Hint("np.abs on an int16 array keeps it int16, and -32768 has no positive partner "
+             "in int16 (the largest is 32767): np.abs(-32768) is still -32768. So a "
+             "full-scale negative sample never counts as loud.",
+             "Convert to float BEFORE taking the absolute value.",
+             example="np.abs(np.array([-32768], dtype=np.int16)) gives [-32768]; "
+                     "np.abs(np.array([-32768.0])) gives [32768.].")),
+    Mistake("no-abs", lambda pcm, sr, threshold: _first(
+        (pcm.astype(np.float64) / 32768 > threshold).any(axis=0)) / sr,
+        Hint("a sound can start with a negative swing: compare |y|, not y, with the "
+             "threshold (the check has an onset that starts at -32768).",
+             example="y = [0.0, -0.8, 0.9] with threshold 0.5: the onset is sample 1.")),
+    Mistake("first-channel", lambda pcm, sr, threshold: _first(
+        np.abs(pcm[0].astype(np.float64)) / 32768 > threshold) / sr,
+        Hint("you looked at channel 0 only. The input is (channels, samples), and in one "
+             "of the check's recordings the sound starts in the right channel.",
+             "An onset in ANY channel counts: compare every channel, then combine over "
+             "the channel axis (axis 0).",
+             example="for a (2, n) mask m, m.any(axis=0) is True at sample j when either "
+                     "channel is True there.")),
+    Mistake("down-mixed", lambda pcm, sr, threshold: _first(
+        np.abs(pcm.astype(np.float64).mean(axis=0)) / 32768 > threshold) / sr,
+        Hint("you down-mixed first (the mean of the channels). A sound in one channel only "
+             "is halved by the mean (section 4), so it can fall below the threshold.",
+             "Keep the channels: test each channel's |y|, then ask whether any is above.",
+             example="left 0.6, right 0.0: the mean is 0.3, below a 0.4 threshold, though "
+                     "the left channel is well above it; left 0.6, right -0.6 average to 0.")),
+    Mistake("at-threshold", lambda pcm, sr, threshold: _first(
+        (np.abs(pcm.astype(np.float64)) / 32768 >= threshold).any(axis=0)) / sr,
+        Hint("a sample exactly AT the threshold is not above it: use >, not >=.",
+             example="threshold 0.25 and a sample of 8192 / 32768 = 0.25: not an onset.")),
+    Mistake("index-not-seconds", lambda pcm, sr, threshold: float(_first(
+        (np.abs(pcm.astype(np.float64)) / 32768 > threshold).any(axis=0))),
+        Hint("that is the sample index; the function should return seconds.",
+             example="sample 4410 at 44100 Hz is at 4410 / 44100 = 0.1 s.")),
+    Mistake("channels-as-time", lambda pcm, sr, threshold: _first(
+        (np.abs(pcm.astype(np.float64)) / 32768 > threshold).any(axis=1)) / sr,
+        Hint("you combined over the wrong axis: the input is (channels, samples), so the "
+             "time axis is axis 1 and the channels are axis 0 (soundfile would give "
+             "(samples, channels), librosa's mono=False gives (channels, samples)).",
+             example="for shape (2, 48000), .any(axis=0) has 48000 values, one per sample.")),
+]
+
+
+EX_3 = FunctionExercise(
+    "01.3", _first_onset_time, _onset_cases, name="first_onset_time", output="number",
+    mistakes=_EX3_MISTAKES, rtol=0.0, atol=lambda case: 0.3 / case["sr"], seeds=4,
+    fallback=Hint("decode the integers to floats, take |y|, find the first sample where any "
+                  "channel is above the threshold, and turn its index into seconds.",
+                  "Which axis of a (channels, samples) array is time?",
+                  example="a (2, 5) recording at 1000 Hz whose floats are above 0.5 first at "
+                          "column 3 (in either row): the onset is at 3 / 1000 = 0.003 s."),
+    success="decode, |y|, any channel, index / sr: the onset of a multichannel 16-bit "
+            "recording, even when it starts at -32768 in one channel only.")
+
+
+def check_first_onset_time(first_onset_time):
+    """Exercise 3: ``first_onset_time(pcm, sr, threshold)`` on int16 recordings of shape
+    (channels, samples) at other rates; ``threshold`` is in full scale."""
+    return check(EX_3, first_onset_time)
+
+
+check_first_onset_time.exercise_id = EX_3.id
+
+
+# --------------------------------------------------------------------------------------------
+# Exercise 4 (stretch): measure a frequency by counting zero crossings
 # --------------------------------------------------------------------------------------------
 def alias_of(f: float, sr: float) -> float:
     """The frequency (Hz, in [0, sr/2]) whose samples a tone of ``f`` Hz at ``sr`` Hz equals
@@ -388,243 +432,101 @@ def alias_of(f: float, sr: float) -> float:
 
 
 #: 01.4 measures a frequency in the time domain: no FFT, spectrum or pitch tracker.
-_NO_SPECTRUM = Forbidden((
+_NO_SPECTRUM = (
     "numpy.fft", "scipy.fft", "scipy.fftpack", "scipy.signal.periodogram", "scipy.signal.welch",
     "scipy.signal.spectrogram", "scipy.signal.stft", "scipy.signal.csd",
     "scipy.signal.ShortTimeFFT", "scipy.signal.freqz", "scipy.signal.czt",
     "scipy.signal.zoom_fft", "scipy.signal.lombscargle", "matplotlib.mlab", "librosa.stft",
     "librosa.pyin", "librosa.yin", "librosa.piptrack", "librosa.reassigned_spectrogram",
-    "helpers"),
-    hint=lambda used: Hint(
-        f"your function uses {used[0]}, a spectrum or pitch tool (notebook 02's territory). "
-        "This exercise measures the frequency in the time domain, from how often consecutive "
-        "samples change sign.",
-        "Count the sign changes between neighbouring samples; a sine has two per period.",
-        mistake="used-fft"))
+    "helpers")
 
 
-_ZC_CASES = [  # (frequency of the tone, sample rate, duration s)
-    (440.0, 22050, 1.0), (1234.5, 8000, 0.5), (100.0, 44100, 0.25), (3000.0, 16000, 0.75),
-    (7000.0, 11025, 1.0),   # above 11025 / 2: heard at 4025 Hz
-    (15000.0, 16000, 0.5),  # above 8000: heard at 1000 Hz
+def _zc_cases(rng):
+    out = []
+    rates = [int(s) for s in rng.choice(_RATES, size=4, replace=False)]
+    for j, sr in enumerate(rates):
+        dur = float(rng.choice([0.25, 0.3, 0.75, 1.0, 1.25]))
+        heard = float(rng.uniform(150, 0.45 * sr))  # the frequency the samples hold
+        f = (heard, sr - heard, sr + heard, heard)[j]  # two of the four tones lie above sr / 2
+        out.append(dict(f=round(f, 1), sr=sr, duration=dur,
+                        amplitude=round(float(rng.uniform(0.2, 0.9)), 2),
+                        phase=round(float(rng.uniform(0.3, 2.8)), 2)))
+    return out
+
+
+def _zc_signal(case):
+    n = np.arange(int(round(case["duration"] * case["sr"])))
+    x = case["amplitude"] * np.sin(2 * np.pi * case["f"] * n / case["sr"] + case["phase"])
+    return {"x": x, "sr": case["sr"]}
+
+
+def _zc_reference(x, sr):
+    """The answer key is the alias of the tone's frequency; the reference recovers it from the
+    samples' own zero crossings, counted between the first and the last one."""
+    s = np.signbit(x)
+    idx = np.flatnonzero(s[1:] != s[:-1])
+    # linear interpolation of each crossing's position
+    pos = idx + x[idx] / (x[idx] - x[idx + 1])
+    return float((len(pos) - 1) / 2 / ((pos[-1] - pos[0]) / sr))
+
+
+def _zc_tolerance(case):
+    return 3.0 / case["duration"]  # a count can be off by one or two crossings
+
+
+_EX4_MISTAKES = [
+    Mistake("used-fft", None, Hint(
+        "your function uses {used}, a spectrum or pitch tool (notebook 02's territory). "
+        "This exercise measures the frequency in the time domain, from how often "
+        "consecutive samples change sign.",
+        "Count the sign changes between neighbouring samples.",
+        example="8 samples [1, 2, -1, -3, 2, 1, -1, 1] change sign 4 times."), uses=True),
+    Mistake("doubled", lambda x, sr: 2 * _zc_reference(x, sr), Hint(
+        "your result is twice the frequency: a sine crosses zero TWICE per period (once "
+        "going up, once going down).",
+        example="a 100 Hz sine for 1 s: 100 periods, 200 zero crossings.")),
+    Mistake("halved", lambda x, sr: _zc_reference(x, sr) / 2, Hint(
+        "your result is half the frequency: did you count only upward crossings and still "
+        "divide by 2?", example="a 100 Hz sine for 1 s: 100 upward crossings = 100 periods.")),
+    Mistake("fixed-sr", lambda x, sr: _zc_reference(x, sr) * 22050 / sr, Hint(
+        "you assumed 22050 Hz; the check's tones are sampled at other rates: use sr.",
+        example="2000 samples last 2000 / 8000 = 0.25 s at 8000 Hz, not 2000 / 22050.")),
+    Mistake("per-sample", lambda x, sr: _zc_reference(x, sr) / sr, Hint(
+        "you divided by the number of samples: that gives cycles per SAMPLE. Hertz are "
+        "cycles per SECOND.", "The duration in seconds is len(x) / sr.",
+        example="50 periods in 4000 samples at 8000 Hz: 50 / 0.5 s = 100 Hz "
+                "(50 / 4000 = 0.0125 cycles per sample).")),
+    Mistake("count-not-frequency", lambda x, sr: 2 * _zc_reference(x, sr) * len(x) / sr, Hint(
+        "that is the number of crossings; turn it into cycles per second.",
+        "Two crossings make one period; divide by the duration in seconds.",
+        example="300 crossings in 0.5 s: 150 periods / 0.5 s = 300 Hz.")),
+    Mistake("true-frequency", None, Hint(
+        "for the tones above sr / 2 you returned the frequency that was played, but the "
+        "samples no longer hold it: they are the samples of its alias (section 5), and a "
+        "zero-crossing count measures what the samples hold.",
+        example="7000 Hz sampled at 8000 Hz has the samples of a 1000 Hz tone, so counting "
+                "its crossings gives about 1000 Hz."),
+        detect=lambda out, case, ref: abs(out - case["f"]) <= _zc_tolerance(case)),
 ]
 
 
-def _zc_signals():
-    rng = np.random.default_rng(3)
-    out = []
-    for f, sr, dur in _ZC_CASES:
-        n = np.arange(int(round(dur * sr)))
-        start = rng.uniform(0.3, 2.8)  # the tone does not start at a zero crossing
-        amp = rng.uniform(0.2, 0.9)
-        out.append(amp * np.sin(2 * np.pi * f * n / sr + start))
-    return out
+EX_4 = FunctionExercise(
+    "01.4", _zc_reference, _zc_cases, prepare=_zc_signal, name="zero_crossing_frequency",
+    output="number", mistakes=_EX4_MISTAKES, rtol=0.0, atol=_zc_tolerance, seeds=3,
+    forbid=_NO_SPECTRUM,
+    fallback=Hint("count where consecutive samples change sign; a sine has two crossings per "
+                  "period; divide the periods by the duration in seconds.",
+                  "Above sr / 2 the samples hold the alias: that is what you will measure.",
+                  example="a 250 Hz sine at 8000 Hz for 0.2 s: 1600 samples, about 100 sign "
+                          "changes, 50 periods / 0.2 s = 250 Hz."),
+    success="two zero crossings per period, so f = crossings / 2 / duration. Above sr / 2 "
+            "you measure the alias: that is what the samples hold.")
 
 
-@exercise("01.4")
 def check_zero_crossing_frequency(zero_crossing_frequency):
-    """Exercise 4: ``zero_crossing_frequency(x, sr)`` -> the frequency (Hz) of a sampled sine,
-    from its zero crossings; checked on tones at other rates, some above sr / 2 (the answer is
-    then the alias, the frequency the samples really hold)."""
-    sigs = _zc_signals()
-    outs = [number(call(zero_crossing_frequency, x.copy(), sr, forbid=_NO_SPECTRUM),
-                   what="one frequency in Hz")
-            for x, (_, sr, _) in zip(sigs, _ZC_CASES, strict=True)]
-    refs = [alias_of(f, sr) for f, sr, _ in _ZC_CASES]
-    tols = [max(1.5 / dur, 0.002 * r) for r, (_, _, dur) in zip(refs, _ZC_CASES, strict=True)]
-
-    def match(values):
-        return all(abs(o - v) <= t for o, v, t in zip(outs, values, tols, strict=True))
-
-    if match(refs):
-        return correct("two zero crossings per period, so f = crossings / 2 / duration. "
-                       "Above sr / 2 you measure the alias: that is what the samples hold.")
-    if match([2 * r for r in refs]):
-        stop_wrong(Hint("your result is twice the frequency: a sine crosses zero TWICE per "
-                        "period (once going up, once going down).", mistake="doubled"))
-    if match([r / 2 for r in refs]):
-        stop_wrong(Hint("your result is half the frequency: did you count only upward "
-                        "crossings and still divide by 2?", mistake="halved"))
-    if match([r * 22050 / sr for r, (_, sr, _) in zip(refs, _ZC_CASES, strict=True)]):
-        stop_wrong(Hint("you assumed 22050 Hz; the check uses other sample rates: use sr.",
-                        mistake="fixed-sr"))
-    per_sample = [r / sr for r, (_, sr, _) in zip(refs, _ZC_CASES, strict=True)]
-    if all(abs(o - v) <= 0.01 * v + 1 / (dur * sr)
-           for o, v, (_, sr, dur) in zip(outs, per_sample, _ZC_CASES, strict=True)):
-        stop_wrong(Hint("you divided by the number of samples: that gives cycles per SAMPLE. "
-                        "Hertz are cycles per SECOND.",
-                        "The duration in seconds is len(x) / sr.", mistake="per-sample"))
-    if match([2 * r * dur for r, (_, _, dur) in zip(refs, _ZC_CASES, strict=True)]):
-        stop_wrong(Hint("that is the number of crossings; turn it into cycles per second.",
-                        "Two crossings make one period; divide by the duration in seconds.",
-                        mistake="count-not-frequency"))
-    bad = next(i for i, (o, r, t) in enumerate(zip(outs, refs, tols, strict=True))
-               if abs(o - r) > t)
-    f, sr, dur = _ZC_CASES[bad]
-    stop_wrong(Hint(f"for a sine sampled at {sr} Hz ({dur} s) your function returned "
-                    f"{outs[bad]:.6g} Hz, expected about {refs[bad]:.6g} Hz"
-                    + (f" (the tone is {f:g} Hz, above sr / 2: its alias)." if f > sr / 2
-                       else "."),
-                    "A zero crossing is where consecutive samples change sign.",
-                    "crossings = np.count_nonzero(np.diff(np.signbit(x)))", mistake="other"))
+    """Exercise 4: ``zero_crossing_frequency(x, sr)`` on tones at other rates, two of them
+    above sr / 2 (the answer is then the alias)."""
+    return check(EX_4, zero_crossing_frequency)
 
 
-# --------------------------------------------------------------------------------------------
-# Exercise 5: the original lesson's waveform code, fixed
-# --------------------------------------------------------------------------------------------
-def _waveform_files(folder: Path) -> list[tuple[Path, int, np.ndarray]]:
-    import soundfile as sf
-
-    rng = np.random.default_rng(11)
-    out = []
-    for sr, dur, f in ((16000, 1.5, 300.0), (44100, 0.4, 1000.0)):
-        t = np.arange(int(dur * sr)) / sr
-        y = 0.6 * np.exp(-3 * t) * np.sin(2 * np.pi * f * t) + 0.01 * rng.standard_normal(t.size)
-        p = folder / f"fresh_{sr}.wav"
-        sf.write(str(p), y, sr, subtype="PCM_16")
-        decoded, _ = sf.read(str(p), dtype="float32")
-        out.append((p, sr, decoded))
-    return out
-
-
-_TIME_UNIT = re.compile(r"\(s\)|\[s\]|\bs\b|second|\bsec\b", re.I)
-
-
-def _call_plotter(fn, path: Path, ax):
-    """Call the learner's plotting function; turn the known API mistakes into named hints."""
-    import matplotlib.pyplot as plt
-
-    before = set(plt.get_fignums())
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                out = fn(str(path), ax)
-            except NotImplementedError:
-                stop_unanswered("Your function still raises NotImplementedError: write its body.")
-            except AttributeError as err:
-                if "waveplot" in str(err):
-                    stop_wrong(_WAVEPLOT)
-                if "x_axis" in str(err):  # librosa 1.0 hands x_axis on to matplotlib
-                    stop_wrong(_X_AXIS)
-                stop_wrong(Hint(f"your function raised AttributeError: {err}", mistake="raised"))
-            except TypeError as err:
-                msg = str(err)
-                if "x_axis" in msg:
-                    stop_wrong(_X_AXIS)
-                if "positional" in msg:
-                    stop_wrong(_POSITIONAL)
-                stop_wrong(Hint(f"your function raised TypeError: {msg}", mistake="raised"))
-            except Exception as err:  # noqa: BLE001 - the learner's code failed: say where
-                stop_wrong(Hint(f"your function raised {type(err).__name__}: {err} when the "
-                                f"check called it on a fresh file ({path.name}).",
-                                mistake="raised"))
-    finally:
-        for num in set(plt.get_fignums()) - before:  # figures the learner's code opened
-            plt.close(num)
-    if any("x_axis" in str(w.message) for w in caught):
-        stop_wrong(_X_AXIS)
-    return out
-
-
-_WAVEPLOT = Hint("librosa.display.waveplot was removed in librosa 0.10: its successor is "
-                 "librosa.display.waveshow.",
-                 "waveshow takes the signal, then keywords only: sr=..., ax=...",
-                 "librosa.display.waveshow(y, sr=sr, ax=ax)", mistake="waveplot")
-_POSITIONAL = Hint("since librosa 0.10 every argument after the signal (or the path) is "
-                   "keyword-only: the seed's waveplot(signal, sample_rate) and a load(path, "
-                   "22050) both raise TypeError.",
-                   "Name the arguments: sr=..., ax=...",
-                   "librosa.load(path, sr=None) ... librosa.display.waveshow(y, sr=sr, ax=ax)",
-                   mistake="positional")
-_X_AXIS = Hint("waveshow's x_axis= was renamed axis= in librosa 0.10 and librosa 1.0 rejects "
-               "it; you do not need it at all (time is the default).", mistake="x-axis")
-
-
-@exercise("01.5")
-def check_show_waveform(show_waveform):
-    """Exercise 5: ``show_waveform(path, ax)`` loads a file at its own rate, draws its waveform
-    on ``ax`` with time in seconds, labels both axes and returns ``(y, sr)``; run on fresh
-    files at 16 kHz and 44.1 kHz (written to a temporary folder, never into data/)."""
-    from matplotlib.figure import Figure
-
-    if is_placeholder(show_waveform):
-        stop_unanswered("Write the function in the cell above, then run this check again.")
-    if not callable(show_waveform):
-        stop_wrong(Hint("this exercise wants a function show_waveform(path, ax).",
-                        mistake="not-a-function"))
-    with tempfile.TemporaryDirectory(prefix="audio-course-ex01-") as folder:
-        for path, sr_file, decoded in _waveform_files(Path(folder)):
-            fig = Figure(figsize=(6, 2))
-            ax = fig.add_subplot()
-            out = _call_plotter(show_waveform, path, ax)
-            if is_placeholder(out):
-                stop_unanswered("Your function returns nothing yet: finish it with "
-                                "`return y, sr`.")
-            if not (isinstance(out, tuple) and len(out) == 2):
-                stop_wrong(Hint("return the loaded signal and its rate as a pair: "
-                                "return y, sr.", mistake="return-y-sr"))
-            y, sr = out
-            try:
-                sr = float(sr)
-            except (TypeError, ValueError):
-                stop_wrong(Hint("return (y, sr): the second value must be the sample rate.",
-                                mistake="return-y-sr"))
-            if sr != sr_file:
-                if sr == 22050:
-                    stop_wrong(Hint(
-                        f"the check's file is stored at {sr_file} Hz, but your y is at 22050 "
-                        "Hz: librosa.load resamples to 22050 Hz unless told otherwise (the "
-                        "seed's sr=22050 did it on purpose).",
-                        "sr=None keeps the file's own rate.", mistake="resampled-22050"))
-                stop_wrong(Hint(f"the file is stored at {sr_file} Hz, your function returned "
-                                f"sr = {sr:g}: keep the file's own rate.",
-                                mistake="wrong-sr"))
-            y = np.asarray(y)
-            if y.shape != decoded.shape or not close(y, decoded, atol=1e-3):
-                stop_wrong(Hint("the y you return is not the file's samples (same length, "
-                                "same values): return what librosa.load gave you.",
-                                mistake="return-y-sr"))
-            if not ax.has_data():
-                stop_wrong(Hint("nothing was drawn on the ax the check passed in: draw on "
-                                "that ax, not on a new figure.",
-                                "waveshow (like most plotting functions) takes ax=ax.",
-                                mistake="drew-elsewhere"))
-            lim = ax.dataLim
-            n = decoded.size
-            dur = n / sr_file
-            if abs(lim.x1 - (n - 1)) <= 0.02 * n:
-                stop_wrong(Hint("the x axis runs over sample indices (0 ... n - 1), not "
-                                "seconds: plot against time.",
-                                "waveshow puts seconds on the x axis when you give it sr=...",
-                                mistake="sample-index"))
-            if abs(lim.x1 - n / 22050) <= 0.02 * dur and sr_file != 22050:
-                stop_wrong(Hint("the time axis is scaled for 22050 Hz: waveshow's sr also "
-                                "defaults to 22050, so pass the file's rate, sr=sr.",
-                                mistake="waveshow-default-sr"))
-            if abs(lim.x1 - 1000 * dur) <= 0.02 * 1000 * dur:
-                stop_wrong(Hint("the time axis is in milliseconds: the exercise asks for "
-                                "seconds.", mistake="milliseconds"))
-            if not (abs(lim.x0) <= 0.01 * dur and abs(lim.x1 - dur) <= 0.02 * dur):
-                stop_wrong(Hint(f"the drawn data span x = {lim.x0:.4g} ... {lim.x1:.4g}; for "
-                                f"this {dur:g} s file it should run from 0 to about {dur:g} s.",
-                                mistake="time-axis"))
-            peak = float(np.max(np.abs(decoded)))
-            if not (lim.y1 >= 0.9 * decoded.max() and lim.y0 <= 0.9 * decoded.min()
-                    and max(abs(lim.y0), abs(lim.y1)) <= 1.1 * peak):
-                stop_wrong(Hint("the drawn values do not span the signal's own amplitudes: "
-                                "draw y itself (no scaling).", mistake="amplitude-scale"))
-            if not _TIME_UNIT.search(ax.get_xlabel()):
-                stop_wrong(Hint(f"the x axis is labelled {ax.get_xlabel()!r}: give the unit "
-                                "(seconds). waveshow writes only 'Time'.",
-                                "plt.xlabel labels pyplot's current axes, which need not be "
-                                "ax; label ax itself.",
-                                "ax.set_xlabel('Time (s)')", mistake="x-label"))
-            if not re.search(r"amplitude|full scale", ax.get_ylabel(), re.I):
-                stop_wrong(Hint(f"the y axis is labelled {ax.get_ylabel()!r}: say what it "
-                                "shows (amplitude, full scale = 1).",
-                                "Label ax itself, not pyplot's current axes.",
-                                "ax.set_ylabel('Amplitude (full scale = 1)')",
-                                mistake="y-label"))
-    return correct("keywords everywhere, the file's own rate, time in seconds: this "
-                   "runs on librosa 0.11 and 1.0.")
+check_zero_crossing_frequency.exercise_id = EX_4.id

@@ -4,14 +4,19 @@ Each check calls the learner's small function on inputs the learner has not seen
 odd and even; other sample rates; other tones, chords and windows), compares it with an
 independent reference, and names the specific mistake when it is wrong:
 
-* 02.1 ``frequency_axis(n, sr)``: the frequencies of the ``n // 2 + 1`` bins of ``rfft``.
-* 02.2 ``amplitude_spectrum(y, window)``: ``|rfft(window * y)|`` scaled by ``2 / sum(window)``.
-* 02.3 ``peak_frequencies(y, sr, n)``: the ``n`` strongest spectral peaks of a chord (Hz).
-* 02.4 ``fixed_spectrum(signal, sample_rate, ax)``: the original tutorial's code, made right.
+* 02.1 (warm-up) ``frequency_axis(n, sr)``: the frequencies of the ``n // 2 + 1`` bins of ``rfft``.
+* 02.2 (apply) ``channel_spectra(data, window)``: one amplitude spectrum per channel of a
+  (samples, channels) recording, any window (the notebook shows one channel only).
+* 02.3 (apply) ``mean_power_from_rfft(X, n)``: Parseval on the half spectrum ``rfft`` keeps.
+* 02.4 (stretch) ``peak_frequencies(y, sr, n)``: the ``n`` strongest spectral peaks of chords
+  the notebook never plays, one with a quiet note 5 Hz from a loud one.
 
-A check that forbids a shortcut (``np.fft.rfftfreq`` in 02.1, ``helpers.spectral`` in 02.2-3)
-asks :mod:`._routes` whether the learner's own code names or calls it; what a library calls
-inside itself never counts, so the verdicts do not depend on the library's version.
+02.2 and 02.3 are declarative specs (:mod:`._spec`: fresh cases per seed, each named mistake a
+wrong implementation whose margin ``tools/margins.py`` measures). A check that forbids a
+shortcut (``np.fft.rfftfreq`` in 02.1, ``helpers`` in 02.2, inverse FFTs in 02.3, the course's
+peak pickers in 02.4) asks :mod:`._routes` whether the learner's own code names or calls it;
+what a library calls inside itself never counts, so the verdicts do not depend on the
+library's version.
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ import scipy.signal
 
 from ._core import Hint, array, call, close, correct, exercise, stop_wrong
 from ._routes import Forbidden
+from ._spec import FunctionExercise, Mistake, check
 
-__all__ = ["check_frequency_axis", "check_amplitude_spectrum", "check_peak_frequencies",
-           "check_fixed_spectrum"]
+__all__ = ["check_frequency_axis", "check_channel_spectra", "check_mean_power_from_rfft",
+           "check_peak_frequencies"]
 
 
 #: 02.1 builds the axis from its definition: not with a ready-made rfft axis (NumPy's, SciPy's,
@@ -38,13 +44,14 @@ _AXIS_FORBIDDEN = Forbidden((
         f"your function uses {used[0]}, a ready-made frequency axis. That is the answer the "
         "check compares with: build the axis yourself from the definition, bin k at k * sr / n.",
         "Which bins does rfft return (from k = 0 to ?), and where is bin k in Hz?",
-        "k = np.arange(n // 2 + 1)", mistake="used-rfftfreq"))
+        example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
+        mistake="used-rfftfreq"))
 #: 02.2 writes what the course's spectrum helper does.
 _NO_SPECTRUM_HELPER = Forbidden(("helpers",), hint=lambda used: Hint(
     f"your function uses {used[0]}, the course's own code: this exercise is to write what "
     "helpers.spectral.spectrum does, with NumPy.",
     "Three steps: multiply by the window, rfft, scale the magnitude.",
-    "X = np.fft.rfft(window * y)  # then the magnitude, then the scale", mistake="used-helper"))
+    mistake="used-helper"))
 #: 02.3 finds the peaks itself (the course's spectrum is allowed, its peak pickers are not).
 _NO_PEAK_HELPER = Forbidden(
     ("helpers.spectral.peak_frequencies", "helpers.spectral.peak_frequency"),
@@ -52,7 +59,8 @@ _NO_PEAK_HELPER = Forbidden(
         f"your function uses {used[0]}, the course's peak picker: this exercise is to find the "
         "peaks yourself (rfft, rfftfreq, then the local maxima).",
         "scipy.signal.find_peaks finds local maxima; keep the n highest.",
-        "peaks, _ = scipy.signal.find_peaks(magnitude)", mistake="used-helper"))
+        example="magnitudes [1, 3, 2, 5, 4]: the local maxima are at indices 1 and 3 (each higher than both neighbours); the two highest peaks are 3 then 1.",
+        mistake="used-helper"))
 
 
 def _bins(n: int, sr: float) -> np.ndarray:
@@ -68,61 +76,72 @@ _AXIS_HINTS = {
         "that is np.linspace(0, sr, n): one value per sample, spaced sr / (n - 1) apart. The "
         "DFT's bins are sr / n apart, and rfft returns only n // 2 + 1 of them.",
         "Bin k is at k * sr / n for k = 0 .. n // 2; linspace's end point sr is not a bin.",
-        "k = np.arange(n // 2 + 1)  # then turn bin numbers into Hz", mistake="linspace-full"),
+        example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
+        mistake="linspace-full"),
     "fftfreq-full": Hint(
         "that is the axis of the full np.fft.fft (n values, with negative frequencies in the "
         "second half). rfft keeps only bins 0 .. n // 2.",
         "Keep the bins from 0 Hz up to the Nyquist frequency: n // 2 + 1 of them.",
-        "k = np.arange(n // 2 + 1)", mistake="fftfreq-full"),
+        example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
+        mistake="fftfreq-full"),
     "all-bins": Hint(
         "one value per sample: that is all n bins of np.fft.fft. rfft returns n // 2 + 1 bins; "
         "the others mirror them (negative frequencies).",
-        "Count the bins from 0 to n // 2 inclusive.", "k = np.arange(n // 2 + 1)",
+        "Count the bins from 0 to n // 2 inclusive.", example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
         mistake="all-bins"),
     "seed-axis": Hint(
         "that is the original tutorial's axis: linspace(0, sr, n) cut in half. Two mistakes: "
         "the spacing is sr / (n - 1) instead of sr / n, and the half drops the last bin.",
         "Bin k is at k * sr / n, for k = 0 .. n // 2 (n // 2 + 1 bins).",
-        "k = np.arange(n // 2 + 1)", mistake="seed-axis"),
+        example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
+        mistake="seed-axis"),
     "dropped-nyquist": Hint(
         "one bin short: rfft returns n // 2 + 1 bins, up to and including bin n // 2 (the "
         "Nyquist frequency when n is even).",
-        "range(n // 2) stops before n // 2; you need one more.", "k = np.arange(n // 2 + 1)",
+        "range(n // 2) stops before n // 2; you need one more.", example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
         mistake="dropped-nyquist"),
     "linspace-spacing": Hint(
         "the right number of bins, but spaced sr / (n - 1) apart (that is what "
         "np.linspace(0, sr, n) does); the DFT's bins are sr / n apart.",
         "Every value is too high by a factor n / (n - 1). Multiply bin numbers by sr / n.",
-        "k = np.arange(n // 2 + 1); return k * ...", mistake="linspace-spacing"),
+        example="n = 6 at 600 Hz: the bins are 100 Hz apart (0, 100, 200, 300); linspace(0, 600, 6) steps by 120 Hz.",
+        mistake="linspace-spacing"),
     "linspace-half": Hint(
         "np.linspace(0, sr / 2, n // 2 + 1) is right only for even n. For odd n the last bin "
         "is below the Nyquist frequency sr / 2 (and the spacing is sr / n, not sr / (n - 1)).",
         "Use the definition, bin k at k * sr / n, which holds for every n.",
-        "k = np.arange(n // 2 + 1); return k * ...", mistake="linspace-half"),
+        example="n = 7 samples at 700 Hz: 7 // 2 + 1 = 4 bins at k * 700 / 7 = 0, 100, 200, 300 Hz; the last is below 350 Hz = sr / 2, because 7 is odd.",
+        mistake="linspace-half"),
     "fftfreq-negative": Hint(
         "the last value is negative: np.fft.fftfreq labels bin n / 2 (even n) as -sr / 2, a "
         "negative frequency. rfft's last bin is +sr / 2.",
-        "Bin k is at k * sr / n for every k = 0 .. n // 2.", "k = np.arange(n // 2 + 1)",
+        "Bin k is at k * sr / n for every k = 0 .. n // 2.", example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
         mistake="fftfreq-negative"),
     "cycles-per-sample": Hint(
         "these are cycles per sample (k / n), not hertz. Hertz are cycles per second.",
-        "Multiply by the number of samples per second.", "k * sr / n", mistake="cycles-per-sample"),
+        "Multiply by the number of samples per second.",
+        example="bin 2 of n = 8 makes 2 / 8 = 0.25 cycles per sample; at 800 samples per second that is 200 Hz.",
+        mistake="cycles-per-sample"),
     "bin-index": Hint(
         "these are bin numbers k, not frequencies in Hz.",
-        "Bin k holds k cycles per n samples; n samples last n / sr seconds.", "k * sr / n",
+        "Bin k holds k cycles per n samples; n samples last n / sr seconds.",
+        example="bin 3 of n = 10 samples at 1000 Hz: 3 cycles in 0.01 s = 300 Hz.",
         mistake="bin-index"),
     "integer-division": Hint(
         "sr // n is integer division: it throws away the fraction of the bin spacing.",
-        "Use true division, /, for sr / n.", "k * sr / n", mistake="integer-division"),
+        "Use true division, /, for sr / n.",
+        example="sr = 1000, n = 3: 1000 // 3 = 333 but the spacing is 333.33 Hz; bin 1 of 4097 samples at 11025 Hz is 2.69 Hz, and 11025 // 4097 = 2.",
+        mistake="integer-division"),
     "wrong-length": Hint(
         "rfft of n samples returns n // 2 + 1 bins: give one frequency per bin.",
-        "For n = 8 that is 5 bins (0 .. 4); for n = 9 also 5.", "k = np.arange(n // 2 + 1)",
+        "For n = 8 that is 5 bins (0 .. 4); for n = 9 also 5.", example="n = 7 samples at 700 Hz: 7 // 2 + 1 = 4 bins at k * 700 / 7 = 0, 100, 200, 300 Hz; the last is below 350 Hz = sr / 2, because 7 is odd.",
         mistake="wrong-length"),
     "formula": Hint(
         "the right number of bins, but not at the right frequencies: bin k holds k cycles per "
         "n samples.",
         "n samples last n / sr seconds, so k cycles in them is k * sr / n cycles per second.",
-        "return np.arange(n // 2 + 1) * ...", mistake="formula"),
+        example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
+        mistake="formula"),
 }
 
 
@@ -176,7 +195,8 @@ def check_frequency_axis(frequency_axis):
             "your function returns the same array whatever n and sr are: the check calls it "
             "with several lengths and sample rates, so the axis must be computed from them.",
             "Bin k is at k * sr / n; how many bins does rfft return for n samples?",
-            "k = np.arange(n // 2 + 1)", mistake="hard-coded"))
+            example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
+            mistake="hard-coded"))
     for (n, sr), a in zip(_AXIS_CASES, answers, strict=True):
         hint = _diagnose_axis(a, n, sr)
         if hint is not None:
@@ -187,163 +207,253 @@ def check_frequency_axis(frequency_axis):
 
 
 # ----------------------------------------------------------------------------------------------
-# 02.2 amplitude spectrum
+# 02.2 (apply) the amplitude spectrum of every channel of a (samples, channels) recording
 # ----------------------------------------------------------------------------------------------
-def _test_tone(n: int, bin_pos: float, amplitude: float, phase: float) -> np.ndarray:
-    m = np.arange(n)
-    return amplitude * np.sin(2 * np.pi * bin_pos * m / n + phase)
+def _edge_scale(n: int) -> np.ndarray:
+    """2 for every rfft bin that has a mirror image, 1 for DC and (even n) the Nyquist bin."""
+    s = np.full(n // 2 + 1, 2.0)
+    s[0] = 1.0
+    if n % 2 == 0:
+        s[-1] = 1.0
+    return s
 
 
-_WINDOWS = {
-    "hann": lambda n: scipy.signal.get_window("hann", n),
-    "blackman": lambda n: scipy.signal.get_window("blackman", n),
-    "np.hanning": np.hanning,  # symmetric Hann: any window array works the same way
-    "rectangular": np.ones,
-}
-# (n, bin position of the tone, amplitude, phase, window): between bins first (it catches most
-# mistakes), then odd n on a bin, near DC, near Nyquist, and no taper at all
-# (Blackman first: with a periodic Hann, sum(w) = N / 2 exactly, so "2 / N" and "1 / sum(w)"
-# would give the same numbers there and could not be told apart)
-_SPECTRUM_CASES = [(1024, 20.43, 0.5, 0.3, "blackman"), (1531, 37.0, 0.8, 1.0, "hann"),
-                   (2048, 3.6, 0.25, 0.0, "hann"), (1000, 496.3, 0.6, 2.0, "np.hanning"),
-                   (777, 100.25, 0.3, 0.5, "rectangular")]
+def _channel_spectra(data, window):
+    """The answer key: one amplitude spectrum per channel, shape (channels, n // 2 + 1)."""
+    x = np.asarray(data, dtype=np.float64).T * np.asarray(window, dtype=np.float64)
+    n = x.shape[-1]
+    return np.abs(np.fft.rfft(x, axis=-1)) * _edge_scale(n) / np.sum(window)
 
 
-def _edges_ok(a, ref, n) -> bool:
-    """DC (and Nyquist for even n) may be scaled by 1/sum(w) or 2/sum(w): both are accepted."""
-    edges = [0] + ([n // 2] if n % 2 == 0 else [])
-    tol = 1e-6 * ref.max() + 1e-12
-    return all(abs(a[e] - ref[e]) <= tol or abs(a[e] - ref[e] / 2) <= tol for e in edges)
+def _windowed(rng, kind, n):
+    if kind == "hann":
+        return scipy.signal.get_window("hann", n)
+    if kind == "blackman":
+        return scipy.signal.get_window("blackman", n)
+    if kind == "kaiser":
+        return scipy.signal.windows.kaiser(n, float(rng.uniform(5, 9)))
+    return np.ones(n)
 
 
-def _mid(a, n):
-    return a[1:(n + 1) // 2]
+def _recording(rng, n, channels, *, dc=True, nyquist=False):
+    t = np.arange(n)
+    cols = []
+    for _ in range(channels):
+        x = np.zeros(n)
+        for _ in range(int(rng.integers(1, 4))):
+            k = rng.uniform(3, n / 2 - 3)  # a tone anywhere between bins, in bins
+            x += rng.uniform(0.1, 0.8) * np.cos(2 * np.pi * k * t / n + rng.uniform(0, 6.3))
+        if dc:
+            x += rng.uniform(0.05, 0.3) * rng.choice([-1, 1])
+        if nyquist and n % 2 == 0:
+            x += rng.uniform(0.1, 0.3) * np.cos(np.pi * t)
+        cols.append(x)
+    return np.stack(cols, axis=1)  # (samples, channels), as soundfile returns it
 
 
-@exercise("02.2")
-def check_amplitude_spectrum(amplitude_spectrum):
-    """02_fft_spectrum, exercise 2: ``amplitude_spectrum(y, window)`` multiplies ``y`` by the
-    given ``window`` (an array as long as ``y``), takes ``np.fft.rfft`` and scales the magnitude
-    by ``2 / sum(window)``, so a tone on a bin reads its amplitude. DC and Nyquist bins may be
-    scaled by ``1 / sum(window)`` or ``2 / sum(window)``: both pass."""
-    for n, bin_pos, amp, phase, wname in _SPECTRUM_CASES:
-        y = _test_tone(n, bin_pos, amp, phase)
-        w = _WINDOWS[wname](n)
-        out = call(amplitude_spectrum, y.copy(), w.copy(), forbid=_NO_SPECTRUM_HELPER)
-        where = (f"(checked on a {amp} amplitude tone at bin {bin_pos} of n={n} samples, "
-                 f"{wname} window)")
-        if np.iscomplexobj(out):
-            stop_wrong(Hint(
-                "your spectrum holds complex numbers: the FFT's output has a magnitude and a "
-                "phase; the amplitude spectrum is the magnitude.",
-                "Take the absolute value of the complex FFT before scaling.", "np.abs(X)",
-                mistake="no-abs"), where)
-        a = np.asarray(array(out, what="one magnitude per rfft bin"), dtype=float)
-        if a.size == 1:
-            stop_wrong(Hint(
-                "you returned one number; the spectrum has one value per frequency bin (a peak "
-                "value such as np.max(np.abs(y)) is not a spectrum).",
-                f"rfft of n samples gives n // 2 + 1 values: {n // 2 + 1} here.",
-                "X = np.fft.rfft(window * y)", mistake="one-number"), where)
-        a = a.ravel()
-        X = np.fft.rfft(w * y)
-        mag = np.abs(X)
-        ref = 2 * mag / w.sum()
-        if a.size == n:
-            stop_wrong(Hint(
-                "you returned n values: that is the full np.fft.fft, whose upper half mirrors "
-                "the lower one (negative frequencies).",
-                "np.fft.rfft returns just the n // 2 + 1 bins from 0 Hz to the Nyquist frequency.",
-                "np.fft.rfft(window * y)", mistake="full-fft"), where)
-        if a.size == n // 2:
-            stop_wrong(Hint(
-                "one bin short: rfft returns n // 2 + 1 bins; do not cut the last one off.",
-                "Keep every value rfft returns.", mistake="dropped-nyquist"), where)
-        if a.size != ref.size:
-            stop_wrong(Hint(f"expected one value per rfft bin ({ref.size} for n={n}), got "
-                            f"{a.size}.", mistake="wrong-length"), where)
-        if close(_mid(a, n), _mid(ref, n), rtol=1e-6, atol=1e-9 * ref.max()) and _edges_ok(a, ref, n):
-            continue
-        alternatives = [
-            ("no-window", 2 * np.abs(np.fft.rfft(y)) / n),
-            ("no-window", 2 * np.abs(np.fft.rfft(y)) / w.sum()),
-            ("no-window", np.abs(np.fft.rfft(y))),
-            ("unscaled", mag),
-            ("window-gain", 2 * mag / n),
-            ("missing-2", mag / w.sum()),
-            ("power", ref**2),
-            ("power", mag**2),
-            ("power", (mag / w.sum())**2),
-            ("real-part", 2 * np.abs(X.real) / w.sum()),
-            ("real-part", 2 * X.real / w.sum()),
-        ]
-        if wname not in ("hann", "rectangular"):
-            hw = scipy.signal.get_window("hann", n)
-            alternatives.append(("own-window", 2 * np.abs(np.fft.rfft(hw * y)) / hw.sum()))
-            sym = np.hanning(n)  # np.hanning: the symmetric Hann
-            alternatives.append(("own-window", 2 * np.abs(np.fft.rfft(sym * y)) / sym.sum()))
-        hints = {
-            "no-window": Hint(
-                "the signal was not multiplied by the window: without it a tone between bins "
-                "leaks into every bin.",
-                "Multiply y by the window (sample by sample) before the FFT.",
-                "np.fft.rfft(window * y)", mistake="no-window"),
-            "unscaled": Hint(
-                "raw |X| grows with the number of samples (a tone on a bin gives A · sum(w) / 2): "
-                "scale it so it reads amplitude.",
-                "Divide by the window's gain sum(w), and double (each tone's energy is split "
-                "between a positive and a negative frequency).",
-                "2 * np.abs(X) / window.sum()", mistake="unscaled"),
-            "window-gain": Hint(
-                "you scaled by 2 / N, which is right without a window. A window makes the sum "
-                "smaller (its gain sum(w) is about N / 2 for Hann), so 2 / N reads too low.",
-                "Divide by the window's gain, sum(w), instead of N.",
-                "2 * np.abs(X) / window.sum()", mistake="window-gain"),
-            "missing-2": Hint(
-                "every value is half the amplitude: a real tone's energy is split between a "
-                "positive and a negative frequency, and rfft shows only the positive one.",
-                "Double the one-sided spectrum.", "2 * np.abs(X) / window.sum()",
-                mistake="missing-2"),
-            "power": Hint(
-                "those are squared values: power, not magnitude. The exercise asks for the "
-                "amplitude spectrum (a tone of amplitude A reads A, not A²).",
-                "Do not square the magnitude.", "2 * np.abs(X) / window.sum()", mistake="power"),
-            "real-part": Hint(
-                "you kept the real part of X; the magnitude is the length of the complex number "
-                "(real and imaginary parts together).",
-                "np.abs of a complex array gives its magnitude.", "np.abs(X)",
-                mistake="real-part"),
-            "own-window": Hint(
-                "your function uses its own Hann window; use the window the caller passes in "
-                "(the check also passes Blackman and rectangular windows).",
-                "The second argument is the window array.", "np.fft.rfft(window * y)",
-                mistake="own-window"),
-        }
-        for key, alt in alternatives:
-            alt = np.asarray(alt, dtype=float)
-            if close(_mid(a, n), _mid(alt, n), rtol=1e-5, atol=1e-9 * max(alt.max(), 1e-12)):
-                stop_wrong(hints[key], where)
-        if np.any(a < 0):
-            stop_wrong(Hint(
-                "some values are negative, and a magnitude never is: those look like decibels "
-                "(a log). The exercise asks for the linear amplitude spectrum.",
-                "Leave out the log.", mistake="decibels"), where)
-        if np.isclose(a.max(), amp, rtol=0.02) or np.isclose(a.max(), ref.max(), rtol=0.02):
-            stop_wrong(Hint(
-                "the peak reads about right but other bins do not: compare your array with the "
-                "definition bin by bin (the DC and Nyquist bins may use 1 / sum(w)).",
-                "Every bin gets the same scale, 2 / sum(w).", mistake="other-bins"), where)
-        stop_wrong(Hint(
-            "not the window-compensated amplitude spectrum: multiply by the window, take the "
-            "magnitude of rfft, scale by 2 / sum(window).",
-            "Run your function on a tone whose amplitude you know and look at the peak.",
-            "2 * np.abs(np.fft.rfft(window * y)) / window.sum()", mistake="scaling"), where)
-    return correct("Window, rfft, magnitude, times 2 / sum(w): a tone on a bin reads its "
-                   "amplitude whatever the window and the length.")
+def _spectra_cases(rng):
+    n1 = 2 * int(rng.integers(400, 900))  # even
+    n2 = 2 * int(rng.integers(300, 700)) + 1  # odd
+    n3 = 2 * int(rng.integers(200, 500))
+    n4 = 2 * int(rng.integers(250, 600)) + 1
+    return [
+        dict(data=_recording(rng, n1, 2), window=_windowed(rng, "hann", n1)),
+        dict(data=_recording(rng, n2, 3), window=_windowed(rng, "blackman", n2)),
+        dict(data=_recording(rng, n3, 2, nyquist=True), window=_windowed(rng, "boxcar", n3)),
+        dict(data=_recording(rng, n4, 1), window=_windowed(rng, "kaiser", n4)),
+    ]
+
+
+def _raw(data, window):
+    x = np.asarray(data, dtype=np.float64).T * np.asarray(window, dtype=np.float64)
+    return np.fft.rfft(x, axis=-1)
+
+
+_EX2_MISTAKES = [
+    Mistake("used-helper", None, Hint(
+        "your function uses {used}, the course's own code: this exercise is to write the "
+        "steps yourself with NumPy.",
+        example="for one channel y and a window w: X = np.fft.rfft(w * y), then the "
+                "magnitude and its scale."), uses=True),
+    Mistake("wrong-axis", lambda data, window: np.abs(np.fft.rfft(
+        np.asarray(data) * np.asarray(window)[:, None], axis=-1)) * 2 / np.sum(window), Hint(
+        "your FFT ran along the channel axis: np.fft.rfft works along the LAST axis, and a "
+        "(samples, channels) array has the channels there, so each 'spectrum' mixed 2 or 3 "
+        "numbers from one instant.",
+        "Transpose to (channels, samples) first, or pass axis=0.",
+        example="for a (1000, 2) array, np.fft.rfft(a, axis=0) has shape (501, 2): one "
+                "spectrum per column.")),
+    Mistake("not-transposed", lambda data, window: _channel_spectra(data, window).T, Hint(
+        "the spectra are right but laid out (bins, channels); the function should return "
+        "one ROW per channel, (channels, bins).",
+        example="an array of shape (501, 2) becomes (2, 501) with .T.")),
+    Mistake("gain-n", lambda data, window: np.abs(_raw(data, window))
+            * _edge_scale(len(window)) / len(window), Hint(
+        "you scaled by 2 / N: that is the gain of NO window. A window scales the sum down to "
+        "sum(w) (about N / 2 for Hann), so divide by sum(window).",
+        example="with a Hann window of 1000 samples, sum(w) = 500: a 0.4 tone on a bin reads "
+                "0.4 * 500 / 1000 = 0.2 after 2 / N scaling.")),
+    Mistake("edges-doubled", lambda data, window: np.abs(_raw(data, window)) * 2
+            / np.sum(window), Hint(
+        "you doubled every bin, DC included. The factor 2 adds back a bin's mirror image "
+        "(its negative frequency); bin 0 (DC) and, for an even length, the Nyquist bin have "
+        "no mirror image, so they get 1 / sum(w).",
+        example="a constant 0.1 has |X[0]| = 0.1 * sum(w): it reads 0.1 with 1 / sum(w), "
+                "0.2 with 2 / sum(w).")),
+    Mistake("nyquist-doubled", lambda data, window: np.abs(_raw(data, window))
+            * np.r_[1.0, np.full(len(window) // 2, 2.0)] / np.sum(window), Hint(
+        "DC is right, but for an even length the last bin is the Nyquist frequency, which "
+        "has no mirror image either: it gets 1 / sum(w), like DC (for an odd length the last "
+        "bin is below sr / 2 and does get 2).",
+        example="N = 8: bins 0 and 4 get 1 / sum(w); bins 1, 2, 3 get 2 / sum(w).")),
+    Mistake("no-window", lambda data, window: np.abs(np.fft.rfft(
+        np.asarray(data, dtype=np.float64).T, axis=-1)) * _edge_scale(len(window))
+        / len(window), Hint(
+        "your spectra ignore the window argument: multiply each channel by it before the FFT.",
+        example="for a (2, 1000) array a and a window w of 1000 values, a * w multiplies "
+                "both rows by w.")),
+    Mistake("own-window", lambda data, window: _channel_spectra(
+        data, scipy.signal.get_window("hann", len(window))), Hint(
+        "your spectra use a Hann window of their own, not the window argument: the check "
+        "passes Blackman, Kaiser and rectangular windows too, and each has its own gain, "
+        "sum(window).",
+        example="with window = np.ones(n) (no taper) a tone on a bin reads "
+                "|X| * 2 / n; with Hann, |X| * 2 / (n / 2).")),
+    Mistake("raw", lambda data, window: np.abs(_raw(data, window)), Hint(
+        "these are raw |X| values (amplitude x samples): scale them so a tone on a bin reads "
+        "its amplitude.", example="a 0.5 tone on a bin of 1000 samples, no window: raw 250, "
+                                  "scaled by 2 / 1000: 0.5.")),
+    Mistake("power", lambda data, window: _channel_spectra(data, window) ** 2, Hint(
+        "those are squared (power); the exercise asks for amplitudes (magnitudes).",
+        example="a 0.5 tone reads 0.5 as a magnitude, 0.25 as a power.")),
+]
+
+
+EX_2 = FunctionExercise(
+    "02.2", _channel_spectra, _spectra_cases, name="channel_spectra",
+    mistakes=_EX2_MISTAKES, rtol=1e-5, atol=1e-6, seeds=3, forbid=("helpers",),
+    fallback=Hint("one spectrum per channel: (channels, samples), times the window, rfft along "
+                  "time, |.|, then 2 / sum(w) (1 / sum(w) for DC and an even length's last "
+                  "bin).",
+                  "Check the shape first: (channels, n // 2 + 1).",
+                  example="a (6, 1) recording with window w: X = np.fft.rfft(data[:, 0] * w) "
+                          "has 4 bins; scaled by [1, 2, 2, 1] / sum(w)."),
+    success="rfft along time, one row per channel, 2 / sum(w) with DC (and an even length's "
+            "Nyquist bin) at 1 / sum(w): any window, any number of channels.")
+
+
+def check_channel_spectra(channel_spectra):
+    """02.2: ``channel_spectra(data, window)`` -> (channels, n // 2 + 1) amplitude spectra of a
+    (samples, channels) recording, on 1-3 channels, odd and even lengths, four windows."""
+    return check(EX_2, channel_spectra)
+
+
+check_channel_spectra.exercise_id = EX_2.id
 
 
 # ----------------------------------------------------------------------------------------------
-# 02.3 peak frequencies of unseen chords
+# 02.3 (apply) the mean power of a signal from its rfft alone (Parseval, half spectrum)
+# ----------------------------------------------------------------------------------------------
+def _mean_power_from_rfft(X, n):
+    """The answer key: mean(x**2) from the n // 2 + 1 bins of rfft(x)."""
+    P = np.abs(np.asarray(X, dtype=np.complex128)) ** 2
+    return float(np.sum(_edge_scale(n) * P) / n**2)
+
+
+def _power_cases(rng):
+    out = []
+    for n, kind in ((2 * int(rng.integers(100, 400)), "edges"),
+                    (2 * int(rng.integers(100, 400)) + 1, "edges"),
+                    (2 * int(rng.integers(200, 600)), "noise32"),
+                    (2 * int(rng.integers(50, 200)) + 1, "tone")):
+        t = np.arange(n)
+        if kind == "edges":  # strong DC and (even n) Nyquist; for odd n, the last bin is loud
+            x = rng.uniform(0.3, 0.6) + 0.2 * rng.standard_normal(n)
+            x += rng.uniform(0.4, 0.7) * np.cos(2 * np.pi * (n // 2) * t / n)
+            X = np.fft.rfft(x)
+        elif kind == "noise32":
+            x = (0.3 * rng.standard_normal(n)).astype(np.float32)
+            X = np.fft.rfft(x).astype(np.complex64)
+        else:
+            k = int(rng.integers(3, n // 2 - 3))
+            X = np.fft.rfft(rng.uniform(0.2, 0.9) * np.cos(2 * np.pi * k * t / n + 0.4)
+                            + rng.uniform(0.05, 0.2))
+        out.append(dict(X=X, n=n))
+    return out
+
+
+def _bins_power(X):
+    return np.abs(np.asarray(X, dtype=np.complex128)) ** 2
+
+
+_INVERSE = ("numpy.fft.irfft", "numpy.fft.ifft", "numpy.fft.irfftn", "numpy.fft.ifftn",
+            "numpy.fft.hfft", "numpy.fft.irfft2", "numpy.fft.ifft2", "scipy.fft", "scipy.fftpack",
+            "scipy.signal.istft", "librosa.istft", "helpers")
+
+_EX3_MISTAKES = [
+    Mistake("used-inverse", None, Hint(
+        "your function uses {used}: going back to the samples and taking mean(x**2) is not "
+        "the exercise. The point is to read the power off the bins (Parseval, section 4).",
+        "Parseval for the full FFT: sum(x**2) = sum(|X[k]|**2) / N over all N bins. Which "
+        "of those N bins does rfft keep, and which does it leave out?",
+        example="N = 4: fft has bins 0, 1, 2, 3 with |X[3]| = |X[1]|; rfft keeps 0, 1, 2, "
+                "so the full sum is |X0|² + 2|X1|² + |X2|²."), uses=True),
+    Mistake("no-mirror", lambda X, n: float(np.sum(_bins_power(X)) / n**2), Hint(
+        "you summed only the bins rfft returns: the negative-frequency half (the mirror "
+        "images, section 2) is missing, so you get about half the power.",
+        "Every rfft bin except DC (and, for an even length, the Nyquist bin) stands for two "
+        "bins of the full FFT.",
+        example="N = 6: rfft bins 0 ... 3; bins 1 and 2 count twice, 0 and 3 once.")),
+    Mistake("edges-doubled", lambda X, n: float(2 * np.sum(_bins_power(X)) / n**2), Hint(
+        "you doubled every bin, DC included: bin 0 has no mirror image, and for an even "
+        "length neither has the Nyquist bin. The check's signals have a DC offset and "
+        "energy at the top bin, so it shows.",
+        example="N = 6: weights [1, 2, 2, 1] for rfft bins 0 ... 3; N = 7: [1, 2, 2, 2].")),
+    Mistake("odd-nyquist", lambda X, n: float(np.sum(
+        np.r_[1.0, np.full(len(X) - 2, 2.0), 1.0] * _bins_power(X)) / n**2), Hint(
+        "you counted the last bin once for every length. Only an EVEN length has a bin "
+        "exactly at the Nyquist frequency; for an odd length the last bin is below sr / 2 "
+        "and has a mirror image like the others.",
+        example="N = 7: rfft bins 0 ... 3, full FFT bins 0 ... 6; bin 3 mirrors bin 4, so "
+                "it counts twice.")),
+    Mistake("nyquist-doubled", lambda X, n: float(np.sum(
+        np.r_[1.0, np.full(len(X) - 1, 2.0)] * _bins_power(X)) / n**2), Hint(
+        "DC is right, but for an even length the last bin IS the Nyquist frequency: the full "
+        "FFT has it once, so it counts once.",
+        example="N = 8: rfft bins 0 ... 4; bins 0 and 4 count once, 1 ... 3 twice.")),
+    Mistake("energy", lambda X, n: n * _mean_power_from_rfft(X, n), Hint(
+        "that is the energy, sum(x**2), N times the mean power: divide by N once more.",
+        example="x = [1, -1, 1, -1]: energy 4, mean power 1.")),
+    Mistake("rms", lambda X, n: float(np.sqrt(_mean_power_from_rfft(X, n))), Hint(
+        "that is the RMS, the square root of the mean power; the exercise asks for the "
+        "mean power itself, mean(x**2).",
+        example="x = [2, -2, 2, -2]: mean power 4, RMS 2.")),
+]
+
+
+EX_3 = FunctionExercise(
+    "02.3", _mean_power_from_rfft, _power_cases, name="mean_power_from_rfft", output="number",
+    mistakes=_EX3_MISTAKES, rtol=1e-5, atol=1e-12, seeds=3, forbid=_INVERSE,
+    fallback=Hint("Parseval (section 4): sum(x**2) = sum over ALL N bins of |X[k]|**2 / N; "
+                  "rfft keeps bins 0 ... N // 2, and the others mirror them.",
+                  "Then mean power = energy / N.",
+                  example="x = [1, 1, 1, 1] (N = 4): rfft = [4, 0, 0]; bin 0 counts once: "
+                          "16 / 4 = 4 = sum(x**2); / 4 = 1 = mean(x**2)."),
+    success="|X[k]|² counted twice for every bin with a mirror image, once for DC and an even "
+            "length's Nyquist bin, over N²: mean(x²) without going back to the samples.")
+
+
+def check_mean_power_from_rfft(mean_power_from_rfft):
+    """02.3: ``mean_power_from_rfft(X, n)`` -> ``mean(x**2)`` of the ``n`` samples whose
+    ``np.fft.rfft`` is ``X``; odd and even ``n``, DC and Nyquist content, complex64 input."""
+    return check(EX_3, mean_power_from_rfft)
+
+
+check_mean_power_from_rfft.exercise_id = EX_3.id
+
+
+# ----------------------------------------------------------------------------------------------
+# 02.4 (stretch) peak frequencies of unseen chords
 # ----------------------------------------------------------------------------------------------
 SHIPPED_CHORD = (261.63, 329.63, 392.00)  # the notes of the clip the notebook shows
 
@@ -368,9 +478,9 @@ _CHORDS = [
 PEAK_TOLERANCE_HZ = 1.0
 
 
-@exercise("02.3")
+@exercise("02.4")
 def check_peak_frequencies(peak_frequencies):
-    """02_fft_spectrum, exercise 3: ``peak_frequencies(y, sr, n)`` returns the frequencies (Hz)
+    """02_fft_spectrum, exercise 4: ``peak_frequencies(y, sr, n)`` returns the frequencies (Hz)
     of the ``n`` strongest peaks of the spectrum of ``y`` (any order), each within 1 Hz. It runs
     on chords the learner has not seen (2-4 notes, 1-1.5 s, other sample rates), one with a
     quiet note 5 Hz from a loud one; ``helpers.spectral`` peak pickers are not allowed."""
@@ -425,7 +535,8 @@ def check_peak_frequencies(peak_frequencies):
                 "values of a spectrum are not n peaks.",
                 "A peak is a local maximum: higher than both neighbours "
                 "(scipy.signal.find_peaks). Keep the n highest of those.",
-                "peaks, _ = scipy.signal.find_peaks(magnitude)", mistake="neighbour-bins"), where)
+                example="magnitudes [1, 3, 2, 5, 4]: the two largest VALUES are 5 and 4, neighbours on one peak; the two highest PEAKS (local maxima) are 5 and 3.",
+                mistake="neighbour-bins"), where)
         loud = max(notes, key=lambda x: x[1])[0]
         stray = a[err > PEAK_TOLERANCE_HZ]
         if stray.size and np.all(np.abs(stray - loud) < 40 * step):
@@ -433,7 +544,8 @@ def check_peak_frequencies(peak_frequencies):
                 "one of your peaks is spectral leakage around the loudest note, not a note: "
                 "without a window a loud tone's leakage hides a quiet one nearby.",
                 "Multiply y by a Hann window before the FFT.",
-                "np.fft.rfft(y * scipy.signal.get_window('hann', len(y)))", mistake="leakage"),
+                example="section 5: a 0.5 tone between bins, no window, still leaks about -40 dB re max 1 kHz away; with Hann the leakage there is far below -100 dB.",
+                mistake="leakage"),
                 where)
         stop_wrong(Hint(
             f"not all {n} notes found within {PEAK_TOLERANCE_HZ:g} Hz: look at the spectrum "
@@ -442,103 +554,3 @@ def check_peak_frequencies(peak_frequencies):
             mistake="off"), where)
     return correct("Window, rfft, rfftfreq, local maxima, the n highest: it works on chords it "
                    "has never seen, including a quiet note next to a loud one.")
-
-
-# ----------------------------------------------------------------------------------------------
-# 02.4 the original tutorial's code, fixed
-# ----------------------------------------------------------------------------------------------
-# (sr, n, [(bin, amplitude)]): odd and even lengths, tones exactly on bins so every correctly
-# scaled window (none, periodic or symmetric Hann, Blackman ...) reads the amplitudes
-_SEED_CASES = [(8000, 4000, [(275, 0.35)]), (16000, 8001, [(441, 0.6), (1500, 0.15)])]
-AMPLITUDE_RTOL = 0.02
-
-
-@exercise("02.4")
-def check_fixed_spectrum(fixed_spectrum):
-    """02_fft_spectrum, exercise 4: ``fixed_spectrum(signal, sample_rate, ax)`` draws the
-    magnitude spectrum on ``ax`` and returns ``(freqs, magnitude)``: the rfft axis in Hz, the
-    magnitude scaled to read amplitude (any window, compensated by 2 / sum(w)), a plot whose
-    x axis says Hz and whose labels call it magnitude (or amplitude), not power."""
-    import matplotlib.pyplot as plt
-    from matplotlib.figure import Figure
-
-    for sr, n, tones in _SEED_CASES:
-        t = np.arange(n)
-        y = sum(a * np.sin(2 * np.pi * k * t / n + 0.3) for k, a in tones)
-        fig = Figure()
-        ax = fig.add_subplot()
-        before = set(plt.get_fignums())
-        try:
-            out = call(fixed_spectrum, y.copy(), sr, ax)
-        finally:
-            for num in set(plt.get_fignums()) - before:
-                plt.close(num)
-        where = f"(checked on {n} samples at {sr} Hz)"
-        if not (isinstance(out, tuple | list) and len(out) == 2):
-            stop_wrong(Hint("return two arrays: (freqs, magnitude).",
-                            "The last line of your function: return freqs, magnitude.",
-                            mistake="not-a-pair"), where)
-        freqs = array(out[0], what="the frequency axis (Hz)", ndim=1)
-        if np.iscomplexobj(out[1]):
-            stop_wrong(Hint("the magnitude is complex: take np.abs of the FFT.", mistake="no-abs"),
-                       where)
-        mag = array(out[1], what="the magnitude, one value per bin", ndim=1)
-        hint = _diagnose_axis(freqs, n, sr)
-        if hint is not None:
-            stop_wrong(hint, where)
-        if mag.shape != freqs.shape:
-            stop_wrong(Hint("freqs and magnitude must have the same length (one value per "
-                            "rfft bin).", mistake="wrong-length"), where)
-        for k, amp in tones:
-            got = mag[k]
-            if np.isclose(got, amp, rtol=AMPLITUDE_RTOL):
-                continue
-            if np.isclose(got, amp**2, rtol=AMPLITUDE_RTOL):
-                stop_wrong(Hint(
-                    "a tone of amplitude A reads A²: that is power. The seed's title said "
-                    "'Power spectrum' over a magnitude plot; make both magnitude.",
-                    "Do not square the magnitude.", mistake="power"), where)
-            if got > 5 * amp:
-                stop_wrong(Hint(
-                    "raw |X| grows with the number of samples: scale it so a tone reads its "
-                    "amplitude.", "2 / N without a window, 2 / sum(w) with one.",
-                    mistake="unscaled"), where)
-            if np.isclose(got, amp / 2, rtol=0.1) or np.isclose(got, 0.42 * amp, rtol=0.1):
-                stop_wrong(Hint(
-                    "the tone reads about half (or less) of its amplitude: with a window, divide "
-                    "by the window's gain sum(w), not by N (or you forgot the factor 2).",
-                    "Scale by 2 / sum(w).", mistake="window-gain"), where)
-            stop_wrong(Hint(
-                f"a tone of amplitude {amp} on a bin reads {got:.3g}: the scaling is off.",
-                "Magnitude = |rfft(w * y)| * 2 / sum(w) (w = np.ones(N) without a window).",
-                mistake="scaling"), where)
-        lines = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == freqs.size]
-        if not ax.get_lines():
-            stop_wrong(Hint(
-                "nothing was drawn on the ax the check passed in: draw with ax.plot(...) and "
-                "label with ax.set_xlabel(...), not plt.plot.",
-                "The function receives the axes to draw on as its third argument.",
-                mistake="not-on-ax"), where)
-        if not any(close(ln.get_xdata(), freqs) and close(ln.get_ydata(), mag) for ln in lines):
-            stop_wrong(Hint("the line on the plot is not magnitude against your freqs: plot "
-                            "the two arrays you return.", mistake="plot-data"), where)
-        xlabel, ylabel, title = ax.get_xlabel(), ax.get_ylabel(), ax.get_title()
-        if "khz" in xlabel.lower() and freqs.max() > 1000:
-            stop_wrong(Hint(
-                "the x label says kHz, but the frequencies you plot are in Hz (they run up to "
-                f"{freqs.max():g}): make the label match the numbers.", mistake="no-unit"),
-                where)
-        if "hz" not in xlabel.lower():
-            stop_wrong(Hint(
-                "the x axis needs its unit: the seed wrote 'Frequency'; write "
-                "'Frequency (Hz)'.", mistake="no-unit"), where)
-        if "power" in (ylabel + " " + title).lower():
-            stop_wrong(Hint(
-                "the plot is labelled power, but it shows magnitude (power is magnitude "
-                "squared). Fix the seed's title.", mistake="power-label"), where)
-        if not any(w in ylabel.lower() for w in ("magnitude", "amplitude")):
-            stop_wrong(Hint(
-                "name the y axis: magnitude (or amplitude), with its unit or scale.",
-                mistake="ylabel"), where)
-    return correct("The seed's code, made right: the rfft axis in Hz, the Nyquist bin kept, "
-                   "magnitude scaled to read amplitude, and every axis named with its unit.")

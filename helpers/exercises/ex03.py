@@ -1,11 +1,22 @@
-"""Exercise checks of 03_stft_spectrogram: frames, the STFT from scratch, resolution, plotting.
+"""Exercise checks of 03_stft_spectrogram: frames, their times and weights, the inverse STFT,
+resolution.
 
-Each check calls the learner's small function on inputs the notebook never shows (other
-lengths, sample rates, hops, signals, tone pairs) and compares it with an independent reference
-(``librosa.stft``, ``librosa.amplitude_to_db``, the frame-count formula checked against librosa
-in the tests). Every mistake the notebook names has its own hint with its own ``mistake`` id.
+The ladder (issue 19: every apply/stretch exercise is a situation the notebook does not show):
 
-Used by: notebooks/03_stft_spectrogram.ipynb (exercises 1-6) and its solutions notebook.
+* 03.1 (warm-up) ``n_frames``: the frame-count formula of section 3.
+* 03.2 (apply) ``frame_times``: every frame's centre time, center=True AND center=False (the
+  notebook only shows center=True), hops that are not n_fft / 4.
+* 03.3 (apply) ``window_coverage``: the summed Hann weights of librosa's CENTRED frames at every
+  sample (section 4 draws uncentred frames on an endless signal).
+* 03.4 (stretch) ``my_istft``: the inverse STFT from NumPy pieces, equal to ``librosa.istft``
+  on unchanged, masked and random-phase spectrograms (the notebook only calls it).
+* 03.5 (stretch) ``choose_n_fft``: a design choice with a number, for tone pairs never shown.
+
+Each check calls the learner's function on inputs the notebook never shows and compares it with
+an independent reference; every named mistake has its own hint and ``mistake`` id. 03.2-03.4
+are declarative specs (:mod:`._spec`).
+
+Used by: notebooks/03_stft_spectrogram.ipynb (exercises 1-5) and its solutions notebook.
 """
 
 from __future__ import annotations
@@ -14,11 +25,12 @@ import math
 
 import numpy as np
 
-from ._core import Hint, array, call, close, correct, exercise, stop_wrong
+from ._core import Hint, call, correct, exercise, stop_wrong
 from ._routes import Forbidden
+from ._spec import FunctionExercise, Mistake, check
 
-__all__ = ["check_n_frames", "check_click_time_from_frames", "check_my_stft",
-           "check_stft_lowpass", "check_choose_n_fft", "check_fixed_spectrogram"]
+__all__ = ["check_n_frames", "check_frame_times", "check_window_coverage", "check_my_istft",
+           "check_choose_n_fft"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -48,16 +60,23 @@ _CENTER_MISTAKES = [
         "count the frame centred on sample 0 as well.",
         "With center=True frame m is centred on sample m * hop, for every m with "
         "m * hop <= n_samples (m = 0 included).",
-        "return 1 + n_samples // hop   # center=True, even n_fft", mistake="ceil")),
+        example="1000 samples, hop 250, center=True: frames are centred on samples 0, 250, "
+                "500, 750 and 1000, five frames, while ceil(1000 / 250) = 4.",
+        mistake="ceil")),
     ("floor", lambda n, f, h: n // h, Hint(
         "n_samples // hop is one frame short: frame 0 is centred on the very first sample.",
         "Frames are centred on samples 0, hop, 2*hop, ... up to n_samples: count them.",
-        "return 1 + n_samples // hop   # center=True, even n_fft", mistake="floor")),
+        example="1000 samples, hop 300, center=True: frames centred on samples 0, 300, 600, "
+                "900: four frames; 1000 // 300 = 3 misses frame 0.",
+        mistake="floor")),
     ("no-padding", lambda n, f, h: 1 + (n - f) // h, Hint(
         "that is the count without padding (center=False). With center=True librosa pads "
         "n_fft // 2 zeros at each end, so more frames fit.",
         "The padded signal has n_samples + 2 * (n_fft // 2) samples; count whole frames in it.",
-        "1 + (n_samples + 2 * (n_fft // 2) - n_fft) // hop", mistake="no-padding")),
+        example="1000 samples, n_fft 400, hop 300: padded to 1400 samples, whole frames start "
+                "at 0, 300, 600, 900 (900 + 400 <= 1400): four frames, where the unpadded "
+                "signal holds only three (0, 300, 600).",
+        mistake="no-padding")),
     ("n_fft-as-hop", lambda n, f, h: 1 + n // f, Hint(
         "frames start every hop samples, not every n_fft samples: consecutive frames overlap.",
         mistake="n_fft-as-hop")),
@@ -67,7 +86,9 @@ _NOCENTER_MISTAKES = [
         "with center=False there is no padding: only frames that lie entirely inside the "
         "signal count.",
         "The last frame must end at or before the last sample: start + n_fft <= n_samples.",
-        "1 + (n_samples - n_fft) // hop   # center=False", mistake="padded-anyway")),
+        example="center=False, 1000 samples, n_fft 400, hop 300: frames start at 0, 300 and "
+                "600 (600 + 400 = 1000 fits; 900 would not): three frames.",
+        mistake="padded-anyway")),
     ("missing-first-frame", lambda n, f, h: (n - f) // h, Hint(
         "(n_samples - n_fft) // hop counts the hops after the first frame: add the first frame.",
         mistake="missing-first-frame")),
@@ -120,110 +141,6 @@ def check_n_frames(fn):
                    "center=False: 1 + (n_samples - n_fft) // hop.")
 
 
-# --------------------------------------------------------------------------------------------
-# Exercise 2: a click's time from the frames
-# --------------------------------------------------------------------------------------------
-def _click_signal(sr, seconds, clicks, *, tone_hz=None, seed=0):
-    rng = np.random.default_rng(seed)
-    y = 1e-3 * rng.standard_normal(int(seconds * sr))
-    if tone_hz:
-        y += 0.01 * np.sin(2 * np.pi * tone_hz * np.arange(y.size) / sr)
-    for t, a in clicks:
-        y[int(round(t * sr))] += a
-    return y.astype(np.float32)
-
-
-# (sr, n_fft, hop, seconds, [(click time, amplitude), ...], background tone)
-_CLICK_CASES = [
-    (16000, 1024, 256, 1.5, [(0.3137, 0.9), (0.8, 0.9), (1.2, 0.9)], None),
-    (44100, 2048, 441, 2.0, [(0.61, 0.85), (1.3, 1.0)], 330.0),  # a later click is louder
-    (22050, 2048, 512, 1.0, [(0.177, 0.8), (0.52, 0.8)], 1000.0),
-]
-
-
-def _click_reference(S, sr, hop):
-    power = (np.abs(S) ** 2).sum(axis=0)
-    first = int(np.flatnonzero(power >= 0.5 * power.max())[0])
-    loudest = int(np.argmax(power))
-    return first, first * hop / sr, loudest * hop / sr
-
-
-@exercise("03.2")
-def check_click_time_from_frames(fn):
-    """Exercise 2: ``first_click_time(S, sr, hop)`` = the centre time (s) of the first frame
-    whose power (sum over frequency of |S|**2) is at least half the largest; within one hop."""
-    import librosa
-
-    for sr, n_fft, hop, seconds, clicks, tone in _CLICK_CASES:
-        y = _click_signal(sr, seconds, clicks, tone_hz=tone)
-        S = librosa.stft(y=y, n_fft=n_fft, hop_length=hop)
-        first, t_ref, t_loud = _click_reference(S, sr, hop)
-        out = call(fn, S.copy(), sr, hop)
-        if np.ndim(out) != 0 and np.size(out) != 1:
-            stop_wrong(Hint(
-                f"your function returned {np.size(out)} values; it should return one time. Sum "
-                "the power over frequency (axis 0) to get one number per frame first.",
-                "S has shape (bins, frames): (np.abs(S) ** 2).sum(axis=0) is one power per "
-                "frame.", mistake="wrong-axis"))
-        try:
-            ans = float(np.asarray(out, dtype=float).reshape(()))
-        except (TypeError, ValueError):
-            stop_wrong(Hint(f"return one number (seconds), got {type(out).__name__}.",
-                            mistake="not-a-number"))
-        tol = hop / sr + 1e-9
-        if abs(ans - t_ref) <= tol:
-            continue
-        case = f"(sr = {sr} Hz, hop = {hop}, n_fft = {n_fft})"
-        if abs(ans - first) <= 1 and abs(ans - round(ans)) < 1e-9:
-            stop_wrong(Hint(
-                f"{ans:g} {case} looks like a frame index, not a time in seconds.",
-                "Frame m is centred at m * hop / sr seconds (center=True).",
-                "librosa.frames_to_time(m, sr=sr, hop_length=hop)", mistake="frame-index"))
-        if abs(ans / 1000 - t_ref) <= tol:
-            stop_wrong(Hint(f"{ans:g} {case} looks like milliseconds; the function should "
-                            "return seconds.", mistake="milliseconds"))
-        if abs(ans - first * hop) <= hop:
-            stop_wrong(Hint(f"{ans:g} {case} looks like a sample number: divide by sr.",
-                            mistake="samples"))
-        if abs(ans - first * n_fft / sr) <= tol:
-            stop_wrong(Hint(
-                "frames are hop samples apart, not n_fft: frame m is at m * hop / sr seconds.",
-                mistake="n_fft-spacing"))
-        if abs(ans - (first * hop + n_fft / 2) / sr) <= 1e-3:
-            stop_wrong(Hint(
-                "you added half a window: that is the centre of frame m with center=False. "
-                "librosa.stft pads (center=True), so frame m is centred on sample m * hop.",
-                mistake="center-offset"))
-        if abs(ans - t_loud) <= tol:
-            stop_wrong(Hint(
-                f"that is the loudest frame {case}, not the first one that reaches half the "
-                "largest power (here a later click is louder).",
-                "Find every frame with power >= 0.5 * power.max() and take the first.",
-                "np.flatnonzero(power >= 0.5 * power.max())[0]", mistake="loudest"))
-        stop_wrong(Hint(
-            f"for a signal {case} with its first click near {clicks[0][0]} s your function "
-            f"returned {ans:.4f} s.",
-            "Power per frame: (np.abs(S) ** 2).sum(axis=0); first frame at or above half the "
-            "maximum; then convert the frame index to seconds.", mistake="other"))
-    return correct("frame index m -> m * hop / sr seconds (librosa.frames_to_time). The time is "
-                   "only known to about one hop, and the click is smeared over a whole window.")
-
-
-# --------------------------------------------------------------------------------------------
-# Exercise 4: the STFT from scratch
-# --------------------------------------------------------------------------------------------
-_STFT_CASES = [(5000, 512, 128, 8000, "noise"), (8000, 1024, 256, 16000, "chirp"),
-               (3001, 256, 100, 22050, "noise")]
-
-
-def _stft_signal(n, sr, kind, seed):
-    rng = np.random.default_rng(seed)
-    if kind == "noise":
-        return 0.3 * rng.standard_normal(n)
-    t = np.arange(n) / sr
-    return (0.5 * np.sin(2 * np.pi * (200 * t + 3000 * t ** 2))).astype(np.float32)
-
-
 #: 03.4 builds the STFT from NumPy pieces: no ready-made STFT or spectrogram.
 #: (librosa.util.frame is allowed: framing is one step, the STFT is the exercise.)
 _NO_STFT = Forbidden((
@@ -244,167 +161,367 @@ _NO_COUNTING = Forbidden(_NO_STFT.names + ("librosa.util.frame", "numpy.lib.stri
     mistake="used-library"))
 
 
-@exercise("03.4")
-def check_my_stft(fn):
-    """Exercise 4: ``my_stft(y, n_fft, hop)`` from scratch (pad, frame, periodic Hann, rfft) equals
-    ``librosa.stft(y=y, n_fft=n_fft, hop_length=hop)`` on fresh signals."""
-    import librosa
+# --------------------------------------------------------------------------------------------
+# Exercise 2 (apply): the time of every frame, with and without center=True
+# --------------------------------------------------------------------------------------------
+_RATES = (8000, 11025, 16000, 44100, 48000)  # never librosa's default 22050
+# (n_fft, hop) pairs: no hop is n_fft / 4 (a function that assumes it must fail somewhere)
+_FRAMINGS = ((512, 256), (1024, 384), (400, 160), (2048, 700), (256, 100), (4096, 1024 + 512),
+             (640, 80), (1024, 1024))
 
-    for i, (n, n_fft, hop, sr, kind) in enumerate(_STFT_CASES):
-        y = _stft_signal(n, sr, kind, seed=10 + i)
-        ref = librosa.stft(y=y, n_fft=n_fft, hop_length=hop)
-        out = call(fn, y.copy(), n_fft, hop, forbid=_NO_STFT)
-        case = f"(a {n}-sample signal, n_fft = {n_fft}, hop = {hop})"
-        out = np.asarray(out)
-        if not np.iscomplexobj(out):
-            if out.shape == ref.shape and close(out, np.abs(ref), rtol=1e-3, atol=1e-4):
-                stop_wrong(Hint("you returned the magnitude: return the complex S (the istft "
-                                "needs the phase); np.abs comes later.", mistake="magnitude"))
-            stop_wrong(Hint(f"the STFT is complex; your function returned {out.dtype} values "
-                            f"{case}.", mistake="not-complex"))
-        n_frames = ref.shape[1]
-        if out.shape != ref.shape:
-            if out.shape == ref.shape[::-1]:
-                stop_wrong(Hint("rows and columns are swapped: librosa's layout is (frequency "
-                                "bins, frames), so transpose (.T) your (frames, bins) array.",
-                                mistake="transposed"))
-            if out.ndim == 2 and n_fft in out.shape:
-                stop_wrong(Hint(f"{n_fft} rows: np.fft.fft gives every bin including the "
-                                "mirrored negative frequencies; np.fft.rfft keeps the "
-                                f"{n_fft // 2 + 1} bins from 0 Hz to sr/2.", mistake="full-fft"))
-            no_pad = 1 + (n - n_fft) // hop
-            if out.ndim == 2 and no_pad in out.shape and n_fft // 2 + 1 in out.shape:
-                stop_wrong(Hint(
-                    f"{no_pad} frames instead of {n_frames}: you did not pad. librosa.stft "
-                    "(center=True) pads n_fft // 2 zeros at each end first.",
-                    "np.pad(y, n_fft // 2) (zeros is np.pad's default mode 'constant').",
-                    mistake="no-padding"))
-            stop_wrong(Hint(f"shape {out.shape} {case}; librosa.stft gives {ref.shape} = "
-                            "(1 + n_fft // 2 bins, 1 + len(y) // hop frames).",
-                            mistake="shape"))
-        scale = float(np.abs(ref).max())
-        if np.max(np.abs(out - ref)) <= 1e-4 * scale:
-            continue
-        variants = [
-            ("no-window", dict(window="boxcar"), Hint(
-                "your columns match an STFT with no window (a rectangle): multiply each frame "
-                "by the Hann window before the FFT.",
-                "scipy.signal.get_window('hann', n_fft) is the window librosa uses.",
-                mistake="no-window")),
-            ("symmetric-window", dict(window=np.hanning(n_fft)), Hint(
-                "close, but np.hanning(n_fft) is the symmetric Hann window; librosa (and this "
-                "notebook) use the periodic one, made for FFT frames.",
-                "scipy.signal.get_window('hann', n_fft) (fftbins=True), or "
-                "np.hanning(n_fft + 1)[:-1].", mistake="symmetric-window")),
-            ("hamming", dict(window="hamming"), Hint(
-                "your columns match an STFT with a Hamming window; librosa's default (and "
-                "this exercise's) is the periodic Hann window.",
-                "scipy.signal.get_window('hann', n_fft).", mistake="hamming")),
-            ("reflect-padding", dict(pad_mode="reflect"), Hint(
-                "you padded by reflecting the signal (librosa before 0.9 did); librosa.stft "
-                "now pads with zeros (pad_mode='constant'), np.pad's default.",
-                mistake="reflect-padding")),
-        ]
-        for _, kw, hint in variants:
-            alt = librosa.stft(y=y, n_fft=n_fft, hop_length=hop, **kw)
-            if np.max(np.abs(out - alt)) <= 1e-4 * scale:
-                stop_wrong(hint)
-        if np.max(np.abs(np.conj(out) - ref)) <= 1e-4 * scale:
-            stop_wrong(Hint("your values are the complex conjugates of librosa's: use "
-                            "np.fft.rfft (exponent -2πikn/N).", mistake="conjugate"))
-        col = int(np.argmax(np.max(np.abs(out - ref), axis=0)))
-        stop_wrong(Hint(
-            f"right shape, wrong values {case}: column {col} (frame {col}) differs most.",
-            "Frame m is y_padded[m * hop : m * hop + n_fft], multiplied by the window, "
-            "then np.fft.rfft.", mistake="values"))
-    return correct("your STFT matches librosa.stft on three signals it had not seen.")
+
+def _frame_times(n_frames, sr, hop, n_fft, center):
+    """The answer key: frame m covers samples m*hop ... m*hop + n_fft - 1 of the signal as
+    librosa pads it; its centre is at m*hop (center=True) or m*hop + n_fft/2 (center=False)."""
+    m = np.arange(n_frames)
+    return (m * hop + (0 if center else n_fft // 2)) / sr
+
+
+def _times_cases(rng):
+    out = []
+    picks = rng.choice(len(_FRAMINGS), size=4, replace=False)
+    rates = rng.choice(_RATES, size=4, replace=False)
+    for j, (i, sr) in enumerate(zip(picks, rates, strict=True)):
+        n_fft, hop = _FRAMINGS[int(i)]
+        out.append(dict(n_frames=int(rng.integers(5, 60)), sr=int(sr), hop=hop, n_fft=n_fft,
+                        center=bool(j % 2 == 0)))
+    return out
+
+
+def _times(offset_true, offset_false, *, scale=1.0, hop_of=None, first=0):
+    def method(n_frames, sr, hop, n_fft, center):
+        h = hop_of(hop, n_fft) if hop_of else hop
+        m = np.arange(first, first + n_frames)
+        off = offset_true(n_fft) if center else offset_false(n_fft)
+        return scale * (m * h + off) / sr
+    return method
+
+
+_EX2_MISTAKES = [
+    Mistake("ignores-center", _times(lambda n: 0, lambda n: 0), Hint(
+        "your times are m * hop / sr whatever center is. That is right for center=True, where "
+        "librosa pads n_fft // 2 zeros first so that frame m is centred on sample m * hop; "
+        "with center=False nothing is padded and frame m STARTS at sample m * hop.",
+        "Where is the middle of a frame that starts at sample s and is n_fft samples long?",
+        example="center=False, n_fft = 100, hop = 30 at 1000 Hz: frame 2 covers samples "
+                "60 ... 159, its centre is sample 110, at 0.110 s.")),
+    Mistake("always-offset", _times(lambda n: n // 2, lambda n: n // 2), Hint(
+        "you added n_fft / 2 for center=True too. With center=True librosa has already "
+        "padded n_fft // 2 zeros in front, so frame m is centred on sample m * hop of the "
+        "ORIGINAL signal (frame 0 on the very first sample, section 3).",
+        example="center=True, hop = 30 at 1000 Hz: frame 2 is centred at 60 / 1000 = 0.060 s, "
+                "whatever n_fft is.")),
+    Mistake("frame-start", _times(lambda n: -(n // 2), lambda n: 0), Hint(
+        "those are the times where each frame STARTS; a spectrogram column describes the "
+        "frame around its centre, and librosa's times (frames_to_time) are centres.",
+        example="center=False, n_fft = 100, hop = 30 at 1000 Hz: frame 2 starts at 0.060 s "
+                "but is centred at 0.110 s.")),
+    Mistake("center-flipped", _times(lambda n: n // 2, lambda n: 0), Hint(
+        "center=True and center=False are swapped: the offset of n_fft / 2 belongs to "
+        "center=False (no padding, frames start at m * hop).",
+        example="center=True: frame 0 is centred on sample 0; center=False: on sample "
+                "n_fft / 2.")),
+    Mistake("samples-not-seconds", lambda n_frames, sr, hop, n_fft, center: (
+        np.arange(n_frames) * hop + (0 if center else n_fft // 2)) * 1.0, Hint(
+        "those are sample positions, not seconds: divide by the sample rate.",
+        example="sample 4410 at 44100 Hz is at 0.1 s.")),
+    Mistake("hop-is-n_fft", _times(lambda n: 0, lambda n: n // 2, hop_of=lambda h, n: n), Hint(
+        "consecutive frames start hop samples apart, not n_fft: they overlap by n_fft - hop "
+        "samples (section 2).",
+        example="n_fft = 100, hop = 30: frames start at 0, 30, 60, ... (not 0, 100, 200).")),
+    Mistake("fixed-hop", _times(lambda n: 0, lambda n: n // 2, hop_of=lambda h, n: n // 4), Hint(
+        "you assumed hop = n_fft / 4 (librosa's default); the check passes other hops, so use "
+        "the hop argument.",
+        example="n_fft = 400, hop = 160 (10 ms at 16 kHz, common for speech): frames every "
+                "160 samples.")),
+    Mistake("one-based", _times(lambda n: 0, lambda n: n // 2, first=1), Hint(
+        "your first frame is frame 1; librosa counts from 0, and with center=True frame 0 "
+        "is centred on the first sample, at 0 s.",
+        example="n_frames = 3 gives frames 0, 1, 2.")),
+    Mistake("milliseconds", _times(lambda n: 0, lambda n: n // 2, scale=1000.0), Hint(
+        "those are milliseconds; the function should return seconds.",
+        example="sample 480 at 48000 Hz: 0.01 s = 10 ms.")),
+]
+
+
+EX_2 = FunctionExercise(
+    "03.2", _frame_times, _times_cases, name="frame_times", mistakes=_EX2_MISTAKES,
+    rtol=1e-6, atol=1e-7, seeds=3,
+    forbid=("helpers",),
+    fallback=Hint("frame m starts hop * m samples into the (padded, for center=True) signal "
+                  "and is n_fft samples long; its time is the time of its centre.",
+                  "With center=True the padding moves every frame back by n_fft // 2.",
+                  example="n_fft = 8, hop = 2, sr = 10 Hz, center=False: frame 3 covers "
+                          "samples 6 ... 13, centre 10, time 1.0 s."),
+    success="m * hop / sr with center=True, (m * hop + n_fft / 2) / sr without: what "
+            "librosa.frames_to_time gives (with n_fft= for center=False).")
+
+
+def check_frame_times(frame_times):
+    """Exercise 2: ``frame_times(n_frames, sr, hop, n_fft, center)`` -> the time (s) of every
+    frame's centre, for center=True and center=False, hops that are not n_fft / 4."""
+    return check(EX_2, frame_times)
+
+
+check_frame_times.exercise_id = EX_2.id
 
 
 # --------------------------------------------------------------------------------------------
-# Exercise 5: a low-pass filter in the STFT domain
+# Exercise 3 (apply): how much does each sample count? (the windows of librosa's frames)
 # --------------------------------------------------------------------------------------------
-# (n_fft, frames, sr, cutoff): cut-offs between bins, plus one exactly on a bin (20 * 8000 / 256
-# = 625 Hz), where keeping or zeroing that bin are both accepted.
-_LOWPASS_CASES = [(2048, 30, 22050, 1000.0), (1024, 40, 16000, 2510.0), (512, 50, 8000, 700.0),
-                  (256, 20, 8000, 625.0)]
+def _coverage(n_samples, n_fft, hop, *, window=None, power=1, centred=True, frames=None):
+    import scipy.signal
+
+    w = scipy.signal.get_window("hann", n_fft) if window is None else window
+    w = w ** power
+    pad = n_fft // 2 if centred else 0
+    total = np.zeros(n_samples + 2 * n_fft)
+    count = (1 + n_samples // hop) if frames is None else frames(n_samples, n_fft, hop)
+    for m in range(count):
+        start = m * hop
+        if not centred and start + n_fft > n_samples:
+            break
+        total[start:start + n_fft] += w
+    return total[pad:pad + n_samples]
 
 
-def _lowpass_S(n_fft, frames, sr, seed):
-    import librosa
-
-    rng = np.random.default_rng(seed)
-    if seed % 2:  # a real STFT (of noise) ...
-        y = rng.standard_normal(n_fft // 4 * (frames - 1)).astype(np.float32)
-        S = librosa.stft(y=y, n_fft=n_fft, hop_length=n_fft // 4)
-    else:  # ... or any complex matrix: the function must not care where S came from
-        S = (rng.standard_normal((n_fft // 2 + 1, frames))
-             + 1j * rng.standard_normal((n_fft // 2 + 1, frames)))
-    return S, np.fft.rfftfreq(n_fft, d=1 / sr)
+def _window_coverage(n_samples, n_fft, hop):
+    """The answer key: at every sample, the sum of the periodic Hann windows of all frames
+    librosa.stft (center=True) takes: frame m spans padded samples m*hop ... m*hop + n_fft - 1,
+    i.e. signal samples m*hop - n_fft//2 ...; 1 + n_samples // hop frames."""
+    return _coverage(n_samples, n_fft, hop)
 
 
-@exercise("03.5")
-def check_stft_lowpass(fn):
-    """Exercise 5: ``stft_lowpass(S, freqs, cutoff)`` returns a new complex STFT: rows with
-    ``freqs > cutoff`` zero, the other rows unchanged (phase included); ``S`` is left alone."""
-    for i, (n_fft, frames, sr, cutoff) in enumerate(_LOWPASS_CASES):
-        S, freqs = _lowpass_S(n_fft, frames, sr, seed=i)
-        given = S.copy()
-        out = call(fn, given, freqs.copy(), cutoff)
-        case = f"(n_fft = {n_fft}, sr = {sr} Hz, cutoff = {cutoff:g} Hz)"
-        out = np.asarray(out)
-        if out.shape != S.shape:
-            stop_wrong(Hint(f"return an array shaped like S {S.shape} (bins, frames); got "
-                            f"{out.shape}. A filter in the STFT domain changes values, not the "
-                            "shape.", mistake="shape"))
-        if not np.iscomplexobj(out):
-            stop_wrong(Hint("you returned real values (magnitudes?): keep S complex, so the "
-                            "phase survives and istft can turn it back into sound.",
-                            mistake="magnitude"))
-        high = freqs > cutoff
-        low = freqs < cutoff  # a bin exactly at the cut-off may stay or go
-        edge = ~high & ~low
-        if not np.array_equal(given, S):
-            stop_wrong(Hint("your function changed the S it was given (an in-place edit). "
-                            "Work on a copy (S.copy()) and return it, so the caller still has "
-                            "the original to compare and listen to.", mistake="in-place"))
-        zeroed_high = np.allclose(out[high], 0)
-        kept_low = np.allclose(out[low], S[low], rtol=1e-5, atol=1e-6 * np.abs(S).max())
-        edge_ok = np.allclose(out[edge], 0) or np.allclose(out[edge], S[edge])
-        if zeroed_high and kept_low and edge_ok:
-            continue
-        if np.allclose(out, S):
-            stop_wrong(Hint(f"nothing was removed {case}: set the rows above the cut-off "
-                            "to zero.", mistake="nothing-removed"))
-        if np.allclose(out[low], 0) and np.allclose(out[high], S[high]):
-            stop_wrong(Hint("you removed the wrong side: that is a high-pass (bins below the "
-                            "cut-off zeroed). Low-pass keeps the low frequencies.",
-                            mistake="wrong-side"))
-        k = int(round(cutoff))
-        if k < S.shape[0]:
-            as_index = S.copy()
-            as_index[k:] = 0
-            if np.allclose(out, as_index) or np.allclose(out, np.where(
-                    np.arange(S.shape[0])[:, None] > k, 0, S)):
-                stop_wrong(Hint(
-                    "cutoff is in hertz, not a bin index: compare the freqs array with it "
-                    "(row k of S is at freqs[k] Hz).", "A boolean mask freqs > cutoff picks "
-                    "the rows to clear.", mistake="bin-index"))
-        if zeroed_high and not kept_low:
-            stop_wrong(Hint(
-                f"the bins below the cut-off changed too {case}. Filtering in the time domain "
-                "(istft, a filter, stft again) or rescaling does that; the exercise is to zero "
-                "the rows above the cut-off in S and leave every other value exactly as it was.",
-                "Start from a copy of S and set only the high rows to 0.", mistake="time-domain"))
-        stop_wrong(Hint(
-            f"some bins above the cut-off are not zero {case}.",
-            "Rows are frequencies: S_out[freqs > cutoff, :] = 0 clears whole rows.",
-            mistake="not-zeroed"))
-    return correct("a low-pass in the STFT domain: whole rows above the cut-off set to zero, "
-                   "the rest untouched.")
+_COVERAGE = ((512, 512), (1024, 512), (400, 160), (2048, 768), (256, 100), (1000, 250 + 125),
+             (640, 640))
+
+
+def _coverage_cases(rng):
+    out = []
+    for i in rng.choice(len(_COVERAGE), size=4, replace=False):
+        n_fft, hop = _COVERAGE[int(i)]
+        out.append(dict(n_samples=int(rng.integers(3 * n_fft, 8 * n_fft)), n_fft=n_fft,
+                        hop=hop))
+    out.append(dict(n_samples=int(rng.integers(700, 900)), n_fft=1024, hop=256 + 128))
+    return out
+
+
+_EX3_MISTAKES = [
+    Mistake("not-centred", lambda n_samples, n_fft, hop: _coverage(
+        n_samples, n_fft, hop, centred=False), Hint(
+        "your frames start at sample 0 of the signal, like the uncentred frames of section 4. "
+        "librosa.stft (center=True) first pads n_fft // 2 zeros, so frame m is centred on "
+        "sample m * hop: frame 0 covers the first n_fft // 2 samples with the second half of "
+        "its window, and frames run until m * hop passes the end (section 3).",
+        "Work in the padded signal (n_fft // 2 extra samples at each end), add the windows "
+        "there, then cut the padding off.",
+        example="n_fft = 8, hop = 4, 10 samples: frames are centred on samples 0, 4, 8, so "
+                "frame 0 covers padded samples 0 ... 7 = signal samples -4 ... 3.")),
+    Mistake("squared", lambda n_samples, n_fft, hop: _coverage(n_samples, n_fft, hop,
+                                                               power=2), Hint(
+        "you added the SQUARED windows (that sum is what istft divides by). This exercise "
+        "asks for the sum of the window weights themselves, as section 4 drew them.",
+        example="with hop = n_fft / 2 the Hann windows add up to exactly 1; their squares "
+                "swing between 0.5 and 1.")),
+    Mistake("symmetric-hann", lambda n_samples, n_fft, hop: _coverage(
+        n_samples, n_fft, hop, window=np.hanning(n_fft)), Hint(
+        "np.hanning is the SYMMETRIC Hann window; librosa (and "
+        "scipy.signal.get_window('hann', n)) use the periodic one (section 4).",
+        example="for n = 4, np.hanning gives [0, 0.75, 0.75, 0] and the periodic Hann "
+                "[0, 0.5, 1, 0.5].")),
+    Mistake("frame-count", lambda n_samples, n_fft, hop: _coverage(n_samples, n_fft, hop,
+                                                                   window=np.ones(n_fft)), Hint(
+        "you counted the frames that cover each sample (a rectangular window). Each frame "
+        "weighs its samples with its Hann window, so add the window values.",
+        example="a sample at the very edge of a frame gets weight w[0] = 0 from it, one in "
+                "the middle w[n_fft // 2] = 1.")),
+    Mistake("fixed-hop", lambda n_samples, n_fft, hop: _coverage(n_samples, n_fft, n_fft // 4),
+            Hint("you used hop = n_fft / 4 (librosa's default); the check passes other hops.",
+                 example="n_fft = 400, hop = 160: frames centred on samples 0, 160, 320, ...")),
+    Mistake("missing-last-frame", lambda n_samples, n_fft, hop: _coverage(
+        n_samples, n_fft, hop, frames=lambda n, f, h: n // hop), Hint(
+        "one frame short: with center=True the frames are centred on samples 0, hop, "
+        "2 hop, ... for every m with m * hop <= n_samples: 1 + n_samples // hop of them "
+        "(exercise 1). The end of the signal lacks the last one.",
+        example="1000 samples, hop 300: frames centred on 0, 300, 600, 900: four, "
+                "not three.")),
+]
+
+
+EX_3 = FunctionExercise(
+    "03.3", _window_coverage, _coverage_cases, name="window_coverage",
+    mistakes=_EX3_MISTAKES, rtol=1e-5, atol=1e-6, seeds=3, forbid=("helpers",),
+    fallback=Hint("add the periodic Hann window of every frame librosa.stft takes, each at its "
+                  "own position in the padded signal, then keep the n_samples that belong to "
+                  "the signal.",
+                  "How many frames, and where is frame m's first sample in the padded signal?",
+                  example="n_fft = 4, hop = 4, 6 samples: padded by 2 each side (10 samples), "
+                          "frames at padded 0-3 and 4-7 (1 + 6 // 4 = 2 frames), windows "
+                          "[0, .5, 1, .5] each; signal samples are padded 2 ... 7: "
+                          "[1, .5, 0, .5, 1, .5]."),
+    success="the centred frames' Hann windows, added where they fall: constant (COLA) in the "
+            "middle for hop = n_fft / 2, with holes of weight 0 for hop = n_fft, and less "
+            "weight at the ends either way.")
+
+
+def check_window_coverage(window_coverage):
+    """Exercise 3: ``window_coverage(n_samples, n_fft, hop)`` -> the summed Hann weights of
+    librosa's centred frames at every sample, for hops from n_fft / 2.5 to n_fft."""
+    return check(EX_3, window_coverage)
+
+
+check_window_coverage.exercise_id = EX_3.id
 
 
 # --------------------------------------------------------------------------------------------
-# Exercise 6: choose n_fft (and the window) to resolve two close tones
+# Exercise 4 (stretch): the inverse STFT from scratch
+# --------------------------------------------------------------------------------------------
+def _stft64(y, n_fft, hop):
+    import scipy.signal
+
+    w = scipy.signal.get_window("hann", n_fft)
+    yp = np.pad(np.asarray(y, dtype=np.float64), n_fft // 2)
+    m = 1 + len(y) // hop
+    frames = np.stack([yp[i * hop:i * hop + n_fft] for i in range(m)], axis=1)
+    return np.fft.rfft(frames * w[:, None], axis=0)
+
+
+def _ola(S, hop, length, *, n_fft=None, synth=True, norm="w2", trim=True, window=None):
+    import scipy.signal
+
+    S = np.asarray(S, dtype=np.complex128)
+    n_fft = 2 * (S.shape[0] - 1) if n_fft is None else n_fft
+    w = scipy.signal.get_window("hann", n_fft) if window is None else window
+    frames = np.fft.irfft(S, n=n_fft, axis=0)
+    if synth:
+        frames = frames * w[:, None]
+    total = n_fft + hop * (S.shape[1] - 1)
+    y, wsum = np.zeros(total), np.zeros(total)
+    for m in range(S.shape[1]):
+        y[m * hop:m * hop + n_fft] += frames[:, m]
+        wsum[m * hop:m * hop + n_fft] += w ** 2 if norm == "w2" else w
+    if norm:
+        nz = wsum > np.finfo(np.float64).tiny
+        y[nz] /= wsum[nz]
+    if trim:
+        y = y[n_fft // 2:]
+    return np.pad(y, (0, max(0, length - len(y))))[:length]
+
+
+def _my_istft(S, hop, length):
+    """The answer key (tested against librosa.istft in tests/test_exercises_03.py): inverse
+    FFT of each column, the synthesis window, overlap-add at the hop, divide by the summed
+    squared windows, drop the n_fft // 2 padding, keep ``length`` samples."""
+    return _ola(S, hop, length)
+
+
+_ISTFT = ((512, 256), (1024, 384), (400, 160), (256, 100), (2048, 700), (800, 200 + 100))
+
+
+def _istft_cases(rng):
+    out = []
+    picks = rng.choice(len(_ISTFT), size=3, replace=False)
+    for j, i in enumerate(picks):
+        n_fft, hop = _ISTFT[int(i)]
+        length = int(rng.integers(6 * n_fft, 12 * n_fft)) + int(rng.integers(0, hop))
+        t = np.arange(length) / 16000
+        y = (0.4 * np.sin(2 * np.pi * rng.uniform(200, 2000) * t)
+             + 0.1 * rng.standard_normal(length))
+        S = _stft64(y, n_fft, hop)
+        if j == 1:  # a mask, as in notebook 03's filtering: S is no longer any signal's STFT
+            S[: S.shape[0] // 3] = 0
+        if j == 2:  # a magnitude with random phases
+            S = np.abs(S) * np.exp(2j * np.pi * rng.random(S.shape))
+        if j == 0:
+            S = S.astype(np.complex64)  # librosa's usual dtype
+        out.append(dict(S=S, hop=hop, length=length))
+    return out
+
+
+def _istft_atol(case):
+    return 1e-5
+
+
+_EX4_MISTAKES = [
+    Mistake("used-library", None, Hint(
+        "your function calls {used}, a ready-made inverse STFT: this exercise is to write it "
+        "from NumPy pieces (np.fft.irfft, the window, overlap-add).",
+        example="the forward direction, one column: np.fft.rfft(w * frame); the inverse of "
+                "one column: np.fft.irfft(S[:, m], n=n_fft) gives w * frame back."), uses=True),
+    Mistake("no-normalisation", lambda S, hop, length: _ola(S, hop, length, norm=None), Hint(
+        "you overlap-added the windowed frames but did not undo the windows: every sample "
+        "was multiplied by the windows of all the frames that cover it (twice: once in the "
+        "STFT, once as the synthesis window), so divide by the sum of the squared windows "
+        "at each sample.",
+        example="hop = n_fft / 2: each sample is covered by 2 frames, with weights w_a and "
+                "w_b; after windowing twice it holds (w_a² + w_b²) x, so divide by w_a² + "
+                "w_b².")),
+    Mistake("window-sum", lambda S, hop, length: _ola(S, hop, length, norm="w"), Hint(
+        "you divided by the sum of the windows; after the synthesis window each frame has "
+        "been windowed TWICE, so divide by the sum of the SQUARED windows.",
+        example="one frame, weight w = 0.5 at a sample: the sample comes back as 0.5 * 0.5 "
+                "* x, so divide by 0.25, not 0.5.")),
+    Mistake("no-synthesis-window", lambda S, hop, length: _ola(S, hop, length, synth=False,
+                                                               norm="w"), Hint(
+        "you did not window the frames again before adding them (and divided by the sum of "
+        "the windows). For an unchanged STFT that gives the signal back, but the check also "
+        "passes MODIFIED spectrograms (a mask, random phases), which are no signal's STFT: "
+        "librosa.istft windows each frame again and divides by the summed squared windows, "
+        "the least-squares answer (section 8), and this exercise asks for the same.",
+        example="after a mask, a frame's inverse FFT no longer falls to 0 at its ends; the "
+                "synthesis window fades it out so frame edges do not click.")),
+    Mistake("not-trimmed", lambda S, hop, length: _ola(S, hop, length, trim=False), Hint(
+        "your signal starts n_fft // 2 samples too early: with center=True the STFT padded "
+        "n_fft // 2 zeros in front, and the inverse must drop them.",
+        example="n_fft = 1024: the output's sample 0 is the overlap-added sample 512.")),
+    Mistake("fixed-hop", lambda S, hop, length: _ola(S, 2 * (S.shape[0] - 1) // 4, length), Hint(
+        "you assumed hop = n_fft / 4; the check passes other hops, and the frames must go "
+        "back to the positions they came from.",
+        example="n_fft = 400, hop = 160: frame m goes back to samples 160 m ... 160 m + 399 "
+                "(padded).")),
+    Mistake("symmetric-hann", lambda S, hop, length: _ola(
+        S, hop, length, window=np.hanning(2 * (S.shape[0] - 1))), Hint(
+        "np.hanning is the symmetric Hann window; librosa's STFT used the periodic one "
+        "(scipy.signal.get_window('hann', n_fft)), and the inverse needs the same window.",
+        example="n = 4: np.hanning gives [0, 0.75, 0.75, 0], the periodic Hann "
+                "[0, 0.5, 1, 0.5].")),
+    Mistake("n_fft-from-rows", lambda S, hop, length: _ola(
+        S, hop, length, n_fft=2 * S.shape[0]), Hint(
+        "an STFT with n_fft samples per frame has n_fft // 2 + 1 rows, so n_fft = 2 * (rows "
+        "- 1), not 2 * rows.",
+        example="1025 rows: n_fft = 2048.")),
+]
+
+
+EX_4 = FunctionExercise(
+    "03.4", _my_istft, _istft_cases, name="my_istft", mistakes=_EX4_MISTAKES, rtol=1e-4,
+    atol=_istft_atol, seeds=2,
+    forbid=("librosa.istft", "librosa.core.spectrum", "librosa.griffinlim",
+            "scipy.signal.istft", "scipy.signal.ShortTimeFFT", "helpers"),
+    fallback=Hint("for every column: np.fft.irfft to n_fft samples, times the periodic Hann "
+                  "window; add it into the output at m * hop; divide every sample by the sum "
+                  "of the squared windows there; drop the first n_fft // 2 samples; keep "
+                  "`length`.",
+                  "Test it yourself: my_istft(librosa.stft(y=y, n_fft=..., hop_length=...), "
+                  "hop, len(y)) should give y back.",
+                  example="two frames of n_fft = 4, hop = 2, w = [0, .5, 1, .5]: frame 0 "
+                          "goes to samples 0-3, frame 1 to 2-5; sample 2 is divided by "
+                          "w[2]² + w[0]² = 1, sample 3 by w[3]² + w[1]² = 0.5."),
+    success="irfft, synthesis window, overlap-add, divide by the summed squared windows, trim "
+            "the padding: librosa.istft, even for a spectrogram you have changed.")
+
+
+def check_my_istft(my_istft):
+    """Exercise 4: ``my_istft(S, hop, length)`` == ``librosa.istft(S, hop_length=hop,
+    n_fft=2 * (rows - 1), length=length)``, on unchanged, masked and random-phase STFTs."""
+    return check(EX_4, my_istft)
+
+
+check_my_istft.exercise_id = EX_4.id
+
+
+# --------------------------------------------------------------------------------------------
+# Exercise 5 (stretch): choose n_fft (and the window) to resolve two close tones
 # --------------------------------------------------------------------------------------------
 # (f1, f2, sr, level of the second tone in dB re the first). None of these is in the notebook.
 _TONE_PAIRS = [(440.0, 452.0, 22050, 0.0), (1000.0, 1030.0, 16000, -20.0),
@@ -484,9 +601,9 @@ def _parse_choice(out):
     return int(round(v)), window
 
 
-@exercise("03.6")
+@exercise("03.5")
 def check_choose_n_fft(fn):
-    """Exercise 6: ``choose_n_fft(f1, f2, sr)`` -> ``n_fft`` or ``(n_fft, window)`` with which two
+    """Exercise 5: ``choose_n_fft(f1, f2, sr)`` -> ``n_fft`` or ``(n_fft, window)`` with which two
     tones (the second up to 30 dB weaker) show as two peaks, without a needlessly long window."""
     for f1, f2, sr, level in _TONE_PAIRS:
         n_fft, window = _parse_choice(call(fn, f1, f2, sr))
@@ -516,8 +633,9 @@ def check_choose_n_fft(fn):
                 "main lobe is 4 bins wide, and a 30 dB weaker neighbour needs a little more "
                 "than 4 bins between the tones (exactly 4 is not always enough: when the tones "
                 "fall between bins their peaks can still merge).",
-                "n_fft >= 5 * sr / abs(f2 - f1), or the next power of two above "
-                "4 * sr / abs(f2 - f1)",
+                example="tones 2 Hz apart at 1000 Hz, one 30 dB weaker: bins must be well "
+                        "under 2 / 4 = 0.5 Hz apart, so n_fft > 4 * 1000 / 2 = 2000: 2048 "
+                        "puts them 4.1 bins apart, 4096 a safer 8.2.",
                 mistake="too-small"))
         if bins > MAX_BINS_APART:
             stop_wrong(Hint(
@@ -528,147 +646,3 @@ def check_choose_n_fft(fn):
                 mistake="too-long"))
     return correct("two peaks for every pair, with a window no longer than needed "
                    "(a little more than 4 bins between the tones with Hann).")
-
-
-# --------------------------------------------------------------------------------------------
-# Exercise 3: fix the original tutorial's spectrogram
-# --------------------------------------------------------------------------------------------
-_SEED_CASES = [(16000, 1024, 256, 1.5), (44100, 4096, 1024, 2.0)]
-
-
-def _seed_signal(sr, seconds, seed):
-    rng = np.random.default_rng(seed)
-    t = np.arange(int(sr * seconds)) / sr
-    y = 0.4 * np.sin(2 * np.pi * (150 * t + 900 * t ** 2)) + 0.01 * rng.standard_normal(t.size)
-    y[int(0.5 * sr)] += 0.8
-    return y.astype(np.float32)
-
-
-def _quadmesh(ax):
-    from matplotlib.collections import QuadMesh
-    from matplotlib.image import AxesImage
-
-    arts = [a for a in ax.collections if isinstance(a, QuadMesh)] + \
-           [a for a in ax.images if isinstance(a, AxesImage)]
-    return arts[0] if arts else None
-
-
-#: The original code's own errors, when run on the axes the check passes in.
-_SEED_ERRORS = {
-    r"No mappable was found": Hint(
-        "plt.colorbar() (the original code) does not know which image to describe when you "
-        "drew on an ax: it needs the image specshow returned.",
-        "specshow returns the image it drew: keep it and give it to the figure's colour bar.",
-        "img = librosa.display.specshow(..., ax=ax); ax.figure.colorbar(img, ax=ax, "
-        "format='%+2.0f dB', label='dB re max')",
-        mistake="colorbar-no-mappable"),
-    r"takes \d+ positional argument": Hint(
-        "librosa's functions take keyword arguments after the first one (librosa >= 0.10).",
-        "Write n_fft=..., hop_length=..., sr=... by name.",
-        "librosa.stft(y=signal, n_fft=n_fft, hop_length=hop_length)",
-        mistake="positional-arguments"),
-}
-
-
-@exercise("03.3")
-def check_fixed_spectrogram(fn):
-    """Exercise 3: ``spectrogram_db(signal, sample_rate, n_fft, hop_length, ax)`` draws the
-    spectrogram in dB re max on ``ax`` (time axis in s, log frequency axis in Hz, a colourbar
-    labelled in dB) and returns the dB array."""
-    import librosa
-    import matplotlib.pyplot as plt
-
-    for i, (sr, n_fft, hop, seconds) in enumerate(_SEED_CASES):
-        y = _seed_signal(sr, seconds, seed=20 + i)
-        mag = np.abs(librosa.stft(y=y, n_fft=n_fft, hop_length=hop))
-        ref = librosa.amplitude_to_db(mag, ref=np.max, top_db=None)
-        fig, ax = plt.subplots()
-        try:
-            out = call(fn, y.copy(), sr, n_fft, hop, ax, known_errors=_SEED_ERRORS)
-            _check_seed_values(out, ref, mag, sr, n_fft, hop)
-            _check_seed_axes(ax, fig, y.size, sr, n_fft, hop)
-        finally:
-            plt.close(fig)
-    return correct("dB re max, time in seconds, log-frequency axis in Hz, and a colourbar that "
-                   "says what the colours mean.")
-
-
-def _floor(a):
-    """Floor at 80 dB below the maximum (amplitude_to_db's top_db default; None also passes)."""
-    return np.maximum(a, a.max() - 80.0)
-
-
-def _check_seed_values(out, ref, mag, sr, n_fft, hop):
-    import librosa
-
-    S_db = array(out, what="the spectrogram in dB (a 2-D array)", ndim=2)
-    if S_db.shape != ref.shape:
-        stop_wrong(Hint(f"return the dB spectrogram with shape {ref.shape} (1 + n_fft // 2 "
-                        f"bins, frames); got {S_db.shape}.", mistake="shape"))
-    if close(_floor(S_db), _floor(ref), rtol=0, atol=0.05):
-        return
-    if close(S_db, mag, rtol=1e-3, atol=1e-4) or close(S_db, mag ** 2, rtol=1e-3, atol=1e-4):
-        stop_wrong(Hint(
-            "that is the linear magnitude, as in the original code: on a linear scale a few "
-            "loud bins take all the colour. Convert to decibels.",
-            "librosa.amplitude_to_db(magnitude, ref=np.max) gives dB re the loudest bin.",
-            mistake="linear"))
-    re_one = librosa.amplitude_to_db(mag, ref=1.0, top_db=None)
-    if close(_floor(S_db), _floor(re_one), rtol=0, atol=0.05):
-        stop_wrong(Hint(
-            "these are dB re 1.0 (amplitude_to_db's default ref): the exercise asks for dB "
-            "re max, so 0 dB is the loudest bin and the colourbar label can say so.",
-            "Pass ref=np.max.", mistake="no-ref"))
-    if close(_floor(S_db), _floor(2 * ref), rtol=0, atol=0.1):
-        stop_wrong(Hint(
-            "your dB values are twice too large: amplitude_to_db was given power "
-            "(|S| ** 2). It expects the magnitude |S|; power_to_db is the one for |S| ** 2.",
-            mistake="amplitude-on-power"))
-    if close(_floor(S_db), _floor(ref / 2), rtol=0, atol=0.05):
-        stop_wrong(Hint(
-            "your dB values are half as large: power_to_db was given the magnitude |S|. Use "
-            "amplitude_to_db for |S| (or power_to_db for |S| ** 2).",
-            mistake="power-on-magnitude"))
-    stop_wrong(Hint("the dB values differ from 20 * log10(|S| / max|S|) (floored 80 dB below "
-                    "the maximum).", mistake="values"))
-
-
-def _check_seed_axes(ax, fig, n, sr, n_fft, hop):
-    mesh = _quadmesh(ax)
-    if mesh is None:
-        stop_wrong(Hint("nothing was drawn on the axes the check passed in: draw with "
-                        "librosa.display.specshow(..., ax=ax).", mistake="not-drawn"))
-    n_frames = 1 + n // hop
-    duration = n / sr
-    x_hi = ax.get_xlim()[1]
-    y_hi = ax.get_ylim()[1]
-    if abs(x_hi - (n_frames - 0.5)) < 1.5 or abs(x_hi - n_frames) < 1.5:
-        stop_wrong(Hint("the x axis counts frames: pass x_axis='time' (with sr= and "
-                        "hop_length=) so it shows seconds.", mistake="x-frames"))
-    if abs(y_hi - (n_fft // 2 + 0.5)) < 1.5 or abs(y_hi - (n_fft // 2 + 1)) < 1.5:
-        stop_wrong(Hint("the y axis counts frequency bins: pass y_axis='log' (with sr=) so it "
-                        "shows hertz.", mistake="y-bins"))
-    if abs(x_hi - duration) > 2 * hop / sr or abs(y_hi - sr / 2) > 2 * sr / n_fft:
-        stop_wrong(Hint(
-            f"the axes do not match a {duration:g} s signal at {sr} Hz (x axis ends at "
-            f"{x_hi:.2f}, y axis at {y_hi:.0f}). specshow assumes sr=22050 and hop_length=512 "
-            "unless you pass them.",
-            "specshow(S_db, sr=sample_rate, hop_length=hop_length, ...)",
-            mistake="specshow-defaults"))
-    if ax.get_yscale() not in ("log", "symlog"):
-        stop_wrong(Hint("draw the frequency axis on a log scale (y_axis='log'), as asked: "
-                        "musical structure is spread evenly in octaves.", mistake="y-linear"))
-    if "hz" not in ax.get_ylabel().lower():
-        stop_wrong(Hint(f"the frequency axis is labelled {ax.get_ylabel()!r}: an axis label "
-                        "names the unit too, e.g. 'Frequency (Hz)' (specshow's own label is "
-                        "'Hz').", mistake="no-unit"))
-    cb = getattr(mesh, "colorbar", None)
-    if cb is None:
-        stop_wrong(Hint("no colourbar: without it the colours mean nothing. Add "
-                        "ax.figure.colorbar(img, ax=ax, ...) with a label.",
-                        mistake="no-colorbar"))
-    label = (cb.ax.get_ylabel() + " " + cb.ax.get_xlabel()).lower()
-    if "db" not in label:
-        stop_wrong(Hint("label the colourbar with the unit and reference, e.g. 'dB re max'.",
-                        "fig.colorbar(img, ax=ax, format='%+2.0f dB', label='dB re max')",
-                        mistake="colorbar-label"))
