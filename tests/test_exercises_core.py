@@ -142,6 +142,17 @@ def test_the_fingerprint_sees_code_constants_defaults_closures_and_own_helpers()
     assert fp(lambda x: np.abs(x)) != fp(lambda x: np.sqrt(x))  # names
     assert fp(np.arange(3.0)) != fp(np.arange(3)) and fp(np.arange(3.0)) == fp(np.arange(3.0))
     assert fp("C1") != fp("c1") and fp(1.5) == fp(1.5) and fp([1, 2]) != fp((1, 2))
+    class Scale:
+        def __init__(self, k):
+            self.k = k
+
+        def __call__(self, x):
+            return x * self.k
+
+    assert fp(Scale(2)) == fp(Scale(2)) and fp(Scale(2)) != fp(Scale(3))  # a callable object
+    before = fp(Scale(2))
+    Scale.__call__ = lambda self, x: x * self.k + 1  # the learner edits the class
+    assert fp(Scale(2)) != before
     ns: dict = {}
     exec("def helper(x):\n    return x + 1\ndef answer(x):\n    return helper(x)\n", ns)
     before = fp(ns["answer"])

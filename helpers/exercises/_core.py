@@ -143,6 +143,16 @@ def _feed(h, obj, seen: set, depth: int) -> None:  # noqa: C901 - one case per k
         put(type(obj).__name__, sorted(repr(x) for x in obj))
     elif hasattr(obj, "value") and type(obj).__name__ == "Prediction":
         put("prediction", obj.value)
+    elif isinstance(obj, type) and is_learner_object(obj):  # a class the learner wrote
+        put("class", obj.__qualname__)
+        for name, member in sorted(vars(obj).items()):
+            if not name.startswith("__") or name in ("__call__", "__init__"):
+                put(name)
+                _feed(h, getattr(member, "__func__", member), seen, depth + 1)
+    elif is_learner_object(type(obj)):  # an instance of it: its class and its attributes
+        put("instance")
+        _feed(h, type(obj), seen, depth + 1)
+        _feed(h, dict(getattr(obj, "__dict__", {})), seen, depth + 1)
     else:
         put(type(obj).__qualname__, _safe_repr(obj))
 

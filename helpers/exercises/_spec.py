@@ -42,9 +42,10 @@ What :func:`check` does with a :class:`FunctionExercise`
      Inputs are copied for every call, so a function that changes its input changes nothing.
   3. Outputs are compared with the reference's by ``output``: ``"number"`` and ``"array"``
      (NumPy ``allclose`` with ``rtol``/``atol``; lists, tuples, float32 and float64 are the
-     same maths, so they pass; shapes must agree), ``"tuple"`` (the same, part by part) or
-     ``"exact"`` (``==``, for labels and integers). ``rtol``/``atol`` may be functions of the
-     case. All cases right: "correct" with ``success``.
+     same maths, so they pass; shapes must agree; a ``"number"`` may come as ``[x]``),
+     ``"tuple"`` (the same, part by part) or ``"exact"`` (numbers: same shape and values;
+     labels: ``==``). ``rtol``/``atol`` may be functions of the case. All cases right:
+     "correct" with ``success``.
   4. Otherwise the first mistake whose outputs the learner's match *on every case* gives its
      hint: by default "within tolerance of ``method``'s output"; ``detect(output, case,
      ref_output) -> bool`` replaces that test (called for every case, must hold for all).
@@ -56,15 +57,15 @@ What :func:`check` does with a :class:`FunctionExercise`
 :class:`ValueExercise` checks one value (a number, a label, a choice): ``normalise`` turns the
 answer into a comparable form (default for ``kind="number"``: a float; for ``"label"``:
 :func:`normalise_label`, so ``"C1"``, ``"c1"`` and ``"$c_1$"`` are the same); ``accept`` says
-whether it is right; a mistake's ``method`` is a zero-argument function giving the wrong value
-(compared with ``rtol``/``atol`` for numbers, ``==`` for labels), or ``detect(answer, None,
-None)`` decides.
+whether it is right; a mistake's ``method`` is the wrong value, or a zero-argument function
+giving it (compared with ``rtol``/``atol`` for numbers, ``==`` after normalising for labels),
+or ``detect(answer, None, None)`` decides.
 
 Every mistake's ``hint.mistake`` is its ``id`` (tests and the progress file use it). The margin
-tool (``tools/margins.py``) runs every mistake's ``method`` against the reference and fails
-when one is less than 3 tolerances away; ``tests/conftest.py: spec_cases`` turns a spec into
-the standard tests (right answer passes, float32/list variants pass, each mistake is named,
-placeholders are not answered).
+tool (``tools/margins.py``, ``make margins``) runs every mistake's ``method`` against the
+reference and fails when, on some seed, no case puts it 3 tolerances away;
+``tests/conftest.py: spec_cases`` turns a spec into the standard tests (right answer passes,
+float32/list variants pass, each mistake is named, placeholders are not answered).
 """
 
 from __future__ import annotations
