@@ -114,12 +114,8 @@ def test_a_bad_marker_is_an_error(tmp_path):
 
 # --- the real notebooks -------------------------------------------------------------------
 REAL = cd.scores()
-NOTE = ("INTEGRATOR: remove this mark once the exercise branches (exA, exB) have put the "
-        "'exercise' cell marker (tools/copy_distance.py) on the notebooks' exercise and "
-        "solution cells")
 
 
-@pytest.mark.xfail(strict=False, reason=NOTE)
 def test_every_solution_cell_carries_an_exercise_marker():
     unmarked = []
     for nb in cd.solution_notebooks():
@@ -130,7 +126,6 @@ def test_every_solution_cell_carries_an_exercise_marker():
     assert REAL and not unmarked, unmarked
 
 
-@pytest.mark.xfail(strict=False, reason=NOTE)
 @pytest.mark.parametrize("score", REAL or [None],
                          ids=[s.exercise.id for s in REAL] or ["no-markers-yet"])
 def test_real_apply_and_stretch_solutions_are_not_copies(score):

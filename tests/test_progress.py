@@ -146,3 +146,20 @@ def test_the_exercise_list_comes_from_the_check_modules():
     assert all(ex_id.startswith(nb + ".") for nb, items in listing.items()
                for ex_id, _ in items)
     assert [i for i, _ in listing["01"]][:2] == ["01.1", "01.1b"]  # natural order
+
+
+def test_every_learner_notebook_shows_its_progress_and_00_shows_all():
+    """The end of each notebook with exercises lists them (✅ / ❌ / ⏳); 00 shows every one."""
+    by_nb = _progress.exercises_by_notebook()
+    for number in by_nb:
+        nb_path = next((ROOT / "notebooks").glob(f"{number}_*.ipynb"))
+        cells = json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
+        codes = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+        assert any(f'exercises.progress("{number}")' in s for s in codes), nb_path.name
+        # after the last exercise cell: the learner sees it at the end of the exercises
+        last_ex = max(i for i, c in enumerate(cells) if c["metadata"].get("exercise"))
+        shown = [i for i, c in enumerate(cells)
+                 if f'exercises.progress("{number}")' in "".join(c["source"])]
+        assert min(shown) > last_ex, nb_path.name
+    overview = json.loads((ROOT / "notebooks" / "00_overview.ipynb").read_text(encoding="utf-8"))
+    assert any("exercises.progress()" in "".join(c["source"]) for c in overview["cells"])

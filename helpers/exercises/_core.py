@@ -184,14 +184,11 @@ def expect_all_correct(on: bool = True) -> None:
 class Hint:
     """A hint in three stages: ``nudge`` (concept or named mistake, no code), ``more`` (a
     stronger pointer), and from the third changed try on ``example``: a worked example on a
-    DIFFERENT case plus the line of reasoning, never the answer to this exercise.
-
-    ``code`` is the old third stage (a code-level hint); it still shows, labelled "Code:", until
-    the check modules have replaced every use with ``example`` (a test watches for that)."""
+    DIFFERENT case plus the line of reasoning, never the answer to this exercise. (There is no
+    code stage: a hint that shows the answer's code lets Shift-Enter hand the answer out.)"""
 
     nudge: str
     more: str = ""
-    code: str = ""
     mistake: str = ""  # a short id of the mistake this hint is for (tests look it up)
     example: str = ""
 
@@ -205,8 +202,6 @@ class Hint:
             parts.append(("More", self.more))
         if tries >= 3 and self.example:
             parts.append(("Example", self.example))
-        if tries >= 3 and self.code:
-            parts.append(("Code", self.code))
         return parts
 
 
@@ -266,9 +261,7 @@ class Result:
         colour = {"correct": "#1a7f37", "wrong": "#b35900", "unanswered": "#57606a"}[self.status]
         rows = [html.escape(self._head())]
         for label, h in self._stages():
-            if label == "Code":
-                rows.append(f"<b>Code:</b> <code>{html.escape(h)}</code>")
-            elif label == "Example":
+            if label == "Example":
                 rows.append("<b>Example:</b><pre style='white-space:pre-wrap;margin:0'>"
                             f"{html.escape(h)}</pre>")
             else:
