@@ -122,6 +122,11 @@ _AXIS_HINTS = {
         "Multiply by the number of samples per second.",
         example="bin 2 of n = 8 makes 2 / 8 = 0.25 cycles per sample; at 800 samples per second that is 200 Hz.",
         mistake="cycles-per-sample"),
+    "kilohertz": Hint(
+        "these are kilohertz (Hz / 1000); the exercise asks for hertz.",
+        "Keep the frequencies in Hz: do not divide by 1000.",
+        example="bin 3 of n = 10 samples at 1000 Hz is at 300 Hz, which is 0.3 kHz.",
+        mistake="kilohertz"),
     "bin-index": Hint(
         "these are bin numbers k, not frequencies in Hz.",
         "Bin k holds k cycles per n samples; n samples last n / sr seconds.",
@@ -169,7 +174,8 @@ def _diagnose_axis(a: np.ndarray, n: int, sr: float) -> Hint | None:
     for key, ref in (("linspace-half", np.linspace(0, sr / 2, truth.size)),
                      ("linspace-spacing", lin[: truth.size]),
                      ("fftfreq-negative", fft_full[: truth.size]),
-                     ("cycles-per-sample", k / n), ("bin-index", k),
+                     ("cycles-per-sample", k / n), ("kilohertz", truth / 1000),
+                     ("bin-index", k),
                      ("integer-division", k * (sr // n))):
         if close(a, ref):
             return _AXIS_HINTS[key]
@@ -177,7 +183,11 @@ def _diagnose_axis(a: np.ndarray, n: int, sr: float) -> Hint | None:
 
 
 # even first, then odd: linspace(0, sr/2, ...) passes the first and fails the second, by name
-_AXIS_CASES = [(8, 8000), (9, 8000), (1000, 22050), (1001, 44100), (2, 16000), (4097, 11025)]
+# odd lengths of both kinds: n = 4k + 1 and n = 4k + 3 (round(n / 2) rounds half to even, so
+# it is one bin too many only for n = 4k + 3: 7, 11, 1003); the first case is not sr = 1000 * n
+# (there, kHz would equal the bin numbers)
+_AXIS_CASES = [(8, 16000), (9, 8000), (7, 7000), (1000, 22050), (1001, 44100), (2, 16000),
+               (1003, 48000), (4097, 11025), (11, 44100)]
 
 
 @exercise("02.1")
@@ -458,19 +468,29 @@ check_mean_power_from_rfft.exercise_id = EX_3.id
 SHIPPED_CHORD = (261.63, 329.63, 392.00)  # the notes of the clip the notebook shows
 
 
-def _chord(sr: int, seconds: float, notes) -> np.ndarray:
+def _chord(sr: int, seconds: float, notes, hum: float = 0.0) -> np.ndarray:
+    """The notes, plus (``hum`` > 0) a mains hum at ``hum`` Hz below every note, at 0.4 x the
+    quietest note's amplitude, and a little noise: the n STRONGEST peaks are the notes, the
+    n lowest-frequency ones are not."""
     t = np.arange(int(round(sr * seconds))) / sr
-    return sum(a * np.sin(2 * np.pi * f * t + ph) for f, a, ph in notes)
+    y = sum(a * np.sin(2 * np.pi * f * t + ph) for f, a, ph in notes)
+    if hum:
+        quiet = min(a for _, a, _ in notes)
+        y = y + 0.4 * quiet * np.sin(2 * np.pi * hum * t + 0.5)
+        y = y + 1e-3 * np.random.default_rng(int(sr * seconds)).standard_normal(t.size)
+    return y
 
 
 # (sr, seconds, [(frequency Hz, amplitude, phase)], n): all at least 1 s long, so bins are at
 # most 1 Hz apart; the last one has a quiet note next to a loud one (found only with a window)
+# Every chord has a mains hum (50 or 60 Hz) below its notes and a little noise (the last
+# item): "strongest" must mean the highest peaks, not the first ones along the axis.
 _CHORDS = [
-    (22050, 1.0, [(196.0, 0.5, 0.1), (246.94, 0.4, 1.2), (293.66, 0.3, 2.0)], 3),
+    (22050, 1.0, [(196.0, 0.5, 0.1), (246.94, 0.4, 1.2), (293.66, 0.3, 2.0)], 3, 60.0),
     (16000, 1.5, [(220.0, 0.3, 0.0), (277.18, 0.5, 0.7), (329.63, 0.2, 1.9), (440.0, 0.4, 2.5)],
-     4),
-    (44100, 1.2, [(523.25, 0.7, 0.4), (783.99, 0.3, 1.1)], 2),
-    (22050, 1.0, [(300.5, 0.8, 0.0), (305.5, 0.03, 2.5), (450.5, 0.5, 2.0)], 3),
+     4, 50.0),
+    (44100, 1.2, [(523.25, 0.7, 0.4), (783.99, 0.3, 1.1)], 2, 60.0),
+    (22050, 1.0, [(300.5, 0.8, 0.0), (305.5, 0.03, 2.5), (450.5, 0.5, 2.0)], 3, 50.0),
 ]
 # The quiet note (0.03, 5 Hz = 5 bins above the 0.8 one) stands above the Hann window's highest
 # side lobe (-31 dB: 0.8 * 0.027 = 0.021), so a Hann spectrum shows it as a peak even when
@@ -485,12 +505,15 @@ def check_peak_frequencies(peak_frequencies):
     on chords the learner has not seen (2-4 notes, 1-1.5 s, other sample rates), one with a
     quiet note 5 Hz from a loud one; ``helpers.spectral`` peak pickers are not allowed."""
     answers = []
-    for sr, seconds, notes, n in _CHORDS:
-        y = _chord(sr, seconds, notes)
+    for sr, seconds, notes, n, hum in _CHORDS:
+        y = _chord(sr, seconds, notes, hum)
         truth = np.array(sorted(f for f, _, _ in notes))
         out = call(peak_frequencies, y.copy(), sr, n, forbid=_NO_PEAK_HELPER)
         a = np.sort(array(out, what=f"{n} frequencies in Hz").ravel())
-        where = f"(checked on a {n}-note chord at sr={sr} Hz, {seconds} s)"
+        where = (f"(checked on a {n}-note chord at sr={sr} Hz, {seconds} s: notes "
+                 + ", ".join(f"{f:g} Hz (amplitude {a:g})" for f, a, _ in notes)
+                 + f", with a {hum:g} Hz hum at {0.4 * min(a for _, a, _ in notes):.3g} "
+                 "and a little noise)")
         answers.append(a)
         if a.size == len(SHIPPED_CHORD) and np.allclose(a, SHIPPED_CHORD, atol=1.0) \
                 and not np.allclose(truth, SHIPPED_CHORD, atol=1.0):
@@ -529,7 +552,29 @@ def check_peak_frequencies(peak_frequencies):
                 "Index np.fft.rfftfreq(len(y), d=1/sr) with the peak bins.",
                 mistake="bin-index"), where)
         step = sr / n_samples
-        if np.any(np.diff(a) < 3 * step):
+        if np.any(np.diff(a) < 0.01 * step):
+            stop_wrong(Hint(
+                "the same frequency twice: the full np.fft.fft has every tone twice, at +f and "
+                "-f (the mirror images), and taking abs of fftfreq's negative frequencies "
+                "turns the mirror back into f.",
+                "Use the half spectrum np.fft.rfft, whose bins run from 0 Hz up to sr / 2 "
+                "only, with its own frequency axis.",
+                example="a 100 Hz tone at 1000 Hz, n = 10: fft has peaks in bins 1 and 9 "
+                        "(+100 Hz and -100 Hz); rfft has bins 0 ... 5 and one peak, bin 1.",
+                mistake="mirror-images"), where)
+        low = a[err > PEAK_TOLERANCE_HZ]
+        if low.size and np.all(low < truth.min() - PEAK_TOLERANCE_HZ):
+            stop_wrong(Hint(
+                "some of your frequencies lie below every note: the check's chords have a weak "
+                "mains hum and a little noise down there. Those are peaks, but not the "
+                "STRONGEST ones: the first n peaks along the frequency axis are not the n "
+                "highest.",
+                "Rank the peaks by their height (the spectrum's value at each peak), then "
+                "keep the n highest.",
+                example="peak heights [0.2, 9, 0.5, 7] at 50, 200, 230, 300 Hz: the two "
+                        "strongest are 200 and 300 Hz, not the first two, 50 and 200 Hz.",
+                mistake="not-strongest"), where)
+        if np.any(np.diff(a) < 1.25 * step):
             stop_wrong(Hint(
                 "two of your frequencies are neighbouring bins of the same peak: the n largest "
                 "values of a spectrum are not n peaks.",
