@@ -316,3 +316,50 @@ def test_choose_n_fft_exactly_four_bins_gets_a_consistent_hint():
 def test_choose_n_fft_a_window_array_gets_a_clear_hint():
     r = ex.check_choose_n_fft(lambda f1, f2, sr: (8192, np.hanning(8192)))
     assert not r and r.mistake == "window-array" and "array(" not in r.text(), r.text()
+
+
+# ------------------------------------------------------- reviewer findings (examiner-a D3-D5)
+@pytest.mark.parametrize("fn", [
+    lambda n, f, h, c=True: 1 + n // h if c else 1 + (n - f + 1) // h,
+    lambda n, f, h, c=True: 1 + (n + 1) // h if c else 1 + (n - f) // h,
+    lambda n, f, h, c=True: 1 + n // h if c else 1 + (n - f + 100) // h,
+], ids=["nocenter-plus-one", "center-plus-one", "nocenter-plus-100"])
+def test_n_frames_off_by_one_numerators_are_refused(fn):
+    """D3: both remainders, 0 and hop - 1, are in both branches' cases."""
+    assert not ex.check_n_frames(fn)
+    for center, cases in ((True, ex03._FRAME_CASES_CENTER), (False, ex03._FRAME_CASES_NOCENTER)):
+        rems = {(n - (0 if center else f)) % h - h for n, f, h in cases}
+        assert -1 in rems and {(n - (0 if center else f)) % h for n, f, h in cases} & {0}
+
+
+def test_n_frames_wrong_default_is_named():
+    """D4: center=False as the default does not count like librosa.stft's default."""
+    r = ex.check_n_frames(lambda n, f, h, c=False: n_frames_right(n, f, h, c))
+    assert not r and r.mistake == "wrong-default", r.text()
+
+
+def test_n_frames_named_mistakes_name_a_case():
+    text = ex.check_n_frames(lambda n, f, h, c: n // h if c else 1 + (n - f) // h).text()
+    assert "n_frames(" in text and "librosa.stft returns" in text
+
+
+def test_coverage_cases_force_a_hop_that_divides_n_samples():
+    """D5: ceil(n_samples / hop) frames misses the last frame when hop divides n_samples."""
+    seeds = ex03.EX_3.seed_of_cases()
+    for seed in set(seeds):
+        cases = [c for c, s in zip(ex03.EX_3.all_cases(), seeds, strict=True) if s == seed]
+        assert any(c["n_samples"] % c["hop"] == 0 for c in cases)
+        assert any(c["n_samples"] % c["hop"] == c["hop"] - 1 for c in cases)
+
+    def ceil_frames(n_samples, n_fft, hop):
+        return ex03._coverage(n_samples, n_fft, hop, frames=lambda n, f, h: math.ceil(n / h))
+    assert not ex.check_window_coverage(ceil_frames)
+
+
+def test_frame_times_midpoint_centre_is_named_and_fallback_example_is_consistent():
+    r = ex.check_frame_times(lambda m, sr, hop, n_fft, c: (np.arange(m) * hop
+                                                          + (0 if c else (n_fft - 1) / 2)) / sr)
+    assert not r and r.mistake == "midpoint", r.text()
+    assert "samples 6 ... 13" in ex03.EX_2.fallback.example
+    assert "n_fft // 2 = 4" in ex03.EX_2.fallback.example and "centre 10" not in \
+        ex03.EX_2.fallback.example

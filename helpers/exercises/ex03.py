@@ -40,10 +40,14 @@ __all__ = ["check_n_frames", "check_frame_times", "check_window_coverage", "chec
 # right one somewhere: n_samples divisible by hop (ceil(N/hop) and N // hop are one short),
 # not divisible (ceil(N/hop) is right by coincidence), center=False, a signal shorter than
 # n_fft, and a signal exactly one frame long.
+# Both remainders that matter are in both lists: n_samples % hop (center=True) and
+# (n_samples - n_fft) % hop (center=False) are 0 somewhere and hop - 1 somewhere, so a numerator
+# that is off by one either way (n + 1, n - n_fft + 1, ...) fails.
 _FRAME_CASES_CENTER = [(44100, 1024, 256), (16384, 1024, 256), (10000, 512, 250),
-                       (5000, 256, 64), (1000, 2048, 512), (22050, 2048, 512)]
+                       (5000, 256, 64), (1000, 2048, 512), (22050, 2048, 512),
+                       (1023, 512, 256), (7999, 400, 160)]
 _FRAME_CASES_NOCENTER = [(48000, 2048, 480), (30000, 1000, 200), (8192, 2048, 512),
-                         (2048, 2048, 512)]
+                         (2048, 2048, 512), (2559, 2048, 512), (1399, 400, 200)]
 
 
 def _frames_ref(n, n_fft, hop, center):
@@ -116,7 +120,9 @@ def _whole(value, case) -> int:
 @exercise("03.1")
 def check_n_frames(fn):
     """Exercise 1: ``n_frames(n_samples, n_fft, hop, center)`` = the number of columns of
-    ``librosa.stft(y, n_fft=n_fft, hop_length=hop, center=center)`` (even ``n_fft``)."""
+    ``librosa.stft(y, n_fft=n_fft, hop_length=hop, center=center)`` (even ``n_fft``); without
+    ``center`` it counts like librosa's default, center=True."""
+    _check_center_default(fn)
     for branch, cases, mistakes in ((True, _FRAME_CASES_CENTER, _CENTER_MISTAKES),
                                     (False, _FRAME_CASES_NOCENTER, _NOCENTER_MISTAKES)):
         outs = [call(fn, n, f, h, branch, forbid=_NO_COUNTING) for n, f, h in cases]
@@ -124,11 +130,12 @@ def check_n_frames(fn):
         want = [_frames_ref(n, f, h, branch) for n, f, h in cases]
         if got == want:
             continue
-        for _, formula, hint in mistakes:
-            if got == [formula(n, f, h) for n, f, h in cases]:
-                stop_wrong(hint)
         i = next(j for j in range(len(cases)) if got[j] != want[j])
         n, f, h = cases[i]
+        for _, formula, hint in mistakes:
+            if got == [formula(n, f, h) for n, f, h in cases]:
+                stop_wrong(hint, f"(for example n_frames({n}, {f}, {h}, center={branch}) gives "
+                                 f"{got[i]}; librosa.stft returns {want[i]} frames)")
         stop_wrong(Hint(
             f"n_frames({n}, {f}, {h}, center={branch}) gives {got[i]}, but librosa.stft returns "
             f"{want[i]} frames. " + ("With center=True frame m is centred on sample m * hop."
@@ -139,6 +146,30 @@ def check_n_frames(fn):
             "center=center).shape[1].", mistake="other"))
     return correct("center=True: 1 + n_samples // hop (the padding puts frame 0 on sample 0); "
                    "center=False: 1 + (n_samples - n_fft) // hop.")
+
+
+def _check_center_default(fn) -> None:
+    """``n_frames(n, n_fft, hop)`` without ``center`` must count like librosa.stft's default,
+    center=True (the exercise's signature says ``center=True``)."""
+    import inspect
+
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return
+    if len(params) < 4 or params[3].kind not in (params[3].POSITIONAL_ONLY,
+                                                 params[3].POSITIONAL_OR_KEYWORD):
+        return
+    default = params[3].default
+    if default is inspect.Parameter.empty or default is True or (
+            isinstance(default, (bool, int, np.bool_)) and bool(default)):
+        return
+    stop_wrong(Hint(
+        f"your function's default is center={default!r}; librosa.stft's default is "
+        "center=True, and the exercise's signature keeps it: n_frames(n_samples, n_fft, hop) "
+        "must count the frames librosa.stft(y, n_fft=n_fft, hop_length=hop) returns.",
+        "Keep center=True as the default in the def line.",
+        mistake="wrong-default"))
 
 
 #: 03.4 builds the STFT from NumPy pieces: no ready-made STFT or spectrogram.
@@ -201,10 +232,20 @@ _EX2_MISTAKES = [
     Mistake("ignores-center", _times(lambda n: 0, lambda n: 0), Hint(
         "your times are m * hop / sr whatever center is. That is right for center=True, where "
         "librosa pads n_fft // 2 zeros first so that frame m is centred on sample m * hop; "
-        "with center=False nothing is padded and frame m STARTS at sample m * hop.",
-        "Where is the middle of a frame that starts at sample s and is n_fft samples long?",
-        example="center=False, n_fft = 100, hop = 30 at 1000 Hz: frame 2 covers samples "
-                "60 ... 159, its centre is sample 110, at 0.110 s.")),
+        "with center=False nothing is padded. Where does frame m begin then, and which of "
+        "its samples is its centre?",
+        "librosa puts a frame's centre at its window index n_fft // 2 (where the periodic "
+        "Hann window peaks), whatever center is.",
+        example="a different framing: center=True, n_fft = 100, hop = 30 at 1000 Hz. The "
+                "padded signal starts 50 samples early, so frame 2 covers original samples "
+                "10 ... 109 and its index-50 sample is original sample 60: 0.060 s.")),
+    Mistake("midpoint", _times(lambda n: 0, lambda n: (n - 1) / 2), Hint(
+        "with center=False you put the centre at (n_fft - 1) / 2, the midpoint of the "
+        "frame's first and last sample. librosa's convention is the window index "
+        "n_fft // 2, where the periodic Hann window peaks (and where center=True's padding "
+        "puts sample m * hop): half a sample later for even n_fft.",
+        example="n_fft = 8: the periodic Hann window is [0, .15, .5, .85, 1, .85, .5, .15]; "
+                "its peak is index 4, not 3.5.")),
     Mistake("always-offset", _times(lambda n: n // 2, lambda n: n // 2), Hint(
         "you added n_fft / 2 for center=True too. With center=True librosa has already "
         "padded n_fft // 2 zeros in front, so frame m is centred on sample m * hop of the "
@@ -252,7 +293,9 @@ EX_2 = FunctionExercise(
                   "and is n_fft samples long; its time is the time of its centre.",
                   "With center=True the padding moves every frame back by n_fft // 2.",
                   example="n_fft = 8, hop = 2, sr = 10 Hz, center=False: frame 3 covers "
-                          "samples 6 ... 13, centre 10, time 1.0 s."),
+                          "samples 6 ... 13; librosa counts a frame's centre at its window "
+                          "index n_fft // 2 = 4 (the peak of the periodic Hann window), so "
+                          "sample 6 + 4 = 10, time 1.0 s."),
     success="m * hop / sr with center=True, (m * hop + n_fft / 2) / sr without: what "
             "librosa.frames_to_time gives (with n_fft= for center=False).")
 
@@ -303,6 +346,11 @@ def _coverage_cases(rng):
         out.append(dict(n_samples=int(rng.integers(3 * n_fft, 8 * n_fft)), n_fft=n_fft,
                         hop=hop))
     out.append(dict(n_samples=int(rng.integers(700, 900)), n_fft=1024, hop=256 + 128))
+    # every seed: hop divides n_samples (ceil(n / hop) frames misses the last one) and leaves
+    # hop - 1 over
+    n_fft, hop = _COVERAGE[int(rng.integers(len(_COVERAGE)))]
+    out.append(dict(n_samples=hop * int(rng.integers(4, 12)), n_fft=n_fft, hop=hop))
+    out.append(dict(n_samples=hop * int(rng.integers(4, 12)) + hop - 1, n_fft=n_fft, hop=hop))
     return out
 
 
