@@ -203,8 +203,9 @@ def test_zero_crossing_spec(case):
 
 def test_zero_crossings_right_and_variants():
     assert ex.check_zero_crossing_frequency(zero_crossing_frequency)
-    assert ex.check_zero_crossing_frequency(  # products of neighbours, float32
-        lambda x, sr: float(np.sum(x[1:].astype(np.float32) * x[:-1] < 0) / 2 * sr / len(x)))
+    assert ex.check_zero_crossing_frequency(  # sign bits of neighbours, float32
+        lambda x, sr: float(np.sum(np.signbit(x[1:].astype(np.float32)) != np.signbit(x[:-1]))
+                            / 2 * sr / len(x)))
     assert ex.check_zero_crossing_frequency(  # librosa's own zero-crossing counter is fine
         lambda x, sr: librosa.zero_crossings(x, pad=False).sum() / 2 / (len(x) / sr))
 
@@ -238,3 +239,33 @@ def test_alias_reference_is_the_folding_formula(f, sr, heard):
 def test_zero_crossing_reference_measures_the_alias():
     for case, ref in zip(ex01.EX_4.all_cases(), ex01.EX_4.reference_outputs(), strict=True):
         assert abs(ref - ex01.alias_of(case["f"], case["sr"])) < 0.2 / case["duration"]
+
+
+# --- reviewer findings (examiner-a D6, D7; hints 1 of 01.3) -------------------------------------
+def test_zero_crossing_tolerance_refuses_four_extra_crossings():
+    """D6: the tolerance was 3 / duration, six crossings; four extra crossings now fail."""
+    assert not ex.check_zero_crossing_frequency(
+        lambda x, sr: (np.sum(np.signbit(x[1:]) != np.signbit(x[:-1])) + 4) / 2 / (len(x) / sr))
+
+
+@pytest.mark.parametrize("wrong", [
+    lambda x, sr: np.count_nonzero(np.diff(np.sign(x))) / 2 / (len(x) / sr),  # 0 counted twice
+    lambda x, sr: np.sum(x[:-1] * x[1:] < 0) / 2 / (len(x) / sr),  # 0 never counted
+], ids=["sign-diff-double-counts-zero", "product-misses-zero"])
+def test_zero_crossing_exact_zero_samples_are_in_every_seed(wrong):
+    """D7: every seed has a tone whose crossings fall on samples that are exactly 0."""
+    seeds = ex01.EX_4.seed_of_cases()
+    for seed in set(seeds):
+        assert any(c["phase"] == 0.0 for c, s in zip(ex01.EX_4.all_cases(), seeds, strict=True)
+                   if s == seed)
+    assert not ex.check_zero_crossing_frequency(wrong)
+
+
+def test_onset_scale_32767_is_named_not_as_at_threshold():
+    """01.3 hint 1: / 32767 was told "use >, not >="; thresholds are now off the 1/32768 grid
+    (except the one case with a sample exactly at the threshold)."""
+    wrong = lambda pcm, sr, thr: np.flatnonzero(  # noqa: E731
+        np.any(np.abs(pcm / 32767) > thr, axis=0))[0] / sr
+    assert mistake(ex.check_first_onset_time(wrong)) == "scale-32767"
+    off_grid = [c for c in ex01.EX_3.all_cases() if (c["threshold"] * 32768) % 1]
+    assert len(off_grid) >= 4 * ex01.EX_3.seeds

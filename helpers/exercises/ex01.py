@@ -301,6 +301,13 @@ def _onset_recording(rng, channels, n, level):
     return pcm
 
 
+def _near_miss(rng, pcm, k, before):
+    """A threshold OFF the 1/32768 grid, (k + 0.15) / 32768, and a sample of k (0.15 steps
+    below it) before the onset: decoded with / 32767 it reads (k + 0.3) / 32768, above."""
+    pcm[0, before - int(rng.integers(50, 300))] = k
+    return (k + 0.15) / 32768
+
+
 def _onset_cases(rng):
     cases = []
     sr = [int(s) for s in rng.choice(_RATES, size=4, replace=False)]
@@ -309,21 +316,21 @@ def _onset_cases(rng):
     pcm = _onset_recording(rng, 1, int(rng.integers(3000, 6000)), k // 4)
     i = int(rng.integers(500, 2000))
     pcm[0, i], pcm[0, i + 700] = k + 900, 30000
-    cases.append(dict(pcm=pcm, sr=sr[0], threshold=k / 32768))
+    cases.append(dict(pcm=pcm, sr=sr[0], threshold=_near_miss(rng, pcm, k, i)))
     # b: stereo, the first event only in the RIGHT channel (channel 1), 1.5 x the threshold
     k = int(rng.integers(9000, 14000))
     pcm = _onset_recording(rng, 2, int(rng.integers(4000, 8000)), k // 5)
     i = int(rng.integers(600, 2500))
     pcm[1, i] = int(1.5 * k)
     pcm[:, i + 900] = 31000
-    cases.append(dict(pcm=pcm, sr=sr[1], threshold=k / 32768))
+    cases.append(dict(pcm=pcm, sr=sr[1], threshold=_near_miss(rng, pcm, k, i)))
     # c: stereo, the first event is the most negative value, -32768, in the left channel
     k = int(rng.integers(6000, 12000))
     pcm = _onset_recording(rng, 2, int(rng.integers(4000, 8000)), k // 5)
     i = int(rng.integers(600, 2500))
     pcm[0, i] = -32768
     pcm[:, i + 800] = 25000
-    cases.append(dict(pcm=pcm, sr=sr[2], threshold=k / 32768))
+    cases.append(dict(pcm=pcm, sr=sr[2], threshold=_near_miss(rng, pcm, k, i)))
     # d: three channels; a sample exactly AT the threshold comes first, the onset later
     k = int(rng.integers(5000, 9000))
     pcm = _onset_recording(rng, 3, int(rng.integers(4000, 8000)), k // 5)
@@ -339,7 +346,7 @@ def _onset_cases(rng):
     i = int(rng.integers(600, 2500))
     pcm[0, i], pcm[1, i] = 2 * k, -2 * k
     pcm[:, i + 600] = 28000
-    cases.append(dict(pcm=pcm, sr=sr[0], threshold=k / 32768))
+    cases.append(dict(pcm=pcm, sr=sr[0], threshold=_near_miss(rng, pcm, k, i)))
     return cases
 
 
@@ -383,6 +390,13 @@ _EX3_MISTAKES = [
              "Keep the channels: test each channel's |y|, then ask whether any is above.",
              example="left 0.6, right 0.0: the mean is 0.3, below a 0.4 threshold, though "
                      "the left channel is well above it; left 0.6, right -0.6 average to 0.")),
+    Mistake("scale-32767", lambda pcm, sr, threshold: _first(
+        (np.abs(pcm.astype(np.float64)) / 32767 > threshold).any(axis=0)) / sr,
+        Hint("you decoded with / 32767. 16-bit decoding divides by 32768 (2 ** 15, section "
+             "2), so your floats are a little too large, and a sample just below the "
+             "threshold reads as above it (the check's thresholds are not whole steps).",
+             "Which number turns the int16 range -32768 ... 32767 into -1 ... just under 1?",
+             example="int16 16384 is 16384 / 32768 = 0.5 exactly; / 32767 gives 0.500015.")),
     Mistake("at-threshold", lambda pcm, sr, threshold: _first(
         (np.abs(pcm.astype(np.float64)) / 32768 >= threshold).any(axis=0)) / sr,
         Hint("a sample exactly AT the threshold is not above it: use >, not >=.",
@@ -451,12 +465,18 @@ def _zc_cases(rng):
         out.append(dict(f=round(f, 1), sr=sr, duration=dur,
                         amplitude=round(float(rng.uniform(0.2, 0.9)), 2),
                         phase=round(float(rng.uniform(0.3, 2.8)), 2)))
+    # every seed: a tone at sr / 8 (or its alias) with phase 0, whose crossings all fall on
+    # samples that are exactly 0: a crossing through 0 is ONE crossing, not two, not none
+    sr = rates[0]
+    out.append(dict(f=float(rng.choice([sr / 8, 7 * sr / 8])), sr=sr, duration=0.5,
+                    amplitude=0.5, phase=0.0))
     return out
 
 
 def _zc_signal(case):
     n = np.arange(int(round(case["duration"] * case["sr"])))
     x = case["amplitude"] * np.sin(2 * np.pi * case["f"] * n / case["sr"] + case["phase"])
+    x[np.abs(x) < 1e-9 * case["amplitude"]] = 0.0  # sin(pi m) is 1e-16, not 0: make it 0
     return {"x": x, "sr": case["sr"]}
 
 
@@ -471,7 +491,9 @@ def _zc_reference(x, sr):
 
 
 def _zc_tolerance(case):
-    return 3.0 / case["duration"]  # a count can be off by one or two crossings
+    # a count may be off by one crossing (0.5 / duration Hz) and the duration by one sample
+    # (len(x) vs len(x) - 1: at most 0.5 / duration Hz below sr / 2): three crossings are not
+    return 1.25 / case["duration"]
 
 
 _EX4_MISTAKES = [
