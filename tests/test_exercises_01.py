@@ -269,3 +269,21 @@ def test_onset_scale_32767_is_named_not_as_at_threshold():
     assert mistake(ex.check_first_onset_time(wrong)) == "scale-32767"
     off_grid = [c for c in ex01.EX_3.all_cases() if (c["threshold"] * 32768) % 1]
     assert len(off_grid) >= 4 * ex01.EX_3.seeds
+
+
+@pytest.mark.parametrize("wrong, expected", [
+    (lambda pcm, sr, t: np.argmax((np.abs(pcm / np.abs(pcm).max()) > t).any(axis=0)) / sr,
+     "other"),  # max-normalised: was told "use >, not >="
+    (lambda pcm, sr, t: np.argmax(np.abs(pcm / 32768).sum(axis=0) > t) / sr, "other"),
+    (lambda pcm, sr, t: np.argmax((np.abs(pcm / 32768) > 10 ** (t / 20)).any(axis=0)) / sr,
+     "other"),  # threshold read as dB: was told "combined over the wrong axis"
+    (lambda pcm, sr, t: np.argmax(((pcm * pcm) / 32768 ** 2 > t * t).any(axis=0)) / sr,
+     "other"),  # int16 overflow in pcm * pcm: was told "combined over the wrong axis"
+    (lambda pcm, sr, t: (np.argmax((np.abs(pcm / 32768) > t).any(axis=0)) + 1) / sr,
+     "one-late"),
+    (lambda pcm, sr, t: np.argmax((np.abs(pcm / 32768) > t).any(axis=0)) / 22050, "fixed-sr"),
+], ids=["max-normalised", "summed-channels", "threshold-as-dB", "int16-overflow", "one-late",
+        "fixed-sr"])
+def test_onset_hints_name_the_mistake_made(wrong, expected):
+    """examiner-a, hints 1-5 of 01.3 and the named mistakes that got only the fallback."""
+    assert mistake(ex.check_first_onset_time(wrong)) == expected

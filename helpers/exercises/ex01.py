@@ -305,6 +305,9 @@ def _near_miss(rng, pcm, k, before):
     """A threshold OFF the 1/32768 grid, (k + 0.15) / 32768, and a sample of k (0.15 steps
     below it) before the onset: decoded with / 32767 it reads (k + 0.3) / 32768, above."""
     pcm[0, before - int(rng.integers(50, 300))] = k
+    # and a sample 3 % below: only an answer that scales far too much (y / y.max(), a sum
+    # over the channels) calls it loud, so those do not look like "/ 32767"
+    pcm[0, before - int(rng.integers(320, 480))] = int(0.97 * k)
     return (k + 0.15) / 32768
 
 
@@ -322,7 +325,8 @@ def _onset_cases(rng):
     pcm = _onset_recording(rng, 2, int(rng.integers(4000, 8000)), k // 5)
     i = int(rng.integers(600, 2500))
     pcm[1, i] = int(1.5 * k)
-    pcm[:, i + 900] = 31000
+    pcm[1, i + 900] = 31000  # channel 0 is never above the threshold
+    pcm[0, i + 900] = k // 2
     cases.append(dict(pcm=pcm, sr=sr[1], threshold=_near_miss(rng, pcm, k, i)))
     # c: stereo, the first event is the most negative value, -32768, in the left channel
     k = int(rng.integers(6000, 12000))
@@ -351,7 +355,8 @@ def _onset_cases(rng):
 
 
 def _first(mask) -> int:
-    return int(np.flatnonzero(mask)[0])
+    """The first True index (0 when there is none, as np.argmax gives it)."""
+    return int(np.argmax(mask))
 
 
 _EX3_MISTAKES = [
@@ -405,6 +410,16 @@ _EX3_MISTAKES = [
         (np.abs(pcm.astype(np.float64)) / 32768 > threshold).any(axis=0))),
         Hint("that is the sample index; the function should return seconds.",
              example="sample 4410 at 44100 Hz is at 4410 / 44100 = 0.1 s.")),
+    Mistake("one-late", lambda pcm, sr, threshold: (_first(
+        (np.abs(pcm.astype(np.float64)) / 32768 > threshold).any(axis=0)) + 1) / sr,
+        Hint("your time is one sample late: sample 0 is at 0 s, so sample j is at j / sr, "
+             "not (j + 1) / sr.",
+             example="at 1000 Hz, sample 0 is at 0.000 s and sample 3 at 0.003 s.")),
+    Mistake("fixed-sr", lambda pcm, sr, threshold: _first(
+        (np.abs(pcm.astype(np.float64)) / 32768 > threshold).any(axis=0)) / 22050,
+        Hint("you divided by 22050 (librosa's default rate); the check's recordings come at "
+             "other rates: use the sr argument.",
+             example="sample 800 at 8000 Hz is at 0.1 s; / 22050 gives 0.036 s.")),
     Mistake("channels-as-time", lambda pcm, sr, threshold: _first(
         (np.abs(pcm.astype(np.float64)) / 32768 > threshold).any(axis=1)) / sr,
         Hint("you combined over the wrong axis: the input is (channels, samples), so the "
