@@ -287,3 +287,19 @@ def test_onset_scale_32767_is_named_not_as_at_threshold():
 def test_onset_hints_name_the_mistake_made(wrong, expected):
     """examiner-a, hints 1-5 of 01.3 and the named mistakes that got only the fallback."""
     assert mistake(ex.check_first_onset_time(wrong)) == expected
+
+
+def test_float_to_int16_ceil_is_named_and_dtype_hint_names_its_case():
+    r = ex.check_float_to_int16(
+        lambda y: np.clip(np.ceil(np.asarray(y) * 32768), -32768, 32767).astype(np.int16))
+    assert mistake(r) == "ceiled"
+    ex.reset()
+    text = ex.check_float_to_int16(
+        lambda y: np.clip(np.round(np.asarray(y) * 32768), -32768, 32767)).text()
+    assert "np.array([0.5, -1.25, 0.0])" in text
+
+
+def test_float_to_int16_first_hint_does_not_hand_over_the_fix():
+    """reader-a: the first stage named the whole fix (nearest integer to y * 32768, clipped)."""
+    nudge = ex01.EX_2.fallback.nudge
+    assert "y * 32768" not in nudge and "nearest integer" not in nudge

@@ -374,3 +374,33 @@ def test_peaks_no_window_zero_padded_is_leakage():
 def test_peaks_failing_case_names_its_notes():
     text = ex.check_peak_frequencies(_peaks(window=None)).text()
     assert "Hz (amplitude" in text and "hum" in text
+
+
+def _spectra_scaled(weights):
+    def channel_spectra_(data, window):
+        x = np.asarray(data, dtype=float).T * window
+        n = x.shape[-1]
+        return np.abs(np.fft.rfft(x, axis=-1)) * weights(n, window)
+    return channel_spectra_
+
+
+@pytest.mark.parametrize("mistake, weights", [
+    ("odd-nyquist", lambda n, w: np.r_[1.0, np.full(n // 2 - 1, 2.0), 1.0] / np.sum(w)),
+    ("hann-gain", lambda n, w: np.r_[1.0, np.full(n // 2 - 1 + n % 2, 2.0),
+                                     np.ones(1 - n % 2)] / (n / 2)),
+])
+def test_channel_spectra_reviewer_mistakes_are_named(mistake, weights):
+    """reader-a 02.2 (halving the last bin for odd n) and examiner-a (Hann gain n / 2) got the
+    fallback; each now gets its own hint."""
+    assert _mistake(ex.check_channel_spectra, _spectra_scaled(weights)) == mistake
+
+
+def test_mean_power_dc_doubled_is_named_and_no_mirror_hint_fits_the_numbers():
+    def dc_doubled(X, n):
+        w = np.full(len(X), 2.0)
+        if n % 2 == 0:
+            w[-1] = 1.0
+        return float(np.sum(w * np.abs(X) ** 2) / n**2)
+    assert _mistake(ex.check_mean_power_from_rfft, dc_doubled) == "dc-doubled"
+    hint = next(m.hint for m in ex02.EX_3.mistakes if m.id == "no-mirror")
+    assert "about half" not in hint.nudge

@@ -245,6 +245,12 @@ _EX2_MISTAKES = [
                  "step. The nearest integer is what you want.",
                  example="floor(2.7) = 2 but the nearest integer is 3; floor(-2.2) = -3 but "
                          "the nearest is -2.")),
+    Mistake("ceiled", lambda y: np.clip(np.ceil(np.asarray(y, float) * 32768),
+                                        -32768, 32767).astype(np.int16),
+            Hint("np.ceil always rounds UP: every value that is not a whole number of steps "
+                 "gains up to one step. The nearest integer is what you want.",
+                 example="ceil(2.2) = 3 but the nearest integer is 2; ceil(-2.7) = -2 but "
+                         "the nearest is -3.")),
     Mistake("not-scaled", lambda y: np.clip(np.round(np.asarray(y, float)),
                                             -32768, 32767).astype(np.int16),
             Hint("your integers are the floats rounded as they are (0, 1 or -1): full scale, "
@@ -256,10 +262,11 @@ _EX2_MISTAKES = [
 EX_2 = FunctionExercise(
     "01.2", _float_to_int16, _int16_cases, name="float_to_int16",
     mistakes=_EX2_MISTAKES, rtol=0.0, atol=0.1, seeds=3,
-    fallback=Hint("the integer for a float y is the nearest integer to y * 32768, kept "
-                  "inside -32768 ... 32767 (the check includes values beyond +-1).",
-                  "Three steps: scale, round to the nearest integer, clip; then convert the "
-                  "dtype.",
+    fallback=Hint("encoding undoes decoding: section 2 turned each int16 k into k / 32768. "
+                  "Which integer does the file need so that decoding gives y back as closely "
+                  "as possible, and what can it store for a y beyond +-1 (the check has some)?",
+                  "An int16 holds only whole numbers from -32768 to 32767; look at what "
+                  "your function gives for 0.99999, for -1.25 and for 1.0.",
                   example="8-bit PCM runs 0 ... 255 with silence at 128: x = -0.5 becomes "
                           "round(-0.5 * 128) + 128 = 64; x = 1.2 would be 282, clipped to 255."),
     success="round(y * 32768), clipped to -32768 ... 32767: a round trip int16 -> float -> "
@@ -277,7 +284,8 @@ def check_float_to_int16(float_to_int16):
         if kind != np.int16:
             stop_wrong(Hint(f"the values are right, but the array's dtype is {kind}: a 16-bit "
                             "file stores int16. Convert at the end with .astype(np.int16).",
-                            mistake="not-int16"))
+                            mistake="not-int16"),
+                       "(checked with float_to_int16(np.array([0.5, -1.25, 0.0])))")
     return result
 
 

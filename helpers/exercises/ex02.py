@@ -255,8 +255,8 @@ def _recording(rng, n, channels, *, dc=True, nyquist=False):
             x += rng.uniform(0.1, 0.8) * np.cos(2 * np.pi * k * t / n + rng.uniform(0, 6.3))
         if dc:
             x += rng.uniform(0.05, 0.3) * rng.choice([-1, 1])
-        if nyquist and n % 2 == 0:
-            x += rng.uniform(0.1, 0.3) * np.cos(np.pi * t)
+        if nyquist:  # even n: at sr / 2; odd n: on the last bin, just below sr / 2
+            x += rng.uniform(0.1, 0.3) * np.cos(2 * np.pi * (n // 2) * t / n)
         cols.append(x)
     return np.stack(cols, axis=1)  # (samples, channels), as soundfile returns it
 
@@ -268,7 +268,7 @@ def _spectra_cases(rng):
     n4 = 2 * int(rng.integers(250, 600)) + 1
     return [
         dict(data=_recording(rng, n1, 2), window=_windowed(rng, "hann", n1)),
-        dict(data=_recording(rng, n2, 3), window=_windowed(rng, "blackman", n2)),
+        dict(data=_recording(rng, n2, 3, nyquist=True), window=_windowed(rng, "blackman", n2)),
         dict(data=_recording(rng, n3, 2, nyquist=True), window=_windowed(rng, "boxcar", n3)),
         dict(data=_recording(rng, n4, 1), window=_windowed(rng, "kaiser", n4)),
     ]
@@ -316,6 +316,20 @@ _EX2_MISTAKES = [
         "has no mirror image either: it gets 1 / sum(w), like DC (for an odd length the last "
         "bin is below sr / 2 and does get 2).",
         example="N = 8: bins 0 and 4 get 1 / sum(w); bins 1, 2, 3 get 2 / sum(w).")),
+    Mistake("odd-nyquist", lambda data, window: np.abs(_raw(data, window))
+            * np.r_[1.0, np.full(len(window) // 2 - 1, 2.0), 1.0] / np.sum(window), Hint(
+        "you gave the last bin 1 / sum(w) for every length. Only an EVEN length has a bin "
+        "exactly at the Nyquist frequency; for an odd length there is no Nyquist bin: the "
+        "last bin is below sr / 2, has a mirror image like the others, and gets 2 / sum(w).",
+        example="N = 7: rfft bins 0 ... 3; bin 3 is at 3/7 of sr, below sr / 2, and mirrors "
+                "bin 4 of the full FFT: weights [1, 2, 2, 2] / sum(w).")),
+    Mistake("hann-gain", lambda data, window: np.abs(_raw(data, window))
+            * _edge_scale(len(window)) / (len(window) / 2), Hint(
+        "you divided by N / 2, the sum of a Hann window. That is right for Hann only; the "
+        "check passes Blackman, Kaiser and rectangular windows too, each with its own sum.",
+        "Divide by the sum of the window you were given.",
+        example="N = 1000: a rectangular window sums to 1000, a Blackman window to about "
+                "420, a Hann window to 500.")),
     Mistake("no-window", lambda data, window: np.abs(np.fft.rfft(
         np.asarray(data, dtype=np.float64).T, axis=-1)) * _edge_scale(len(window))
         / len(window), Hint(
@@ -410,7 +424,9 @@ _EX3_MISTAKES = [
                 "so the full sum is |X0|² + 2|X1|² + |X2|²."), uses=True),
     Mistake("no-mirror", lambda X, n: float(np.sum(_bins_power(X)) / n**2), Hint(
         "you summed only the bins rfft returns: the negative-frequency half (the mirror "
-        "images, section 2) is missing, so you get about half the power.",
+        "images, section 2) is missing, so every bin but DC (and an even length's Nyquist "
+        "bin) counts once instead of twice, and the result is too small (how much depends "
+        "on how much power sits at DC).",
         "Every rfft bin except DC (and, for an even length, the Nyquist bin) stands for two "
         "bins of the full FFT.",
         example="N = 6: rfft bins 0 ... 3; bins 1 and 2 count twice, 0 and 3 once.")),
@@ -419,6 +435,12 @@ _EX3_MISTAKES = [
         "length neither has the Nyquist bin. The check's signals have a DC offset and "
         "energy at the top bin, so it shows.",
         example="N = 6: weights [1, 2, 2, 1] for rfft bins 0 ... 3; N = 7: [1, 2, 2, 2].")),
+    Mistake("dc-doubled", lambda X, n: float(np.sum(
+        np.r_[2.0, _edge_scale(n)[1:]] * _bins_power(X)) / n**2), Hint(
+        "you counted DC twice. Bin 0 is its own mirror image (0 Hz = -0 Hz): the full FFT "
+        "has it once, so it counts once.",
+        example="x = [1, 1, 1, 1]: rfft = [4, 0, 0]; 4² / 4 = 4 = sum(x**2), not 2 * 16 / 4 "
+                "= 8.")),
     Mistake("odd-nyquist", lambda X, n: float(np.sum(
         np.r_[1.0, np.full(len(X) - 2, 2.0), 1.0] * _bins_power(X)) / n**2), Hint(
         "you counted the last bin once for every length. Only an EVEN length has a bin "
