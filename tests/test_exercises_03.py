@@ -363,3 +363,48 @@ def test_frame_times_midpoint_centre_is_named_and_fallback_example_is_consistent
     assert "samples 6 ... 13" in ex03.EX_2.fallback.example
     assert "n_fft // 2 = 4" in ex03.EX_2.fallback.example and "centre 10" not in \
         ex03.EX_2.fallback.example
+
+
+def _examiner_ola(S, hop, length, *, trim=True, const=False):
+    """An independent overlap-add (float32 frames when S is complex64, as a learner's is)."""
+    S = np.asarray(S)
+    n_fft = 2 * (S.shape[0] - 1)
+    w = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n_fft) / n_fft)
+    frames = np.fft.irfft(S, n=n_fft, axis=0) * w[:, None]
+    total = n_fft + hop * (S.shape[1] - 1)
+    y, wss = np.zeros(total), np.zeros(total)
+    for m in range(S.shape[1]):
+        y[m * hop:m * hop + n_fft] += frames[:, m]
+        wss[m * hop:m * hop + n_fft] += w ** 2
+    if const:
+        y /= np.sum(w ** 2) / hop
+    else:
+        nz = wss > np.finfo(float).tiny
+        y[nz] /= wss[nz]
+    y = y[n_fft // 2:] if trim else y
+    return np.pad(y, (0, max(0, length - len(y))))[:length]
+
+
+@pytest.mark.parametrize("mistake, kw", [("not-trimmed", {"trim": False}),
+                                         ("cola-constant", {"const": True})])
+def test_istft_reviewer_mistakes_are_named(mistake, kw):
+    """examiner-a: "padding not removed" (its first samples divide rounding by ~0) and "divide
+    by the COLA constant" got only the fallback."""
+    r = ex.check_my_istft(lambda S, hop, length: _examiner_ola(S, hop, length, **kw))
+    assert not r and r.mistake == mistake, r.text()
+
+
+def test_istft_and_frame_times_first_hints_do_not_hand_over_the_recipe():
+    """reader-a: 03.4's hint restated section 8's recipe, 03.2's said where frames start."""
+    assert "np.fft.irfft" not in ex03.EX_4.fallback.nudge
+    hint = next(m.hint for m in ex03.EX_2.mistakes if m.id == "ignores-center")
+    assert "STARTS at sample m * hop" not in hint.nudge
+    assert "center=False" not in hint.example  # the worked example is the other setting
+
+
+def test_choose_n_fft_hints_state_the_criterion_and_agree_with_the_bound():
+    too_small = ex.check_choose_n_fft(lambda f1, f2, sr: int(2 * sr / abs(f1 - f2))).text()
+    assert "3 dB" in too_small and "6 dB" in too_small
+    ex.reset()
+    too_long = ex.check_choose_n_fft(lambda f1, f2, sr: int(40 * sr / abs(f1 - f2))).text()
+    assert f"up to {ex03.MAX_BINS_APART} bins" in too_long and "4 to 8" not in too_long

@@ -448,7 +448,9 @@ def _ola(S, hop, length, *, n_fft=None, synth=True, norm="w2", trim=True, window
     for m in range(S.shape[1]):
         y[m * hop:m * hop + n_fft] += frames[:, m]
         wsum[m * hop:m * hop + n_fft] += w ** 2 if norm == "w2" else w
-    if norm:
+    if norm == "const":  # the steady-state (COLA) value of the summed squared windows
+        y /= np.sum(w ** 2) / hop
+    elif norm:
         nz = wsum > np.finfo(np.float64).tiny
         y[nz] /= wsum[nz]
     if trim:
@@ -486,6 +488,17 @@ def _istft_cases(rng):
     return out
 
 
+def _untrimmed(out, case) -> bool:
+    """Is ``out`` the overlap-added signal without its padding removed? (Compared after the
+    first n_fft // 2 samples: there the summed squared windows are near 0, and dividing by
+    them amplifies rounding, so two right implementations of that mistake differ.)"""
+    S = np.asarray(case["S"])
+    half = S.shape[0] - 1
+    want = _ola(S, case["hop"], case["length"], trim=False)
+    a = np.asarray(out, dtype=np.float64)
+    return a.shape == want.shape and np.allclose(a[half:], want[half:], rtol=1e-4, atol=1e-5)
+
+
 def _istft_atol(case):
     return 1e-5
 
@@ -521,7 +534,15 @@ _EX4_MISTAKES = [
     Mistake("not-trimmed", lambda S, hop, length: _ola(S, hop, length, trim=False), Hint(
         "your signal starts n_fft // 2 samples too early: with center=True the STFT padded "
         "n_fft // 2 zeros in front, and the inverse must drop them.",
-        example="n_fft = 1024: the output's sample 0 is the overlap-added sample 512.")),
+        example="n_fft = 1024: the output's sample 0 is the overlap-added sample 512."),
+        detect=lambda out, case, ref: _untrimmed(out, case)),
+    Mistake("cola-constant", lambda S, hop, length: _ola(S, hop, length, norm="const"), Hint(
+        "you divided every sample by one number, the value the summed squared windows "
+        "settle to in the middle (COLA). At the two ends fewer frames overlap, so the sum "
+        "is smaller there: divide each sample by the sum at THAT sample.",
+        example="n_fft = 8, hop = 2 (periodic Hann): the squared windows add up to 1.5 in "
+                "the middle, but at padded sample 3 only frames 0 and 1 reach, and "
+                "w[3]² + w[1]² = 0.73 + 0.02 = 0.75.")),
     Mistake("fixed-hop", lambda S, hop, length: _ola(S, 2 * (S.shape[0] - 1) // 4, length), Hint(
         "you assumed hop = n_fft / 4; the check passes other hops, and the frames must go "
         "back to the positions they came from.",
@@ -546,10 +567,9 @@ EX_4 = FunctionExercise(
     atol=_istft_atol, seeds=2,
     forbid=("librosa.istft", "librosa.core.spectrum", "librosa.griffinlim",
             "scipy.signal.istft", "scipy.signal.ShortTimeFFT", "helpers"),
-    fallback=Hint("for every column: np.fft.irfft to n_fft samples, times the periodic Hann "
-                  "window; add it into the output at m * hop; divide every sample by the sum "
-                  "of the squared windows there; drop the first n_fft // 2 samples; keep "
-                  "`length`.",
+    fallback=Hint("undo the forward STFT step by step, in reverse order: what did it do to "
+                  "each frame, where in the (padded) signal did each frame come from, and "
+                  "what must a sample covered by several windowed frames be divided by?",
                   "Test it yourself: my_istft(librosa.stft(y=y, n_fft=..., hop_length=...), "
                   "hop, len(y)) should give y back.",
                   example="two frames of n_fft = 4, hop = 2, w = [0, .5, 1, .5]: frame 0 "
@@ -676,7 +696,10 @@ def check_choose_n_fft(fn):
                     "stay.", mistake="leaky-window"))
             stop_wrong(Hint(
                 f"{case} (second tone {level:g} dB): with n_fft = {n_fft} ({window}) the tones "
-                f"are only {bins:.1f} bins apart, so their peaks merge ({why}).",
+                f"are only {bins:.1f} bins apart, so their peaks merge ({why}). The check "
+                "counts two peaks when there is a local maximum within one bin of each tone, "
+                "a dip of at least 3 dB between them, and the quieter one stands 6 dB above "
+                "the louder tone's leakage at its frequency.",
                 "The bin spacing sr / n_fft must be a fraction of the tones' distance: a Hann "
                 "main lobe is 4 bins wide, and a 30 dB weaker neighbour needs a little more "
                 "than 4 bins between the tones (exactly 4 is not always enough: when the tones "
@@ -688,9 +711,10 @@ def check_choose_n_fft(fn):
         if bins > MAX_BINS_APART:
             stop_wrong(Hint(
                 f"the peaks are resolved, but for {case} n_fft = {n_fft} puts the tones "
-                f"{bins:.0f} bins apart: the window ({1000 * n_fft / sr:.0f} ms) is several times "
-                "longer than needed, and every event gets smeared over it in time.",
-                "Aim for a few bins between the tones (4 to 8 with Hann), not dozens.",
+                f"{bins:.0f} bins apart (the check accepts up to {MAX_BINS_APART} bins): the "
+                f"window ({1000 * n_fft / sr:.0f} ms) is several times longer than needed, "
+                "and every event gets smeared over it in time.",
+                "Aim for a little more than 4 bins between the tones with Hann.",
                 mistake="too-long"))
     return correct("two peaks for every pair, with a window no longer than needed "
                    "(a little more than 4 bins between the tones with Hann).")
