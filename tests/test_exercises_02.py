@@ -404,3 +404,13 @@ def test_mean_power_dc_doubled_is_named_and_no_mirror_hint_fits_the_numbers():
     assert _mistake(ex.check_mean_power_from_rfft, dc_doubled) == "dc-doubled"
     hint = next(m.hint for m in ex02.EX_3.mistakes if m.id == "no-mirror")
     assert "about half" not in hint.nudge
+
+
+def test_forbidden_function_is_named_by_its_public_name():
+    """examiner-a: the hint showed "scipy.fft._basic.irfft", a private path."""
+    import scipy.fft
+
+    def via_scipy(X, n):
+        return float(np.mean(scipy.fft.irfft(X, n=n) ** 2))
+    text = ex.check_mean_power_from_rfft(via_scipy).text()
+    assert "scipy.fft.irfft" in text and "._" not in text
