@@ -192,8 +192,13 @@ def test_onset_cases_hold_each_trap():
 
 # --- exercise 4 (stretch): zero_crossing_frequency -----------------------------------------------
 def zero_crossing_frequency(x, sr):
-    crossings = np.count_nonzero(np.diff(np.signbit(x)))
+    crossings = np.count_nonzero(np.diff(np.signbit(x - np.mean(x))))
     return crossings / 2 / (len(x) / sr)
+
+
+def _centred(x):
+    """x about its middle level, (max + min) / 2: exact zeros stay exact."""
+    return x - (np.max(x) + np.min(x)) / 2
 
 
 @pytest.mark.parametrize("case", spec_cases(ex01.EX_4))
@@ -203,11 +208,12 @@ def test_zero_crossing_spec(case):
 
 def test_zero_crossings_right_and_variants():
     assert ex.check_zero_crossing_frequency(zero_crossing_frequency)
-    assert ex.check_zero_crossing_frequency(  # sign bits of neighbours, float32
-        lambda x, sr: float(np.sum(np.signbit(x[1:].astype(np.float32)) != np.signbit(x[:-1]))
-                            / 2 * sr / len(x)))
+    assert ex.check_zero_crossing_frequency(  # sign bits of neighbours, float32, (max+min)/2
+        lambda x, sr: float(np.sum(np.signbit(_centred(x)[1:].astype(np.float32))
+                                   != np.signbit(_centred(x)[:-1])) / 2 * sr / len(x)))
     assert ex.check_zero_crossing_frequency(  # librosa's own zero-crossing counter is fine
-        lambda x, sr: librosa.zero_crossings(x, pad=False).sum() / 2 / (len(x) / sr))
+        lambda x, sr: librosa.zero_crossings(x - np.median(x), pad=False).sum() / 2
+        / (len(x) / sr))
 
 
 @pytest.mark.parametrize("wrong, expected", [
@@ -244,13 +250,15 @@ def test_zero_crossing_reference_measures_the_alias():
 # --- reviewer findings (examiner-a D6, D7; hints 1 of 01.3) -------------------------------------
 def test_zero_crossing_tolerance_refuses_four_extra_crossings():
     """D6: the tolerance was 3 / duration, six crossings; four extra crossings now fail."""
+    assert ex.check_zero_crossing_frequency(
+        lambda x, sr: (np.sum(np.diff(np.signbit(_centred(x)))) + 2) / 2 / (len(x) / sr))
     assert not ex.check_zero_crossing_frequency(
-        lambda x, sr: (np.sum(np.signbit(x[1:]) != np.signbit(x[:-1])) + 4) / 2 / (len(x) / sr))
+        lambda x, sr: (np.sum(np.diff(np.signbit(_centred(x)))) + 4) / 2 / (len(x) / sr))
 
 
 @pytest.mark.parametrize("wrong", [
-    lambda x, sr: np.count_nonzero(np.diff(np.sign(x))) / 2 / (len(x) / sr),  # 0 counted twice
-    lambda x, sr: np.sum(x[:-1] * x[1:] < 0) / 2 / (len(x) / sr),  # 0 never counted
+    lambda x, sr: np.count_nonzero(np.diff(np.sign(_centred(x)))) / 2 / (len(x) / sr),
+    lambda x, sr: np.sum(_centred(x)[:-1] * _centred(x)[1:] < 0) / 2 / (len(x) / sr),
 ], ids=["sign-diff-double-counts-zero", "product-misses-zero"])
 def test_zero_crossing_exact_zero_samples_are_in_every_seed(wrong):
     """D7: every seed has a tone whose crossings fall on samples that are exactly 0."""
@@ -303,3 +311,14 @@ def test_float_to_int16_first_hint_does_not_hand_over_the_fix():
     """reader-a: the first stage named the whole fix (nearest integer to y * 32768, clipped)."""
     nudge = ex01.EX_2.fallback.nudge
     assert "y * 32768" not in nudge and "nearest integer" not in nudge
+
+
+def test_zero_crossing_stretch_needs_the_middle_level_not_0():
+    """reader-a: 01.4 stretched nothing (naive sign counting passed). Every seed now has tones
+    on an offset above their amplitude, whose samples never change sign."""
+    seeds = ex01.EX_4.seed_of_cases()
+    for seed in set(seeds):
+        assert sum(c["offset"] > c["amplitude"] for c, s in zip(
+            ex01.EX_4.all_cases(), seeds, strict=True) if s == seed) >= 2
+    naive = lambda x, sr: np.count_nonzero(np.diff(np.signbit(x))) / 2 / (len(x) / sr)  # noqa: E731
+    assert mistake(ex.check_zero_crossing_frequency(naive)) == "raw-sign-changes"

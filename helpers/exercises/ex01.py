@@ -493,6 +493,18 @@ def _zc_cases(rng):
     sr = rates[0]
     out.append(dict(f=float(rng.choice([sr / 8, 7 * sr / 8])), sr=sr, duration=0.5,
                     amplitude=0.5, phase=0.0))
+    # every seed, twice: a tone riding on an offset larger than its amplitude (8-bit samples
+    # read as k / 256 without taking off the 128 middle: every sample is positive), one of
+    # them above sr / 2. Its samples never change sign: what crosses is the signal's middle.
+    for j in range(2):
+        sr = rates[j + 1]
+        heard = float(rng.uniform(150, 0.45 * sr))
+        amplitude = round(float(rng.uniform(0.2, 0.45)), 2)
+        out.append(dict(f=round((heard, sr + heard)[j], 1), sr=sr, duration=0.75,
+                        amplitude=amplitude, phase=round(float(rng.uniform(0.3, 2.8)), 2),
+                        offset=0.5))
+    for case in out:
+        case.setdefault("offset", 0.0)
     return out
 
 
@@ -500,12 +512,16 @@ def _zc_signal(case):
     n = np.arange(int(round(case["duration"] * case["sr"])))
     x = case["amplitude"] * np.sin(2 * np.pi * case["f"] * n / case["sr"] + case["phase"])
     x[np.abs(x) < 1e-9 * case["amplitude"]] = 0.0  # sin(pi m) is 1e-16, not 0: make it 0
-    return {"x": x, "sr": case["sr"]}
+    return {"x": x + case.get("offset", 0.0), "sr": case["sr"]}
 
 
 def _zc_reference(x, sr):
     """The answer key is the alias of the tone's frequency; the reference recovers it from the
-    samples' own zero crossings, counted between the first and the last one."""
+    crossings of the signal's middle level (its mean), counted between the first and the last
+    one."""
+    x = np.asarray(x, dtype=np.float64)
+    mid = np.mean(x)
+    x = x - mid if abs(mid) > 1e-3 * np.max(np.abs(x)) else x  # keep exact zeros exact
     s = np.signbit(x)
     idx = np.flatnonzero(s[1:] != s[:-1])
     # linear interpolation of each crossing's position
@@ -526,6 +542,16 @@ _EX4_MISTAKES = [
         "consecutive samples change sign.",
         "Count the sign changes between neighbouring samples.",
         example="8 samples [1, 2, -1, -3, 2, 1, -1, 1] change sign 4 times."), uses=True),
+    Mistake("raw-sign-changes", lambda x, sr: np.count_nonzero(
+        np.signbit(x[1:]) != np.signbit(x[:-1])) / 2 / (len(x) / sr), Hint(
+        "your function counts where the samples change sign, and some of the check's "
+        "signals never do: they ride on an offset larger than their amplitude (8-bit samples "
+        "read without taking off the middle value), so every sample is positive. A sine "
+        "still swings up and down twice per period: across which level?",
+        "Count the crossings of the signal's middle level, not of 0.",
+        example="x = [0.9, 0.7, 0.5, 0.3, 0.5, 0.7, 0.9, 0.7]: no sign change at all, but "
+                "its middle is 0.6, and x crosses 0.6 twice (between samples 1 and 2, and "
+                "4 and 5).")),
     Mistake("doubled", lambda x, sr: 2 * _zc_reference(x, sr), Hint(
         "your result is twice the frequency: a sine crosses zero TWICE per period (once "
         "going up, once going down).",
@@ -559,13 +585,14 @@ EX_4 = FunctionExercise(
     "01.4", _zc_reference, _zc_cases, prepare=_zc_signal, name="zero_crossing_frequency",
     output="number", mistakes=_EX4_MISTAKES, rtol=0.0, atol=_zc_tolerance, seeds=3,
     forbid=_NO_SPECTRUM,
-    fallback=Hint("count where consecutive samples change sign; a sine has two crossings per "
-                  "period; divide the periods by the duration in seconds.",
+    fallback=Hint("a sine crosses its middle level twice per period: count those "
+                  "crossings, and turn the count into periods per second.",
                   "Above sr / 2 the samples hold the alias: that is what you will measure.",
-                  example="a 250 Hz sine at 8000 Hz for 0.2 s: 1600 samples, about 100 sign "
-                          "changes, 50 periods / 0.2 s = 250 Hz."),
-    success="two zero crossings per period, so f = crossings / 2 / duration. Above sr / 2 "
-            "you measure the alias: that is what the samples hold.")
+                  example="a 250 Hz sine at 8000 Hz for 0.2 s: 1600 samples, about 100 "
+                          "crossings, 50 periods / 0.2 s = 250 Hz."),
+    success="two crossings of the middle level per period, so f = crossings / 2 / "
+            "duration, even when an offset keeps every sample positive. Above sr / 2 you "
+            "measure the alias: that is what the samples hold.")
 
 
 def check_zero_crossing_frequency(zero_crossing_frequency):
