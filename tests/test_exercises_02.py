@@ -329,7 +329,9 @@ def test_solutions_mode_raises_on_a_wrong_answer_and_passes_a_right_one():
 # --- reviewer findings (examiner-a D1, D2; hints 6-8) -------------------------------------------
 def test_axis_round_half_to_even_is_refused():
     """D1: round(n / 2) + 1 bins is one too many for n = 4k + 3 (7, 11, 1003)."""
-    assert any(n % 4 == 3 for n, _ in ex02._AXIS_CASES)
+    assert {n % 4 for n, _ in ex02._AXIS_CASES} == {0, 1, 2, 3}
+    generated = ex02._axis_cases()[len(ex02._AXIS_CASES):]
+    assert [n % 4 for n, _ in generated] == [0, 1, 2, 3] * 3  # every seed, every residue
     got = _mistake(ex.check_frequency_axis, lambda n, sr: np.arange(round(n / 2) + 1) * sr / n)
     assert got == "wrong-length"
 

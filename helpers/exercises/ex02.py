@@ -190,13 +190,24 @@ _AXIS_CASES = [(8, 16000), (9, 8000), (7, 7000), (1000, 22050), (1001, 44100), (
                (1003, 48000), (4097, 11025), (11, 44100)]
 
 
+def _axis_cases(seeds: int = 3) -> list[tuple[int, int]]:
+    """The fixed cases, then, per seed, one length of each residue mod 4 at a random rate."""
+    out = list(_AXIS_CASES)
+    for seed in range(seeds):
+        rng = np.random.default_rng([seed, 21])
+        for r in range(4):
+            out.append((4 * int(rng.integers(3, 3000)) + r,
+                        int(rng.choice([8000, 11025, 16000, 44100, 48000]))))
+    return out
+
+
 @exercise("02.1")
 def check_frequency_axis(frequency_axis):
     """02_fft_spectrum, exercise 1: ``frequency_axis(n, sr)`` returns the frequencies (Hz) of
     the ``n // 2 + 1`` bins of ``np.fft.rfft`` for ``n`` samples at ``sr`` Hz, built from
     ``f_k = k * sr / n`` (not with ``np.fft.rfftfreq``, which the check compares against)."""
-    answers = []
-    for n, sr in _AXIS_CASES:
+    answers, cases = [], _axis_cases()
+    for n, sr in cases:
         out = call(frequency_axis, n, sr, forbid=_AXIS_FORBIDDEN)
         answers.append(array(out, what=f"the {n // 2 + 1} bin frequencies (Hz) for n={n}",
                              ndim=1))
@@ -207,7 +218,7 @@ def check_frequency_axis(frequency_axis):
             "Bin k is at k * sr / n; how many bins does rfft return for n samples?",
             example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
             mistake="hard-coded"))
-    for (n, sr), a in zip(_AXIS_CASES, answers, strict=True):
+    for (n, sr), a in zip(cases, answers, strict=True):
         hint = _diagnose_axis(a, n, sr)
         if hint is not None:
             stop_wrong(hint, f"(checked with n={n}, sr={sr})")

@@ -50,6 +50,21 @@ _FRAME_CASES_NOCENTER = [(48000, 2048, 480), (30000, 1000, 200), (8192, 2048, 51
                          (2048, 2048, 512), (2559, 2048, 512), (1399, 400, 200)]
 
 
+def _frame_cases(center: bool, seeds: int = 3) -> list[tuple[int, int, int]]:
+    """The fixed cases, then, per seed, random framings whose remainder is 0, hop - 1 and
+    anything (n_fft even, hop <= n_fft)."""
+    out = list(_FRAME_CASES_CENTER if center else _FRAME_CASES_NOCENTER)
+    for seed in range(seeds):
+        rng = np.random.default_rng([seed, 31, int(center)])
+        for rem in (0, -1, None):
+            n_fft = 2 * int(rng.integers(64, 1100))
+            hop = int(rng.integers(n_fft // 8, n_fft + 1))
+            r = int(rng.integers(hop)) if rem is None else rem % hop
+            n = (n_fft if not center else 0) + hop * int(rng.integers(2, 200)) + r
+            out.append((n, n_fft, hop))
+    return out
+
+
 def _frames_ref(n, n_fft, hop, center):
     if center:
         return 1 + (n + 2 * (n_fft // 2) - n_fft) // hop
@@ -123,8 +138,8 @@ def check_n_frames(fn):
     ``librosa.stft(y, n_fft=n_fft, hop_length=hop, center=center)`` (even ``n_fft``); without
     ``center`` it counts like librosa's default, center=True."""
     _check_center_default(fn)
-    for branch, cases, mistakes in ((True, _FRAME_CASES_CENTER, _CENTER_MISTAKES),
-                                    (False, _FRAME_CASES_NOCENTER, _NOCENTER_MISTAKES)):
+    for branch, cases, mistakes in ((True, _frame_cases(True), _CENTER_MISTAKES),
+                                    (False, _frame_cases(False), _NOCENTER_MISTAKES)):
         outs = [call(fn, n, f, h, branch, forbid=_NO_COUNTING) for n, f, h in cases]
         got = [_whole(out, (n, f, h, branch)) for out, (n, f, h) in zip(outs, cases, strict=True)]
         want = [_frames_ref(n, f, h, branch) for n, f, h in cases]
