@@ -434,14 +434,68 @@ def choice_slider(options, value, description):
 
 
 def image_axes(fig, rect, cbar_rect, *, ylabel, cbar_label, cmap="magma"):
+    """Axes with a :func:`pixel_image` (origin lower, nearest cells) and its colourbar."""
     ax = fig.add_axes(rect)
     cax = fig.add_axes(cbar_rect)
-    img = ax.imshow(np.zeros((2, 2)), origin="lower", aspect="auto", interpolation="nearest",
-                    extent=(0, 1, 0, 1), cmap=cmap)
+    img = pixel_image(ax, cmap=cmap)
     cb = fig.colorbar(img, cax=cax)
     cb.set_label(cbar_label)
     ax.set(xlabel="Time (s)", ylabel=ylabel)
     ax.grid(False)
     return ax, img, cb
+
+
+def pixel_image(ax, *, cmap="magma"):
+    """An image artist drawn at the axes' pixel size (see ``PixelImage``), added to ``ax``."""
+    img = _pixel_image_class()(ax, cmap=cmap, origin="lower", interpolation="nearest")
+    img.set_data(np.zeros((2, 2)))
+    img.set_extent((0, 1, 0, 1))
+    ax.add_image(img)
+    ax.set_aspect("auto")
+    return img
+
+
+_PIXEL_IMAGE = None
+
+
+def _pixel_image_class():
+    """``PixelImage``: an ``AxesImage`` that picks, for every screen pixel of the axes, the data
+    cell under the pixel's centre (what ``interpolation="nearest"`` shows) with two integer
+    index arrays, and colours only those cells (``to_rgba``: the artist's norm and colormap, so
+    ``set_clim`` and the colourbar work as usual). matplotlib's general resampler took ~5 ms per
+    spectrogram on every move; this takes ~1 ms for the same pixels. Built on first use so that
+    importing the explorers does not import matplotlib."""
+    global _PIXEL_IMAGE
+    if _PIXEL_IMAGE is not None:
+        return _PIXEL_IMAGE
+    from matplotlib.image import AxesImage
+    from matplotlib.transforms import Bbox, IdentityTransform, TransformedBbox
+
+    class PixelImage(AxesImage):
+        def make_image(self, renderer, magnification=1.0, unsampled=False):
+            data = self.get_array()
+            x0, x1, y0, y1 = self.get_extent()
+            trans = self.get_transform()
+            shown = Bbox.intersection(TransformedBbox(Bbox([[x0, y0], [x1, y1]]), trans),
+                                      self.axes.bbox)
+            if shown is None:
+                return None, 0, 0, None
+            # whole pixels, rounded as matplotlib rounds an image's edges
+            px0, px1 = np.floor(shown.x0 + 0.5), np.floor(shown.x1 + 0.5 + 1e-8)
+            py0, py1 = np.ceil(shown.y0 - 0.5 - 1e-8), np.ceil(shown.y1 - 0.5)
+            w, h = int(px1 - px0), int(py1 - py0)
+            if w <= 0 or h <= 0:
+                return None, 0, 0, None
+            inv = trans.inverted()  # pixel centres -> data coordinates (linear axes)
+            xs = inv.transform(np.column_stack([px0 + 0.5 + np.arange(w), np.full(w, py0)]))[:, 0]
+            ys = inv.transform(np.column_stack([np.full(h, px0), py0 + 0.5 + np.arange(h)]))[:, 1]
+            rows, cols = data.shape[:2]
+            ci = np.clip(((xs - x0) * (cols / (x1 - x0))).astype(np.intp), 0, cols - 1)
+            ri = np.clip(((ys - y0) * (rows / (y1 - y0))).astype(np.intp), 0, rows - 1)
+            cells = data[ri[:, None], ci]  # bottom pixel row first, as Agg takes it here
+            return self.to_rgba(cells, bytes=True), px0, py0, IdentityTransform()
+
+    _PIXEL_IMAGE = PixelImage
+    return PixelImage
 
 
