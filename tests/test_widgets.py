@@ -1,5 +1,6 @@
-"""helpers.widgets: the pure compute functions against numpy/scipy/librosa, and the wiring
-(in-place updates, caches, readouts, the static PNG fallback, clear errors)."""
+"""helpers.explorers: the pure views against numpy/scipy/librosa and against the teaching
+functions (helpers.stft / spectral / features), helpers.engine's picture-sized STFT, and the
+wiring (in-place updates, caches, readouts, the static PNG fallback, clear errors)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ import scipy.fft
 import scipy.signal
 from PIL import Image
 
-from helpers import widgets as w
+from helpers import engine
+from helpers import explorers as w
+from helpers.explorers import framework, spectrogram
+from helpers.validate import format_number, window_samples
 
 SR = 22050
 
@@ -163,7 +167,7 @@ def test_maxpool_image_against_loop(shape, mr, mc):
         for j in (0, pooled.shape[1] - 1):
             assert pooled[i, j] == img[i * fr:(i + 1) * fr, j * fc:(j + 1) * fc].max()
     assert pooled.max() == img.max()
-    ext = w._pooled_extent((0.0, 10.0, 0.0, 5.0), shape, pooled.shape, (fr, fc))
+    ext = engine.pooled_extent((0.0, 10.0, 0.0, 5.0), shape, pooled.shape, (fr, fc))
     assert ext[1] == pytest.approx(10.0 * pooled.shape[1] * fc / shape[1])
 
 
@@ -277,8 +281,8 @@ def static_caption_problems(ex) -> list[str]:
     problems = []
     for key, c in ex.controls.items():
         name = (c.description or key).split(" (")[0]
-        shown = str(w._option_label(c))
-        if f"{name} = " not in title or (shown not in title and w._fmt(c.value) not in title):
+        shown = str(framework.option_label(c))
+        if f"{name} = " not in title or (shown not in title and format_number(c.value) not in title):
             problems.append(f"title lacks {name} = {shown}: {title!r}")
     plain = " ".join(html.unescape(re.sub(r"<[^>]+>", "", ex.readout.value)).split())
     if not plain or readout != plain:
@@ -314,7 +318,7 @@ def test_the_caption_check_catches_a_static_image_without_its_readout(clip):
 
 @pytest.mark.parametrize("name, moves", [
     ("spectrum", [dict(window="boxcar"), dict(length_ms=120.0)]),
-    ("stft", [dict(hop=8)]),
+    ("stft", [dict(hop_divisor=8)]),
     ("db", [dict(ref="1.0", amin=1e-3), dict(top_db=40.0), dict(ref="max", top_db=80.0)]),
     ("mfcc", [dict(n_mels=64), dict(n_mfcc=20), dict(n_mfcc=13, n_mels=128)]),
     ("waveform", [dict(start=1.0, length=0.5)]),
@@ -326,7 +330,7 @@ def test_blitting_gives_the_same_pixels_as_a_full_draw(clip, name, moves):
     for move in moves:
         ex.update(**move)
         blitted = np.asarray(Image.open(io.BytesIO(ex.png())))  # full colour, blitted
-        ex._bg_dirty = True
+        ex.background_dirty = True
         full = np.asarray(Image.open(io.BytesIO(ex.png())))
         np.testing.assert_array_equal(blitted, full)
 
@@ -338,10 +342,10 @@ def test_stft_explorer_matches_pure_function_and_caches(clip, monkeypatch):
     pooled, f = w.maxpool_image(ref["magnitude_db"])
     np.testing.assert_allclose(ex.img.get_array(), pooled, atol=1e-3)  # dB before/after pooling
     assert ex.img.get_extent() == pytest.approx(
-        list(w._pooled_extent(ref["extent"], ref["shape"], pooled.shape, f)))
+        list(engine.pooled_extent(ref["extent"], ref["shape"], pooled.shape, f)))
     ex.update(n_fft=2048)
     calls = []
-    monkeypatch.setattr(w, "stft_view", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(spectrogram, "stft_view", lambda *a, **k: calls.append(1))
     ex.update(n_fft=1024)  # moving back: from the cache, no recompute
     assert calls == [] and ex.readout.value == ref["readout"]
 
@@ -452,7 +456,7 @@ def test_silence_gives_one_message_everywhere():
     silent = np.zeros(SR, dtype=np.float32)
     calls = [
         lambda: w.stft_view(silent, SR),
-        lambda: w.stft_view(silent, SR, _pool=True),
+        lambda: w.stft_view(silent, SR, display_only=True),
         lambda: w.db_view(np.zeros((5, 5))),
         lambda: w.stft_explorer(silent, SR),
         lambda: w.db_explorer(silent, SR),
@@ -542,18 +546,18 @@ def test_every_control_is_a_slider(clip):
 
 def test_stft_explorer_hop_stays_valid_when_n_fft_moves(clip):
     ex = w.stft_explorer(clip, SR, n_fft=2048, hop_length=512)
-    assert ex.controls["hop"].value == 4 and ex.controls["hop"].label == "n_fft/4"
+    assert ex.controls["hop_divisor"].value == 4 and ex.controls["hop_divisor"].label == "n_fft/4"
     for n_fft in (256, 512, 8192, 1024):
         v = ex.update(n_fft=n_fft)
         assert v is not None and f"hop = {n_fft // 4} samples" in ex.readout.value
-    ex.update(hop=1)  # hop = n_fft: the largest, still valid
+    ex.update(hop_divisor=1)  # hop_length = n_fft: the largest, still valid
     assert "hop = 1024 samples" in ex.readout.value
     ex.update(n_fft=2048, hop_length=128)  # samples are accepted when they are a fraction
-    assert ex.controls["hop"].value == 16
+    assert ex.controls["hop_divisor"].value == 16
     with pytest.raises(ValueError, match="hop as a fraction of n_fft"):
         ex.update(hop_length=300)
     ex.update(n_fft=8192, hop_length=128)  # the earlier slider's costliest setting: n_fft/64
-    assert ex.controls["hop"].value == 64 and "hop = 128 samples" in ex.readout.value
+    assert ex.controls["hop_divisor"].value == 64 and "hop = 128 samples" in ex.readout.value
     with pytest.raises(ValueError, match="32, 64, 128, 256, 512, 1024, 2048"):
         w.stft_explorer(clip, SR, n_fft=2048, hop_length=300)
 
@@ -618,8 +622,9 @@ def test_display_image_equals_maxpool_of_the_full_stft(clip):
     """Below the frame-skip threshold the explorer's picture is exactly the max-pooled |S|."""
     for n_fft, hop in ((512, 128), (2048, 512), (8192, 2048)):
         full = np.abs(librosa.stft(y=clip, n_fft=n_fft, hop_length=hop))
-        r = w._spectrogram_image(clip, n_fft, hop, "hann", max_rows=w.MAX_IMAGE_ROWS,
-                                 max_cols=w.MAX_IMAGE_COLS)
+        r = engine.magnitude_image(clip, n_fft=n_fft, hop_length=hop,
+                                   window=window_samples("hann", n_fft),
+                                   max_rows=w.MAX_IMAGE_ROWS, max_cols=w.MAX_IMAGE_COLS)
         assert r["step"] == 1
         pooled, f = w.maxpool_image(full)
         np.testing.assert_allclose(r["image"], pooled, rtol=1e-4, atol=1e-4 * full.max())
@@ -634,10 +639,11 @@ def test_skipped_frames_keep_every_click_within_half_a_db():
     y = _clicks(40.0)  # 40 s: 1723 frames at hop 512 > 640 columns, every 2nd frame computed
     n_fft, hop = 8192, 512
     full = np.abs(librosa.stft(y=y, n_fft=n_fft, hop_length=hop))
-    r = w._spectrogram_image(y, n_fft, hop, "hann", max_rows=w.MAX_IMAGE_ROWS,
-                             max_cols=w.MAX_IMAGE_COLS)
+    r = engine.magnitude_image(y, n_fft=n_fft, hop_length=hop,
+                               window=window_samples("hann", n_fft),
+                               max_rows=w.MAX_IMAGE_ROWS, max_cols=w.MAX_IMAGE_COLS)
     assert r["step"] == 2 and not r["sampled"]
-    ref = w._block_max(w._block_max(full.T, r["frames_per_cell"], 0), r["rows_per_cell"], 1).T
+    ref = engine.block_max(engine.block_max(full.T, r["frames_per_cell"], 0), r["rows_per_cell"], 1).T
     shown = ref > ref.max() * 1e-4  # the 80 dB the picture shows (float32 noise below)
     img = r["image"]
     assert np.all(20 * np.log10(img[shown]) <= 20 * np.log10(ref[shown]) + 0.01)
@@ -670,9 +676,9 @@ def test_stft_view_on_a_long_clip_is_bounded_in_time_and_memory():
 
 
 def test_very_long_clip_samples_frames_and_says_so(monkeypatch):
-    monkeypatch.setattr(w, "FFT_BUDGET", 1 << 20)
+    monkeypatch.setattr(engine, "FFT_BUDGET", 1 << 20)
     y = _clicks(30.0)
-    v = w.stft_view(y, SR, n_fft=4096, hop_length=256, _pool=True)
+    v = w.stft_view(y, SR, n_fft=4096, hop_length=256, display_only=True)
     assert "long clip: the picture analyses every" in v["readout"]
     assert v["display"].shape[1] <= w.MAX_IMAGE_COLS
 
