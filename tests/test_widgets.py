@@ -708,3 +708,110 @@ def test_mfcc_explorer_on_a_long_clip_keeps_exact_frames():
     assert f"MFCC shape (13, {1 + y.size // 512})" in ex.readout.value
     full = np.abs(librosa.stft(y=y, n_fft=2048, hop_length=512)) ** 2
     np.testing.assert_allclose(ex.power, full[:, ::ex.step], rtol=1e-4, atol=1e-6 * full.max())
+
+
+# --- each explorer shows the teaching functions' numbers --------------------------------------
+# The explorers call helpers.explorers.views, which call helpers.stft / spectral / features (and
+# helpers.engine for picture-sized work). Each test moves an explorer, then recomputes what it
+# draws with the teaching function a learner calls, independently of the explorer's code path.
+def test_waveform_explorer_draws_the_samples_and_their_block_extremes(clip):
+    ex = w.waveform_explorer(clip, SR)
+    ex.update(start=1.0, length=0.02)  # 441 samples: drawn one by one
+    i0 = int(round(1.0 * SR))
+    t, values = ex.line.get_data()
+    np.testing.assert_array_equal(values, clip[i0:i0 + 441])
+    np.testing.assert_allclose(t, (i0 + np.arange(441)) / SR)
+    assert ex.line.get_visible() and not ex.envelope.get_visible()
+    ex.update(start=0.5, length=2.0)  # 44 100 samples: a min/max outline of blocks
+    v = ex.last_view
+    seg = clip[int(0.5 * SR): int(0.5 * SR) + 44100]
+    xy = ex.envelope.get_xy()
+    n = xy.shape[0] // 2
+    block = v["block"]
+    tops = [seg[k * block:(k + 1) * block].max() for k in range(n)]
+    bottoms = [seg[k * block:(k + 1) * block].min() for k in range(n)][::-1]
+    np.testing.assert_array_equal(xy[:n, 1], tops)
+    np.testing.assert_array_equal(xy[n:2 * n, 1], bottoms)
+    assert ex.envelope.get_visible() and not ex.line.get_visible()
+
+
+@pytest.mark.parametrize("window", ["boxcar", "blackman"])
+def test_spectrum_explorer_shows_helpers_spectral_spectrum(window):
+    from helpers import spectral
+
+    ex = w.spectrum_explorer(SR, window=window)
+    ex.update(freq=1234.5, length_ms=37.0)
+    n = int(round(37.0 * SR / 1000))
+    tone = 0.5 * np.sin(2 * np.pi * 1234.5 * np.arange(n) / SR)
+    freqs, mag = spectral.spectrum(tone, SR, window=window, normalize=False)
+    f_drawn, db_drawn = ex.line_f.get_data()
+    np.testing.assert_array_equal(f_drawn, freqs)
+    np.testing.assert_allclose(db_drawn, 20 * np.log10(np.maximum(mag, mag.max() * 1e-10)
+                                                       / mag.max()), atol=1e-9)
+    assert ex.peak.get_xdata()[0] == freqs[np.argmax(mag)]
+
+
+def test_stft_explorer_shows_helpers_stft_in_db(clip):
+    from helpers import features, stft
+
+    ex = w.stft_explorer(clip, SR)
+    ex.update(n_fft=1024, hop_divisor=8, window="hamming")
+    _, _, S = stft.stft(clip.astype(np.float64), sr=SR, n_fft=1024, hop_length=128,
+                        window="hamming")
+    db = features.to_db(np.abs(S), ref="max", top_db=80.0)
+    pooled, f = engine.maxpool(db, w.MAX_IMAGE_ROWS, w.MAX_IMAGE_COLS)
+    np.testing.assert_allclose(ex.img.get_array(), pooled, atol=2e-3)  # float32 picture
+    assert f"<b>{S.shape[1]} frames x {S.shape[0]} bins</b>" in ex.readout.value
+
+
+def test_db_explorer_shows_helpers_features_to_db(clip):
+    from helpers import features, stft
+
+    ex = w.db_explorer(clip, SR)
+    ex.update(ref="1.0", top_db=50.0, amin=1e-2)
+    _, _, S = stft.stft(clip.astype(np.float64), sr=SR, n_fft=2048, hop_length=512)
+    pooled, _ = engine.maxpool(np.abs(S), w.MAX_IMAGE_ROWS, w.MAX_IMAGE_COLS)
+    expected = features.to_db(pooled, kind="amplitude", ref=1.0, amin=1e-2, top_db=50.0)
+    np.testing.assert_allclose(ex.img.get_array(), expected, atol=2e-3)
+    assert ex.img.get_clim() == pytest.approx((expected.min(), expected.max()), abs=2e-3)
+
+
+def test_mfcc_explorer_shows_helpers_features_mfcc(clip):
+    from helpers import features
+
+    ex = w.mfcc_explorer(clip, SR)
+    ex.update(n_mfcc=20, n_mels=40)
+    _, _, C = features.mfcc(clip.astype(np.float64), sr=SR, n_mfcc=20, n_mels=40)
+    _, _, M = features.mel_spectrogram(clip.astype(np.float64), sr=SR, n_mels=40)
+    v = ex.last_view
+    np.testing.assert_allclose(v["mel_db"], features.to_db(M, kind="power", ref=1.0), atol=1e-3)
+    np.testing.assert_allclose(v["mfcc"], C, atol=5e-3)
+    np.testing.assert_array_equal(ex.img_mfcc.get_array(), v["mfcc"][1:])  # c1 .. c19 drawn
+
+
+def test_widgets_is_the_explorers_under_their_old_name():
+    from helpers import widgets
+
+    for name in ("waveform_explorer", "spectrum_explorer", "stft_explorer", "db_explorer",
+                 "mfcc_explorer", "stft_view", "db_view", "Explorer"):
+        assert getattr(widgets, name) is getattr(w, name)
+
+
+def test_no_explorer_module_imports_a_private_name_of_another():
+    """Layering: only public names cross modules in helpers/explorers, engine and the teaching
+    modules (a private name may change without notice)."""
+    import ast
+    import pathlib
+
+    import helpers
+
+    root = pathlib.Path(helpers.__file__).parent
+    files = [*root.glob("explorers/*.py"), root / "engine.py", root / "stft.py",
+             root / "spectral.py", root / "features.py", root / "widgets.py"]
+    bad = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level > 0:
+                bad += [f"{path.name}: {node.module}.{a.name}" for a in node.names
+                        if a.name.startswith("_") and not a.name.startswith("__")]
+    assert not bad, bad
