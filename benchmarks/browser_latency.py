@@ -559,7 +559,7 @@ def _walk(n_a, n_b, start, moves, valid, a=0, b=1):
 
 def plan(page, output, name: str, moves: int) -> list[tuple[int, str]]:
     if name == "stft":  # n_fft x hop, every setting new
-        from helpers import widgets as w
+        from helpers import explorers as w
 
         state = output.evaluate("""e => [...e.querySelectorAll('.noUi-handle')].slice(0, 2)
             .map(h => [Number(h.getAttribute('aria-valuenow')),
@@ -567,7 +567,8 @@ def plan(page, output, name: str, moves: int) -> list[tuple[int, str]]:
         (i0, imax), (j0, jmax) = state
         nffts = getattr(w, "N_FFT_OPTIONS", None)
         hops = getattr(w, "HOP_OPTIONS", None)
-        hop_in_samples = not hasattr(w, "HOP_FRACTIONS")
+        # a hop slider in samples (an early release) must stay <= n_fft; a divisor always is
+        hop_in_samples = not (hasattr(w, "HOP_FRACTIONS") or hasattr(w, "HOP_DIVISORS"))
 
         def valid(i, j):
             return not hop_in_samples or hops[j] <= nffts[i]
