@@ -779,7 +779,8 @@ def _print_row(label, rows):
     s = summarise(rows)
     noop = sum(1 for r in rows if r.get("noop"))
     print(f"  {label:<18} p50 {s['p50']:7.0f}  p95 {s['p95']:7.0f}  max {s['max']:7.0f} ms  "
-          f"figures/move {s['figs']:.1f}  timeouts {s['timeouts']}"
+          f"figures/move {s['figs']:.1f}  timeouts {s['timeouts']}  "
+          f"load {os.getloadavg()[0]:.1f}"
           + (f"  (no change: {noop} keys at the end of a range)" if noop else ""), flush=True)
 
 
@@ -823,15 +824,17 @@ def _report(results, names) -> bool:
           "kern = kernel busy,\nfig in = figure bytes arrive, KB = figure size, paint = decode + "
           "paint of the figure, figs = figures painted per move.\n'held' rows: 10 presses at "
           "33 ms, latency from the LAST press; figs < 10 = intermediate values skipped.")
-    kern = results.get("kernel", {}).get("inline", {})
-    if kern:
+    kernels = results.get("kernel", {})
+    if any(kernels.values()):
         print("\nkernel side, median per redraw (helpers.widgets Explorer.timings; cpu = CPU time "
-              "of the kernel thread, independent of other load):")
-        for name, ts in kern.items():
+              "of the kernel thread, less dependent on other load than wall time):")
+    for kind, kern in kernels.items():
+        for name, ts in (kern or {}).items():
             if ts:
                 med = {k: statistics.median(t[k] for t in ts) for k in ts[0]}
-                print(f"  {name[3:]:<10} compute {med['compute_ms']:5.1f}  draw "
-                      f"{med['draw_ms']:4.1f}  png {med['png_ms']:5.1f} ms (wall)  | cpu "
+                print(f"  {name[3:] + ('' if kind == 'inline' else f' [{kind}]'):<20} compute "
+                      f"{med['compute_ms']:5.1f}  draw {med['draw_ms']:4.1f}  png "
+                      f"{med['png_ms']:5.1f} ms (wall)  | cpu "
                       f"{med.get('cpu_ms', float('nan')):5.1f} ms  | png "
                       f"{med['png_bytes'] / 1024:.0f} KB  ({len(ts)} redraws)")
     for label, probs in results.get("keyboard", {}).items():
