@@ -321,7 +321,7 @@ def test_the_caption_check_catches_a_static_image_without_its_readout(clip):
     ("stft", [dict(hop_divisor=8)]),
     ("db", [dict(ref="1.0", amin=1e-3), dict(top_db=40.0), dict(ref="max", top_db=80.0)]),
     ("mfcc", [dict(n_mels=64), dict(n_mfcc=20), dict(n_mfcc=13, n_mels=128)]),
-    ("waveform", [dict(start=1.0, length=0.5)]),
+    ("waveform", [dict(start=1.0, length=0.5), dict(length=0.02), dict(length=2.0)]),
 ])
 def test_blitting_gives_the_same_pixels_as_a_full_draw(clip, name, moves):
     """Blitted updates, including pixels kept for a colourbar / axis and reused when moving
