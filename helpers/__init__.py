@@ -5,7 +5,9 @@ axes. Notebooks import it as ``import helpers`` (or ``from helpers import ...``)
 
 Modules: ``data`` (shipped clips, downloads), ``audio`` (load, play), ``validate`` (input
 checks), ``spectral`` (DFT/FFT spectrum, 02), ``stft`` (framing, STFT, ISTFT, 03),
-``features`` (dB, mel, MFCC, 04/05), ``plot`` (figures), ``widgets`` (slider explorers),
+``features`` (dB, mel, MFCC, 04/05), ``engine`` (the framed FFTs and picture-sized images
+under stft/features and the explorers), ``plot`` (figures), ``explorers`` (slider explorers;
+``widgets`` is their former name, kept for a release),
 ``dataset`` (features for deep learning, 06), ``exercises`` (self-checks, one module per
 notebook), ``warmup`` (compiles librosa's kernels at install time).
 """
