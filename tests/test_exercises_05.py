@@ -129,3 +129,22 @@ def test_learners_own_parameter_names_work():
         20 * np.log10(g) * np.sqrt(bands), np.zeros(keep - 1)])
     assert ex05.check_delta_per_second(
         lambda mfcc, t, w: librosa.feature.delta(mfcc, width=w) / np.diff(t).mean())
+
+
+# --- found by the testers (examiner-b) --------------------------------------------------------
+def test_gain_change_constant_vector_of_any_size_gets_the_every_coefficient_hint():
+    r = exercises.check_gain_change(lambda gain, n_mels, n_mfcc: np.full(
+        n_mfcc, 20 * np.log10(gain) * np.sqrt(n_mels)))
+    assert mistake(r) == "every-coefficient"
+
+
+def test_fix_colleague_factor_two_hint_names_both_causes():
+    """Wrong DCT factors (twice the orthonormal ones) give exactly 2x, like 20 / ln 10."""
+    def dct_factors_doubled(C, n_mels):
+        f = np.full(C.shape[0], np.sqrt(2 / n_mels))
+        f[0] = np.sqrt(1 / n_mels)
+        return C * (10 / np.log(10)) * f[:, None]
+
+    r = exercises.check_fix_colleague(dct_factors_doubled)
+    assert mistake(r) == "twenty-for-power"
+    assert "20 / ln 10" in r.text() and "DCT factors" in r.text()

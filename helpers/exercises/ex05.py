@@ -101,6 +101,12 @@ def _only_c0(value, n_mfcc):
     return out
 
 
+def _every_coefficient(out, case) -> bool:
+    a = np.asarray(out, dtype=float).ravel()
+    return bool(a.size == case["n_mfcc"] and a.size > 1 and np.all(np.abs(a) > 1e-3)
+                and np.ptp(a) <= 1e-3 * np.max(np.abs(a)))
+
+
 def _gain_cases(rng):
     out = []
     for n_mels in (24, 40, 64, 96, 128, 256):
@@ -121,7 +127,9 @@ EX_2 = FunctionExercise(
                 "The DCT of a constant vector is zero in every coefficient but c0 (each other "
                 "cosine sums to 0 over the bands).",
                 example="n_mels = 4, every band up by 6 dB: the orthonormal DCT of "
-                        "[6, 6, 6, 6] is [12, 0, 0, 0], because c0 = sum / sqrt(4) = 24 / 2.")),
+                        "[6, 6, 6, 6] is [12, 0, 0, 0], because c0 = sum / sqrt(4) = 24 / 2."),
+                # any vector with the SAME nonzero change in every coefficient, whatever size
+                detect=lambda out, case, ref: _every_coefficient(out, case)),
         Mistake("no-sqrt", lambda gain, n_mels, n_mfcc: _only_c0(20 * np.log10(gain), n_mfcc),
                 Hint("only c0 moves (right), but not by the dB of the gain itself: the "
                      "orthonormal DCT-II's c0 is sum / sqrt(n_mels), not the mean.",
@@ -283,8 +291,14 @@ EX_4 = FunctionExercise(
             "you fixed the DCT scaling (right), but the values are still in natural-log units "
             "(nepers of power), not dB: 10 log10(p) = (10 / ln 10) ln(p).")),
         Mistake("twenty-for-power", lambda C, n_mels: _rescale(C, n_mels, 2 * _DB_PER_NEPER),
-                Hint("you used 20 / ln 10: that converts the log of an AMPLITUDE. The mel "
-                     "spectrogram holds powers, and power_to_db takes 10 log10.")),
+                Hint("every row of yours is exactly TWICE librosa's. Two causes give that "
+                     "same factor 2, and the numbers cannot tell them apart: 20 / ln 10 for "
+                     "the log (that converts the log of an AMPLITUDE; the mel spectrogram "
+                     "holds powers, and power_to_db takes 10 log10), or DCT factors twice too "
+                     "big (sqrt(1 / n_mels) for c0 and sqrt(2 / n_mels) for the others, "
+                     "instead of sqrt(1 / (4 n_mels)) and sqrt(1 / (2 n_mels))). Check both.",
+                     "Recompute your factors on a tiny example: dct([1, 1, 1, 1]) = [8, 0, 0, "
+                     "0] and dct(..., norm='ortho') = [2, 0, 0, 0].")),
         Mistake("c0-like-the-rest", lambda C, n_mels: _rescale(C, n_mels, _DB_PER_NEPER,
                                                                same=True), Hint(
             "all rows but c0 are right: the orthonormal DCT-II scales row 0 by "
