@@ -173,7 +173,7 @@ def test_onset_right_and_variants():
 @pytest.mark.parametrize("wrong, expected", [
     (lambda pcm, sr, thr: np.argmax(np.abs(pcm[0] / 32768) > thr) / sr * 1000, "other"),
     (lambda pcm, sr, thr: librosa.samples_to_time(
-        np.argmax((np.abs(pcm / 32768) > thr).any(axis=0)), sr=22050), "other"),
+        np.argmax((np.abs(pcm / 32768) > thr).any(axis=0)), sr=22050), "fixed-sr"),
     (lambda pcm, sr, thr: float(np.argmax(np.abs(pcm).max(axis=0) > thr * 32768)) / sr,
      "int16-abs"),  # max of int16 |.|: -32768 stays negative
 ])
@@ -192,8 +192,13 @@ def test_onset_cases_hold_each_trap():
 
 # --- exercise 4 (stretch): zero_crossing_frequency -----------------------------------------------
 def zero_crossing_frequency(x, sr):
-    crossings = np.count_nonzero(np.diff(np.signbit(x)))
+    crossings = np.count_nonzero(np.diff(np.signbit(x - np.mean(x))))
     return crossings / 2 / (len(x) / sr)
+
+
+def _centred(x):
+    """x about its middle level, (max + min) / 2: exact zeros stay exact."""
+    return x - (np.max(x) + np.min(x)) / 2
 
 
 @pytest.mark.parametrize("case", spec_cases(ex01.EX_4))
@@ -203,10 +208,12 @@ def test_zero_crossing_spec(case):
 
 def test_zero_crossings_right_and_variants():
     assert ex.check_zero_crossing_frequency(zero_crossing_frequency)
-    assert ex.check_zero_crossing_frequency(  # products of neighbours, float32
-        lambda x, sr: float(np.sum(x[1:].astype(np.float32) * x[:-1] < 0) / 2 * sr / len(x)))
+    assert ex.check_zero_crossing_frequency(  # sign bits of neighbours, float32, (max+min)/2
+        lambda x, sr: float(np.sum(np.signbit(_centred(x)[1:].astype(np.float32))
+                                   != np.signbit(_centred(x)[:-1])) / 2 * sr / len(x)))
     assert ex.check_zero_crossing_frequency(  # librosa's own zero-crossing counter is fine
-        lambda x, sr: librosa.zero_crossings(x, pad=False).sum() / 2 / (len(x) / sr))
+        lambda x, sr: librosa.zero_crossings(x - np.median(x), pad=False).sum() / 2
+        / (len(x) / sr))
 
 
 @pytest.mark.parametrize("wrong, expected", [
@@ -238,3 +245,80 @@ def test_alias_reference_is_the_folding_formula(f, sr, heard):
 def test_zero_crossing_reference_measures_the_alias():
     for case, ref in zip(ex01.EX_4.all_cases(), ex01.EX_4.reference_outputs(), strict=True):
         assert abs(ref - ex01.alias_of(case["f"], case["sr"])) < 0.2 / case["duration"]
+
+
+# --- reviewer findings (examiner-a D6, D7; hints 1 of 01.3) -------------------------------------
+def test_zero_crossing_tolerance_refuses_four_extra_crossings():
+    """D6: the tolerance was 3 / duration, six crossings; four extra crossings now fail."""
+    assert ex.check_zero_crossing_frequency(
+        lambda x, sr: (np.sum(np.diff(np.signbit(_centred(x)))) + 2) / 2 / (len(x) / sr))
+    assert not ex.check_zero_crossing_frequency(
+        lambda x, sr: (np.sum(np.diff(np.signbit(_centred(x)))) + 4) / 2 / (len(x) / sr))
+
+
+@pytest.mark.parametrize("wrong", [
+    lambda x, sr: np.count_nonzero(np.diff(np.sign(_centred(x)))) / 2 / (len(x) / sr),
+    lambda x, sr: np.sum(_centred(x)[:-1] * _centred(x)[1:] < 0) / 2 / (len(x) / sr),
+], ids=["sign-diff-double-counts-zero", "product-misses-zero"])
+def test_zero_crossing_exact_zero_samples_are_in_every_seed(wrong):
+    """D7: every seed has a tone whose crossings fall on samples that are exactly 0."""
+    seeds = ex01.EX_4.seed_of_cases()
+    for seed in set(seeds):
+        assert any(c["phase"] == 0.0 for c, s in zip(ex01.EX_4.all_cases(), seeds, strict=True)
+                   if s == seed)
+    assert not ex.check_zero_crossing_frequency(wrong)
+
+
+def test_onset_scale_32767_is_named_not_as_at_threshold():
+    """01.3 hint 1: / 32767 was told "use >, not >="; thresholds are now off the 1/32768 grid
+    (except the one case with a sample exactly at the threshold)."""
+    wrong = lambda pcm, sr, thr: np.flatnonzero(  # noqa: E731
+        np.any(np.abs(pcm / 32767) > thr, axis=0))[0] / sr
+    assert mistake(ex.check_first_onset_time(wrong)) == "scale-32767"
+    off_grid = [c for c in ex01.EX_3.all_cases() if (c["threshold"] * 32768) % 1]
+    assert len(off_grid) >= 4 * ex01.EX_3.seeds
+
+
+@pytest.mark.parametrize("wrong, expected", [
+    (lambda pcm, sr, t: np.argmax((np.abs(pcm / np.abs(pcm).max()) > t).any(axis=0)) / sr,
+     "other"),  # max-normalised: was told "use >, not >="
+    (lambda pcm, sr, t: np.argmax(np.abs(pcm / 32768).sum(axis=0) > t) / sr, "other"),
+    (lambda pcm, sr, t: np.argmax((np.abs(pcm / 32768) > 10 ** (t / 20)).any(axis=0)) / sr,
+     "other"),  # threshold read as dB: was told "combined over the wrong axis"
+    (lambda pcm, sr, t: np.argmax(((pcm * pcm) / 32768 ** 2 > t * t).any(axis=0)) / sr,
+     "other"),  # int16 overflow in pcm * pcm: was told "combined over the wrong axis"
+    (lambda pcm, sr, t: (np.argmax((np.abs(pcm / 32768) > t).any(axis=0)) + 1) / sr,
+     "one-late"),
+    (lambda pcm, sr, t: np.argmax((np.abs(pcm / 32768) > t).any(axis=0)) / 22050, "fixed-sr"),
+], ids=["max-normalised", "summed-channels", "threshold-as-dB", "int16-overflow", "one-late",
+        "fixed-sr"])
+def test_onset_hints_name_the_mistake_made(wrong, expected):
+    """examiner-a, hints 1-5 of 01.3 and the named mistakes that got only the fallback."""
+    assert mistake(ex.check_first_onset_time(wrong)) == expected
+
+
+def test_float_to_int16_ceil_is_named_and_dtype_hint_names_its_case():
+    r = ex.check_float_to_int16(
+        lambda y: np.clip(np.ceil(np.asarray(y) * 32768), -32768, 32767).astype(np.int16))
+    assert mistake(r) == "ceiled"
+    ex.reset()
+    text = ex.check_float_to_int16(
+        lambda y: np.clip(np.round(np.asarray(y) * 32768), -32768, 32767)).text()
+    assert "np.array([0.5, -1.25, 0.0])" in text
+
+
+def test_float_to_int16_first_hint_does_not_hand_over_the_fix():
+    """reader-a: the first stage named the whole fix (nearest integer to y * 32768, clipped)."""
+    nudge = ex01.EX_2.fallback.nudge
+    assert "y * 32768" not in nudge and "nearest integer" not in nudge
+
+
+def test_zero_crossing_stretch_needs_the_middle_level_not_0():
+    """reader-a: 01.4 stretched nothing (naive sign counting passed). Every seed now has tones
+    on an offset above their amplitude, whose samples never change sign."""
+    seeds = ex01.EX_4.seed_of_cases()
+    for seed in set(seeds):
+        assert sum(c["offset"] > c["amplitude"] for c, s in zip(
+            ex01.EX_4.all_cases(), seeds, strict=True) if s == seed) >= 2
+    naive = lambda x, sr: np.count_nonzero(np.diff(np.signbit(x))) / 2 / (len(x) / sr)  # noqa: E731
+    assert mistake(ex.check_zero_crossing_frequency(naive)) == "raw-sign-changes"

@@ -313,7 +313,7 @@ def test_the_quiet_note_is_5_hz_from_the_loud_one_as_the_notebook_says():
 
 
 def test_peak_chords_are_unseen_and_long_enough():
-    for _sr, seconds, notes, n in ex02._CHORDS:
+    for _sr, seconds, notes, n, _hum in ex02._CHORDS:
         assert seconds >= 1.0 and len(notes) == n  # bins <= 1 Hz apart: nearest bin passes
         freqs = sorted(f for f, _, _ in notes)
         assert len(freqs) != 3 or not np.allclose(freqs, ex02.SHIPPED_CHORD, atol=1)
@@ -324,3 +324,95 @@ def test_solutions_mode_raises_on_a_wrong_answer_and_passes_a_right_one():
     with pytest.raises(AssertionError, match="02.1"):
         ex.check_frequency_axis(AXIS_WRONG["linspace-full"])
     assert ex.check_frequency_axis(axis_ref)
+
+
+# --- reviewer findings (examiner-a D1, D2; hints 6-8) -------------------------------------------
+def test_axis_round_half_to_even_is_refused():
+    """D1: round(n / 2) + 1 bins is one too many for n = 4k + 3 (7, 11, 1003)."""
+    assert {n % 4 for n, _ in ex02._AXIS_CASES} == {0, 1, 2, 3}
+    generated = ex02._axis_cases()[len(ex02._AXIS_CASES):]
+    assert [n % 4 for n, _ in generated] == [0, 1, 2, 3] * 3  # every seed, every residue
+    got = _mistake(ex.check_frequency_axis, lambda n, sr: np.arange(round(n / 2) + 1) * sr / n)
+    assert got == "wrong-length"
+
+
+def test_axis_in_kilohertz_is_named_as_kilohertz():
+    """Hint 6: an answer in kHz was told "these are bin numbers"."""
+    got = _mistake(ex.check_frequency_axis, lambda n, sr: np.arange(n // 2 + 1) * sr / n / 1000)
+    assert got == "kilohertz"
+
+
+def _first_local_maxima(y, sr, n, height=None):
+    X = np.abs(np.fft.rfft(y * np.hanning(len(y))))
+    kw = {} if height is None else {"height": height * X.max()}
+    p, _ = scipy.signal.find_peaks(X, **kw)
+    return p[:n] * sr / len(y)
+
+
+@pytest.mark.parametrize("height", [None, 1e-3])
+def test_peaks_lowest_local_maxima_are_refused(height):
+    """D2: the n lowest-frequency local maxima are not the n strongest (hum and noise lie below
+    every note)."""
+    got = _mistake(ex.check_peak_frequencies,
+                   lambda y, sr, n: _first_local_maxima(y, sr, n, height))
+    assert got == "not-strongest"
+
+
+def test_peaks_full_fft_mirror_images_are_named():
+    """Hint 7: the full FFT with abs(fftfreq) returns +f and -f of one tone."""
+    def full(y, sr, n):
+        X = np.abs(np.fft.fft(y * np.hanning(len(y))))
+        f = np.abs(np.fft.fftfreq(len(y), d=1 / sr))
+        p, _ = scipy.signal.find_peaks(X)
+        return f[p[np.argsort(X[p])[::-1][:n]]]
+    assert _mistake(ex.check_peak_frequencies, full) == "mirror-images"
+
+
+def test_peaks_no_window_zero_padded_is_leakage():
+    """Hint 8: side-lobe peaks of an unwindowed, zero-padded spectrum are leakage."""
+    assert _mistake(ex.check_peak_frequencies, _peaks(window=None, pad=4)) == "leakage"
+
+
+def test_peaks_failing_case_names_its_notes():
+    text = ex.check_peak_frequencies(_peaks(window=None)).text()
+    assert "Hz (amplitude" in text and "hum" in text
+
+
+def _spectra_scaled(weights):
+    def channel_spectra_(data, window):
+        x = np.asarray(data, dtype=float).T * window
+        n = x.shape[-1]
+        return np.abs(np.fft.rfft(x, axis=-1)) * weights(n, window)
+    return channel_spectra_
+
+
+@pytest.mark.parametrize("mistake, weights", [
+    ("odd-nyquist", lambda n, w: np.r_[1.0, np.full(n // 2 - 1, 2.0), 1.0] / np.sum(w)),
+    ("hann-gain", lambda n, w: np.r_[1.0, np.full(n // 2 - 1 + n % 2, 2.0),
+                                     np.ones(1 - n % 2)] / (n / 2)),
+])
+def test_channel_spectra_reviewer_mistakes_are_named(mistake, weights):
+    """reader-a 02.2 (halving the last bin for odd n) and examiner-a (Hann gain n / 2) got the
+    fallback; each now gets its own hint."""
+    assert _mistake(ex.check_channel_spectra, _spectra_scaled(weights)) == mistake
+
+
+def test_mean_power_dc_doubled_is_named_and_no_mirror_hint_fits_the_numbers():
+    def dc_doubled(X, n):
+        w = np.full(len(X), 2.0)
+        if n % 2 == 0:
+            w[-1] = 1.0
+        return float(np.sum(w * np.abs(X) ** 2) / n**2)
+    assert _mistake(ex.check_mean_power_from_rfft, dc_doubled) == "dc-doubled"
+    hint = next(m.hint for m in ex02.EX_3.mistakes if m.id == "no-mirror")
+    assert "about half" not in hint.nudge
+
+
+def test_forbidden_function_is_named_by_its_public_name():
+    """examiner-a: the hint showed "scipy.fft._basic.irfft", a private path."""
+    import scipy.fft
+
+    def via_scipy(X, n):
+        return float(np.mean(scipy.fft.irfft(X, n=n) ** 2))
+    text = ex.check_mean_power_from_rfft(via_scipy).text()
+    assert "scipy.fft.irfft" in text and "._" not in text

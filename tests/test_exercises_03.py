@@ -35,8 +35,8 @@ def n_frames_right(n_samples, n_fft, hop, center=True):
 @pytest.mark.filterwarnings("ignore:n_fft=.*too large:UserWarning")
 def test_frame_reference_agrees_with_librosa():
     """The check's cases and formula, against librosa itself (both versions)."""
-    for center, cases in ((True, ex03._FRAME_CASES_CENTER), (False, ex03._FRAME_CASES_NOCENTER)):
-        for n, n_fft, hop in cases:
+    for center in (True, False):
+        for n, n_fft, hop in ex03._frame_cases(center):
             got = librosa.stft(y=np.zeros(n, dtype=np.float32), n_fft=n_fft, hop_length=hop,
                                center=center).shape[1]
             assert got == ex03._frames_ref(n, n_fft, hop, center) == \
@@ -316,3 +316,98 @@ def test_choose_n_fft_exactly_four_bins_gets_a_consistent_hint():
 def test_choose_n_fft_a_window_array_gets_a_clear_hint():
     r = ex.check_choose_n_fft(lambda f1, f2, sr: (8192, np.hanning(8192)))
     assert not r and r.mistake == "window-array" and "array(" not in r.text(), r.text()
+
+
+# ------------------------------------------------------- reviewer findings (examiner-a D3-D5)
+@pytest.mark.parametrize("fn", [
+    lambda n, f, h, c=True: 1 + n // h if c else 1 + (n - f + 1) // h,
+    lambda n, f, h, c=True: 1 + (n + 1) // h if c else 1 + (n - f) // h,
+    lambda n, f, h, c=True: 1 + n // h if c else 1 + (n - f + 100) // h,
+], ids=["nocenter-plus-one", "center-plus-one", "nocenter-plus-100"])
+def test_n_frames_off_by_one_numerators_are_refused(fn):
+    """D3: both remainders, 0 and hop - 1, are in both branches' cases."""
+    assert not ex.check_n_frames(fn)
+    for center in (True, False):
+        cases = ex03._frame_cases(center)
+        for seed in range(3):  # every seed's generated cases hold both remainders
+            mine = cases[len(cases) - 9 + 3 * seed:len(cases) - 6 + 3 * seed]
+            rems = [(n - (0 if center else f)) % h for n, f, h in mine]
+            assert rems[0] == 0 and rems[1] == mine[1][2] - 1
+
+
+def test_n_frames_wrong_default_is_named():
+    """D4: center=False as the default does not count like librosa.stft's default."""
+    r = ex.check_n_frames(lambda n, f, h, c=False: n_frames_right(n, f, h, c))
+    assert not r and r.mistake == "wrong-default", r.text()
+
+
+def test_n_frames_named_mistakes_name_a_case():
+    text = ex.check_n_frames(lambda n, f, h, c: n // h if c else 1 + (n - f) // h).text()
+    assert "n_frames(" in text and "librosa.stft returns" in text
+
+
+def test_coverage_cases_force_a_hop_that_divides_n_samples():
+    """D5: ceil(n_samples / hop) frames misses the last frame when hop divides n_samples."""
+    seeds = ex03.EX_3.seed_of_cases()
+    for seed in set(seeds):
+        cases = [c for c, s in zip(ex03.EX_3.all_cases(), seeds, strict=True) if s == seed]
+        assert any(c["n_samples"] % c["hop"] == 0 for c in cases)
+        assert any(c["n_samples"] % c["hop"] == c["hop"] - 1 for c in cases)
+
+    def ceil_frames(n_samples, n_fft, hop):
+        return ex03._coverage(n_samples, n_fft, hop, frames=lambda n, f, h: math.ceil(n / h))
+    assert not ex.check_window_coverage(ceil_frames)
+
+
+def test_frame_times_midpoint_centre_is_named_and_fallback_example_is_consistent():
+    r = ex.check_frame_times(lambda m, sr, hop, n_fft, c: (np.arange(m) * hop
+                                                          + (0 if c else (n_fft - 1) / 2)) / sr)
+    assert not r and r.mistake == "midpoint", r.text()
+    assert "samples 6 ... 13" in ex03.EX_2.fallback.example
+    assert "n_fft // 2 = 4" in ex03.EX_2.fallback.example and "centre 10" not in \
+        ex03.EX_2.fallback.example
+
+
+def _examiner_ola(S, hop, length, *, trim=True, const=False):
+    """An independent overlap-add (float32 frames when S is complex64, as a learner's is)."""
+    S = np.asarray(S)
+    n_fft = 2 * (S.shape[0] - 1)
+    w = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n_fft) / n_fft)
+    frames = np.fft.irfft(S, n=n_fft, axis=0) * w[:, None]
+    total = n_fft + hop * (S.shape[1] - 1)
+    y, wss = np.zeros(total), np.zeros(total)
+    for m in range(S.shape[1]):
+        y[m * hop:m * hop + n_fft] += frames[:, m]
+        wss[m * hop:m * hop + n_fft] += w ** 2
+    if const:
+        y /= np.sum(w ** 2) / hop
+    else:
+        nz = wss > np.finfo(float).tiny
+        y[nz] /= wss[nz]
+    y = y[n_fft // 2:] if trim else y
+    return np.pad(y, (0, max(0, length - len(y))))[:length]
+
+
+@pytest.mark.parametrize("mistake, kw", [("not-trimmed", {"trim": False}),
+                                         ("cola-constant", {"const": True})])
+def test_istft_reviewer_mistakes_are_named(mistake, kw):
+    """examiner-a: "padding not removed" (its first samples divide rounding by ~0) and "divide
+    by the COLA constant" got only the fallback."""
+    r = ex.check_my_istft(lambda S, hop, length: _examiner_ola(S, hop, length, **kw))
+    assert not r and r.mistake == mistake, r.text()
+
+
+def test_istft_and_frame_times_first_hints_do_not_hand_over_the_recipe():
+    """reader-a: 03.4's hint restated section 8's recipe, 03.2's said where frames start."""
+    assert "np.fft.irfft" not in ex03.EX_4.fallback.nudge
+    hint = next(m.hint for m in ex03.EX_2.mistakes if m.id == "ignores-center")
+    assert "STARTS at sample m * hop" not in hint.nudge
+    assert "center=False" not in hint.example  # the worked example is the other setting
+
+
+def test_choose_n_fft_hints_state_the_criterion_and_agree_with_the_bound():
+    too_small = ex.check_choose_n_fft(lambda f1, f2, sr: int(2 * sr / abs(f1 - f2))).text()
+    assert "3 dB" in too_small and "6 dB" in too_small
+    ex.reset()
+    too_long = ex.check_choose_n_fft(lambda f1, f2, sr: int(40 * sr / abs(f1 - f2))).text()
+    assert f"up to {ex03.MAX_BINS_APART} bins" in too_long and "4 to 8" not in too_long

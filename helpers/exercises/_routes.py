@@ -108,9 +108,16 @@ def is_course_code(obj) -> bool:
     return path.startswith(_COURSE_DIR + os.sep)
 
 
+def _public(modname: str) -> str:
+    """``scipy.fft._basic`` -> ``scipy.fft``: the module path a learner writes (private parts,
+    those starting with ``_``, dropped)."""
+    return ".".join(p for p in modname.split(".") if not p.startswith("_")) or modname
+
+
 def qualified_name(obj) -> str:
-    """``module.qualname`` of a function or class, for messages."""
-    mod = _module_of(obj)
+    """``module.qualname`` of a function or class, for messages, with the module's private
+    parts dropped (``scipy.fft.irfft``, not ``scipy.fft._basic.irfft``)."""
+    mod = _public(_module_of(obj) or "")
     qual = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or repr(obj)
     if isinstance(obj, types.ModuleType):
         return obj.__name__
@@ -210,7 +217,7 @@ class Forbidden:
             return hit
         mod = self._in_modules(frame.f_globals.get("__name__", "") or "")
         if mod is not None:
-            return f"{frame.f_globals.get('__name__')}.{frame.f_code.co_name}"
+            return f"{_public(frame.f_globals.get('__name__'))}.{frame.f_code.co_name}"
         return None
 
 

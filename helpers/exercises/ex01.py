@@ -245,6 +245,12 @@ _EX2_MISTAKES = [
                  "step. The nearest integer is what you want.",
                  example="floor(2.7) = 2 but the nearest integer is 3; floor(-2.2) = -3 but "
                          "the nearest is -2.")),
+    Mistake("ceiled", lambda y: np.clip(np.ceil(np.asarray(y, float) * 32768),
+                                        -32768, 32767).astype(np.int16),
+            Hint("np.ceil always rounds UP: every value that is not a whole number of steps "
+                 "gains up to one step. The nearest integer is what you want.",
+                 example="ceil(2.2) = 3 but the nearest integer is 2; ceil(-2.7) = -2 but "
+                         "the nearest is -3.")),
     Mistake("not-scaled", lambda y: np.clip(np.round(np.asarray(y, float)),
                                             -32768, 32767).astype(np.int16),
             Hint("your integers are the floats rounded as they are (0, 1 or -1): full scale, "
@@ -256,10 +262,11 @@ _EX2_MISTAKES = [
 EX_2 = FunctionExercise(
     "01.2", _float_to_int16, _int16_cases, name="float_to_int16",
     mistakes=_EX2_MISTAKES, rtol=0.0, atol=0.1, seeds=3,
-    fallback=Hint("the integer for a float y is the nearest integer to y * 32768, kept "
-                  "inside -32768 ... 32767 (the check includes values beyond +-1).",
-                  "Three steps: scale, round to the nearest integer, clip; then convert the "
-                  "dtype.",
+    fallback=Hint("encoding undoes decoding: section 2 turned each int16 k into k / 32768. "
+                  "Which integer does the file need so that decoding gives y back as closely "
+                  "as possible, and what can it store for a y beyond +-1 (the check has some)?",
+                  "An int16 holds only whole numbers from -32768 to 32767; look at what "
+                  "your function gives for 0.99999, for -1.25 and for 1.0.",
                   example="8-bit PCM runs 0 ... 255 with silence at 128: x = -0.5 becomes "
                           "round(-0.5 * 128) + 128 = 64; x = 1.2 would be 282, clipped to 255."),
     success="round(y * 32768), clipped to -32768 ... 32767: a round trip int16 -> float -> "
@@ -277,7 +284,8 @@ def check_float_to_int16(float_to_int16):
         if kind != np.int16:
             stop_wrong(Hint(f"the values are right, but the array's dtype is {kind}: a 16-bit "
                             "file stores int16. Convert at the end with .astype(np.int16).",
-                            mistake="not-int16"))
+                            mistake="not-int16"),
+                       "(checked with float_to_int16(np.array([0.5, -1.25, 0.0])))")
     return result
 
 
@@ -301,6 +309,16 @@ def _onset_recording(rng, channels, n, level):
     return pcm
 
 
+def _near_miss(rng, pcm, k, before):
+    """A threshold OFF the 1/32768 grid, (k + 0.15) / 32768, and a sample of k (0.15 steps
+    below it) before the onset: decoded with / 32767 it reads (k + 0.3) / 32768, above."""
+    pcm[0, before - int(rng.integers(50, 300))] = k
+    # and a sample 3 % below: only an answer that scales far too much (y / y.max(), a sum
+    # over the channels) calls it loud, so those do not look like "/ 32767"
+    pcm[0, before - int(rng.integers(320, 480))] = int(0.97 * k)
+    return (k + 0.15) / 32768
+
+
 def _onset_cases(rng):
     cases = []
     sr = [int(s) for s in rng.choice(_RATES, size=4, replace=False)]
@@ -309,21 +327,22 @@ def _onset_cases(rng):
     pcm = _onset_recording(rng, 1, int(rng.integers(3000, 6000)), k // 4)
     i = int(rng.integers(500, 2000))
     pcm[0, i], pcm[0, i + 700] = k + 900, 30000
-    cases.append(dict(pcm=pcm, sr=sr[0], threshold=k / 32768))
+    cases.append(dict(pcm=pcm, sr=sr[0], threshold=_near_miss(rng, pcm, k, i)))
     # b: stereo, the first event only in the RIGHT channel (channel 1), 1.5 x the threshold
     k = int(rng.integers(9000, 14000))
     pcm = _onset_recording(rng, 2, int(rng.integers(4000, 8000)), k // 5)
     i = int(rng.integers(600, 2500))
     pcm[1, i] = int(1.5 * k)
-    pcm[:, i + 900] = 31000
-    cases.append(dict(pcm=pcm, sr=sr[1], threshold=k / 32768))
+    pcm[1, i + 900] = 31000  # channel 0 is never above the threshold
+    pcm[0, i + 900] = k // 2
+    cases.append(dict(pcm=pcm, sr=sr[1], threshold=_near_miss(rng, pcm, k, i)))
     # c: stereo, the first event is the most negative value, -32768, in the left channel
     k = int(rng.integers(6000, 12000))
     pcm = _onset_recording(rng, 2, int(rng.integers(4000, 8000)), k // 5)
     i = int(rng.integers(600, 2500))
     pcm[0, i] = -32768
     pcm[:, i + 800] = 25000
-    cases.append(dict(pcm=pcm, sr=sr[2], threshold=k / 32768))
+    cases.append(dict(pcm=pcm, sr=sr[2], threshold=_near_miss(rng, pcm, k, i)))
     # d: three channels; a sample exactly AT the threshold comes first, the onset later
     k = int(rng.integers(5000, 9000))
     pcm = _onset_recording(rng, 3, int(rng.integers(4000, 8000)), k // 5)
@@ -339,12 +358,13 @@ def _onset_cases(rng):
     i = int(rng.integers(600, 2500))
     pcm[0, i], pcm[1, i] = 2 * k, -2 * k
     pcm[:, i + 600] = 28000
-    cases.append(dict(pcm=pcm, sr=sr[0], threshold=k / 32768))
+    cases.append(dict(pcm=pcm, sr=sr[0], threshold=_near_miss(rng, pcm, k, i)))
     return cases
 
 
 def _first(mask) -> int:
-    return int(np.flatnonzero(mask)[0])
+    """The first True index (0 when there is none, as np.argmax gives it)."""
+    return int(np.argmax(mask))
 
 
 _EX3_MISTAKES = [
@@ -383,6 +403,13 @@ _EX3_MISTAKES = [
              "Keep the channels: test each channel's |y|, then ask whether any is above.",
              example="left 0.6, right 0.0: the mean is 0.3, below a 0.4 threshold, though "
                      "the left channel is well above it; left 0.6, right -0.6 average to 0.")),
+    Mistake("scale-32767", lambda pcm, sr, threshold: _first(
+        (np.abs(pcm.astype(np.float64)) / 32767 > threshold).any(axis=0)) / sr,
+        Hint("you decoded with / 32767. 16-bit decoding divides by 32768 (2 ** 15, section "
+             "2), so your floats are a little too large, and a sample just below the "
+             "threshold reads as above it (the check's thresholds are not whole steps).",
+             "Which number turns the int16 range -32768 ... 32767 into -1 ... just under 1?",
+             example="int16 16384 is 16384 / 32768 = 0.5 exactly; / 32767 gives 0.500015.")),
     Mistake("at-threshold", lambda pcm, sr, threshold: _first(
         (np.abs(pcm.astype(np.float64)) / 32768 >= threshold).any(axis=0)) / sr,
         Hint("a sample exactly AT the threshold is not above it: use >, not >=.",
@@ -391,6 +418,16 @@ _EX3_MISTAKES = [
         (np.abs(pcm.astype(np.float64)) / 32768 > threshold).any(axis=0))),
         Hint("that is the sample index; the function should return seconds.",
              example="sample 4410 at 44100 Hz is at 4410 / 44100 = 0.1 s.")),
+    Mistake("one-late", lambda pcm, sr, threshold: (_first(
+        (np.abs(pcm.astype(np.float64)) / 32768 > threshold).any(axis=0)) + 1) / sr,
+        Hint("your time is one sample late: sample 0 is at 0 s, so sample j is at j / sr, "
+             "not (j + 1) / sr.",
+             example="at 1000 Hz, sample 0 is at 0.000 s and sample 3 at 0.003 s.")),
+    Mistake("fixed-sr", lambda pcm, sr, threshold: _first(
+        (np.abs(pcm.astype(np.float64)) / 32768 > threshold).any(axis=0)) / 22050,
+        Hint("you divided by 22050 (librosa's default rate); the check's recordings come at "
+             "other rates: use the sr argument.",
+             example="sample 800 at 8000 Hz is at 0.1 s; / 22050 gives 0.036 s.")),
     Mistake("channels-as-time", lambda pcm, sr, threshold: _first(
         (np.abs(pcm.astype(np.float64)) / 32768 > threshold).any(axis=1)) / sr,
         Hint("you combined over the wrong axis: the input is (channels, samples), so the "
@@ -451,18 +488,40 @@ def _zc_cases(rng):
         out.append(dict(f=round(f, 1), sr=sr, duration=dur,
                         amplitude=round(float(rng.uniform(0.2, 0.9)), 2),
                         phase=round(float(rng.uniform(0.3, 2.8)), 2)))
+    # every seed: a tone at sr / 8 (or its alias) with phase 0, whose crossings all fall on
+    # samples that are exactly 0: a crossing through 0 is ONE crossing, not two, not none
+    sr = rates[0]
+    out.append(dict(f=float(rng.choice([sr / 8, 7 * sr / 8])), sr=sr, duration=0.5,
+                    amplitude=0.5, phase=0.0))
+    # every seed, twice: a tone riding on an offset larger than its amplitude (8-bit samples
+    # read as k / 256 without taking off the 128 middle: every sample is positive), one of
+    # them above sr / 2. Its samples never change sign: what crosses is the signal's middle.
+    for j in range(2):
+        sr = rates[j + 1]
+        heard = float(rng.uniform(150, 0.45 * sr))
+        amplitude = round(float(rng.uniform(0.2, 0.45)), 2)
+        out.append(dict(f=round((heard, sr + heard)[j], 1), sr=sr, duration=0.75,
+                        amplitude=amplitude, phase=round(float(rng.uniform(0.3, 2.8)), 2),
+                        offset=0.5))
+    for case in out:
+        case.setdefault("offset", 0.0)
     return out
 
 
 def _zc_signal(case):
     n = np.arange(int(round(case["duration"] * case["sr"])))
     x = case["amplitude"] * np.sin(2 * np.pi * case["f"] * n / case["sr"] + case["phase"])
-    return {"x": x, "sr": case["sr"]}
+    x[np.abs(x) < 1e-9 * case["amplitude"]] = 0.0  # sin(pi m) is 1e-16, not 0: make it 0
+    return {"x": x + case.get("offset", 0.0), "sr": case["sr"]}
 
 
 def _zc_reference(x, sr):
     """The answer key is the alias of the tone's frequency; the reference recovers it from the
-    samples' own zero crossings, counted between the first and the last one."""
+    crossings of the signal's middle level (its mean), counted between the first and the last
+    one."""
+    x = np.asarray(x, dtype=np.float64)
+    mid = np.mean(x)
+    x = x - mid if abs(mid) > 1e-3 * np.max(np.abs(x)) else x  # keep exact zeros exact
     s = np.signbit(x)
     idx = np.flatnonzero(s[1:] != s[:-1])
     # linear interpolation of each crossing's position
@@ -471,7 +530,9 @@ def _zc_reference(x, sr):
 
 
 def _zc_tolerance(case):
-    return 3.0 / case["duration"]  # a count can be off by one or two crossings
+    # a count may be off by one crossing (0.5 / duration Hz) and the duration by one sample
+    # (len(x) vs len(x) - 1: at most 0.5 / duration Hz below sr / 2): three crossings are not
+    return 1.25 / case["duration"]
 
 
 _EX4_MISTAKES = [
@@ -481,6 +542,16 @@ _EX4_MISTAKES = [
         "consecutive samples change sign.",
         "Count the sign changes between neighbouring samples.",
         example="8 samples [1, 2, -1, -3, 2, 1, -1, 1] change sign 4 times."), uses=True),
+    Mistake("raw-sign-changes", lambda x, sr: np.count_nonzero(
+        np.signbit(x[1:]) != np.signbit(x[:-1])) / 2 / (len(x) / sr), Hint(
+        "your function counts where the samples change sign, and some of the check's "
+        "signals never do: they ride on an offset larger than their amplitude (8-bit samples "
+        "read without taking off the middle value), so every sample is positive. A sine "
+        "still swings up and down twice per period: across which level?",
+        "Count the crossings of the signal's middle level, not of 0.",
+        example="x = [0.9, 0.7, 0.5, 0.3, 0.5, 0.7, 0.9, 0.7]: no sign change at all, but "
+                "its middle is 0.6, and x crosses 0.6 twice (between samples 1 and 2, and "
+                "4 and 5).")),
     Mistake("doubled", lambda x, sr: 2 * _zc_reference(x, sr), Hint(
         "your result is twice the frequency: a sine crosses zero TWICE per period (once "
         "going up, once going down).",
@@ -514,13 +585,14 @@ EX_4 = FunctionExercise(
     "01.4", _zc_reference, _zc_cases, prepare=_zc_signal, name="zero_crossing_frequency",
     output="number", mistakes=_EX4_MISTAKES, rtol=0.0, atol=_zc_tolerance, seeds=3,
     forbid=_NO_SPECTRUM,
-    fallback=Hint("count where consecutive samples change sign; a sine has two crossings per "
-                  "period; divide the periods by the duration in seconds.",
+    fallback=Hint("a sine crosses its middle level twice per period: count those "
+                  "crossings, and turn the count into periods per second.",
                   "Above sr / 2 the samples hold the alias: that is what you will measure.",
-                  example="a 250 Hz sine at 8000 Hz for 0.2 s: 1600 samples, about 100 sign "
-                          "changes, 50 periods / 0.2 s = 250 Hz."),
-    success="two zero crossings per period, so f = crossings / 2 / duration. Above sr / 2 "
-            "you measure the alias: that is what the samples hold.")
+                  example="a 250 Hz sine at 8000 Hz for 0.2 s: 1600 samples, about 100 "
+                          "crossings, 50 periods / 0.2 s = 250 Hz."),
+    success="two crossings of the middle level per period, so f = crossings / 2 / "
+            "duration, even when an offset keeps every sample positive. Above sr / 2 you "
+            "measure the alias: that is what the samples hold.")
 
 
 def check_zero_crossing_frequency(zero_crossing_frequency):

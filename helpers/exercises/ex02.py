@@ -122,6 +122,11 @@ _AXIS_HINTS = {
         "Multiply by the number of samples per second.",
         example="bin 2 of n = 8 makes 2 / 8 = 0.25 cycles per sample; at 800 samples per second that is 200 Hz.",
         mistake="cycles-per-sample"),
+    "kilohertz": Hint(
+        "these are kilohertz (Hz / 1000); the exercise asks for hertz.",
+        "Keep the frequencies in Hz: do not divide by 1000.",
+        example="bin 3 of n = 10 samples at 1000 Hz is at 300 Hz, which is 0.3 kHz.",
+        mistake="kilohertz"),
     "bin-index": Hint(
         "these are bin numbers k, not frequencies in Hz.",
         "Bin k holds k cycles per n samples; n samples last n / sr seconds.",
@@ -169,7 +174,8 @@ def _diagnose_axis(a: np.ndarray, n: int, sr: float) -> Hint | None:
     for key, ref in (("linspace-half", np.linspace(0, sr / 2, truth.size)),
                      ("linspace-spacing", lin[: truth.size]),
                      ("fftfreq-negative", fft_full[: truth.size]),
-                     ("cycles-per-sample", k / n), ("bin-index", k),
+                     ("cycles-per-sample", k / n), ("kilohertz", truth / 1000),
+                     ("bin-index", k),
                      ("integer-division", k * (sr // n))):
         if close(a, ref):
             return _AXIS_HINTS[key]
@@ -177,7 +183,22 @@ def _diagnose_axis(a: np.ndarray, n: int, sr: float) -> Hint | None:
 
 
 # even first, then odd: linspace(0, sr/2, ...) passes the first and fails the second, by name
-_AXIS_CASES = [(8, 8000), (9, 8000), (1000, 22050), (1001, 44100), (2, 16000), (4097, 11025)]
+# odd lengths of both kinds: n = 4k + 1 and n = 4k + 3 (round(n / 2) rounds half to even, so
+# it is one bin too many only for n = 4k + 3: 7, 11, 1003); the first case is not sr = 1000 * n
+# (there, kHz would equal the bin numbers)
+_AXIS_CASES = [(8, 16000), (9, 8000), (7, 7000), (1000, 22050), (1001, 44100), (2, 16000),
+               (1003, 48000), (4097, 11025), (11, 44100)]
+
+
+def _axis_cases(seeds: int = 3) -> list[tuple[int, int]]:
+    """The fixed cases, then, per seed, one length of each residue mod 4 at a random rate."""
+    out = list(_AXIS_CASES)
+    for seed in range(seeds):
+        rng = np.random.default_rng([seed, 21])
+        for r in range(4):
+            out.append((4 * int(rng.integers(3, 3000)) + r,
+                        int(rng.choice([8000, 11025, 16000, 44100, 48000]))))
+    return out
 
 
 @exercise("02.1")
@@ -185,8 +206,8 @@ def check_frequency_axis(frequency_axis):
     """02_fft_spectrum, exercise 1: ``frequency_axis(n, sr)`` returns the frequencies (Hz) of
     the ``n // 2 + 1`` bins of ``np.fft.rfft`` for ``n`` samples at ``sr`` Hz, built from
     ``f_k = k * sr / n`` (not with ``np.fft.rfftfreq``, which the check compares against)."""
-    answers = []
-    for n, sr in _AXIS_CASES:
+    answers, cases = [], _axis_cases()
+    for n, sr in cases:
         out = call(frequency_axis, n, sr, forbid=_AXIS_FORBIDDEN)
         answers.append(array(out, what=f"the {n // 2 + 1} bin frequencies (Hz) for n={n}",
                              ndim=1))
@@ -197,7 +218,7 @@ def check_frequency_axis(frequency_axis):
             "Bin k is at k * sr / n; how many bins does rfft return for n samples?",
             example="n = 6 samples at 600 Hz: rfft returns 6 // 2 + 1 = 4 bins, k = 0 ... 3, at k * 600 / 6 = 0, 100, 200, 300 Hz (the last is 600 / 2, because 6 is even).",
             mistake="hard-coded"))
-    for (n, sr), a in zip(_AXIS_CASES, answers, strict=True):
+    for (n, sr), a in zip(cases, answers, strict=True):
         hint = _diagnose_axis(a, n, sr)
         if hint is not None:
             stop_wrong(hint, f"(checked with n={n}, sr={sr})")
@@ -245,8 +266,8 @@ def _recording(rng, n, channels, *, dc=True, nyquist=False):
             x += rng.uniform(0.1, 0.8) * np.cos(2 * np.pi * k * t / n + rng.uniform(0, 6.3))
         if dc:
             x += rng.uniform(0.05, 0.3) * rng.choice([-1, 1])
-        if nyquist and n % 2 == 0:
-            x += rng.uniform(0.1, 0.3) * np.cos(np.pi * t)
+        if nyquist:  # even n: at sr / 2; odd n: on the last bin, just below sr / 2
+            x += rng.uniform(0.1, 0.3) * np.cos(2 * np.pi * (n // 2) * t / n)
         cols.append(x)
     return np.stack(cols, axis=1)  # (samples, channels), as soundfile returns it
 
@@ -258,7 +279,7 @@ def _spectra_cases(rng):
     n4 = 2 * int(rng.integers(250, 600)) + 1
     return [
         dict(data=_recording(rng, n1, 2), window=_windowed(rng, "hann", n1)),
-        dict(data=_recording(rng, n2, 3), window=_windowed(rng, "blackman", n2)),
+        dict(data=_recording(rng, n2, 3, nyquist=True), window=_windowed(rng, "blackman", n2)),
         dict(data=_recording(rng, n3, 2, nyquist=True), window=_windowed(rng, "boxcar", n3)),
         dict(data=_recording(rng, n4, 1), window=_windowed(rng, "kaiser", n4)),
     ]
@@ -306,6 +327,20 @@ _EX2_MISTAKES = [
         "has no mirror image either: it gets 1 / sum(w), like DC (for an odd length the last "
         "bin is below sr / 2 and does get 2).",
         example="N = 8: bins 0 and 4 get 1 / sum(w); bins 1, 2, 3 get 2 / sum(w).")),
+    Mistake("odd-nyquist", lambda data, window: np.abs(_raw(data, window))
+            * np.r_[1.0, np.full(len(window) // 2 - 1, 2.0), 1.0] / np.sum(window), Hint(
+        "you gave the last bin 1 / sum(w) for every length. Only an EVEN length has a bin "
+        "exactly at the Nyquist frequency; for an odd length there is no Nyquist bin: the "
+        "last bin is below sr / 2, has a mirror image like the others, and gets 2 / sum(w).",
+        example="N = 7: rfft bins 0 ... 3; bin 3 is at 3/7 of sr, below sr / 2, and mirrors "
+                "bin 4 of the full FFT: weights [1, 2, 2, 2] / sum(w).")),
+    Mistake("hann-gain", lambda data, window: np.abs(_raw(data, window))
+            * _edge_scale(len(window)) / (len(window) / 2), Hint(
+        "you divided by N / 2, the sum of a Hann window. That is right for Hann only; the "
+        "check passes Blackman, Kaiser and rectangular windows too, each with its own sum.",
+        "Divide by the sum of the window you were given.",
+        example="N = 1000: a rectangular window sums to 1000, a Blackman window to about "
+                "420, a Hann window to 500.")),
     Mistake("no-window", lambda data, window: np.abs(np.fft.rfft(
         np.asarray(data, dtype=np.float64).T, axis=-1)) * _edge_scale(len(window))
         / len(window), Hint(
@@ -400,7 +435,9 @@ _EX3_MISTAKES = [
                 "so the full sum is |X0|² + 2|X1|² + |X2|²."), uses=True),
     Mistake("no-mirror", lambda X, n: float(np.sum(_bins_power(X)) / n**2), Hint(
         "you summed only the bins rfft returns: the negative-frequency half (the mirror "
-        "images, section 2) is missing, so you get about half the power.",
+        "images, section 2) is missing, so every bin but DC (and an even length's Nyquist "
+        "bin) counts once instead of twice, and the result is too small (how much depends "
+        "on how much power sits at DC).",
         "Every rfft bin except DC (and, for an even length, the Nyquist bin) stands for two "
         "bins of the full FFT.",
         example="N = 6: rfft bins 0 ... 3; bins 1 and 2 count twice, 0 and 3 once.")),
@@ -409,6 +446,12 @@ _EX3_MISTAKES = [
         "length neither has the Nyquist bin. The check's signals have a DC offset and "
         "energy at the top bin, so it shows.",
         example="N = 6: weights [1, 2, 2, 1] for rfft bins 0 ... 3; N = 7: [1, 2, 2, 2].")),
+    Mistake("dc-doubled", lambda X, n: float(np.sum(
+        np.r_[2.0, _edge_scale(n)[1:]] * _bins_power(X)) / n**2), Hint(
+        "you counted DC twice. Bin 0 is its own mirror image (0 Hz = -0 Hz): the full FFT "
+        "has it once, so it counts once.",
+        example="x = [1, 1, 1, 1]: rfft = [4, 0, 0]; 4² / 4 = 4 = sum(x**2), not 2 * 16 / 4 "
+                "= 8.")),
     Mistake("odd-nyquist", lambda X, n: float(np.sum(
         np.r_[1.0, np.full(len(X) - 2, 2.0), 1.0] * _bins_power(X)) / n**2), Hint(
         "you counted the last bin once for every length. Only an EVEN length has a bin "
@@ -458,19 +501,29 @@ check_mean_power_from_rfft.exercise_id = EX_3.id
 SHIPPED_CHORD = (261.63, 329.63, 392.00)  # the notes of the clip the notebook shows
 
 
-def _chord(sr: int, seconds: float, notes) -> np.ndarray:
+def _chord(sr: int, seconds: float, notes, hum: float = 0.0) -> np.ndarray:
+    """The notes, plus (``hum`` > 0) a mains hum at ``hum`` Hz below every note, at 0.4 x the
+    quietest note's amplitude, and a little noise: the n STRONGEST peaks are the notes, the
+    n lowest-frequency ones are not."""
     t = np.arange(int(round(sr * seconds))) / sr
-    return sum(a * np.sin(2 * np.pi * f * t + ph) for f, a, ph in notes)
+    y = sum(a * np.sin(2 * np.pi * f * t + ph) for f, a, ph in notes)
+    if hum:
+        quiet = min(a for _, a, _ in notes)
+        y = y + 0.4 * quiet * np.sin(2 * np.pi * hum * t + 0.5)
+        y = y + 1e-3 * np.random.default_rng(int(sr * seconds)).standard_normal(t.size)
+    return y
 
 
 # (sr, seconds, [(frequency Hz, amplitude, phase)], n): all at least 1 s long, so bins are at
 # most 1 Hz apart; the last one has a quiet note next to a loud one (found only with a window)
+# Every chord has a mains hum (50 or 60 Hz) below its notes and a little noise (the last
+# item): "strongest" must mean the highest peaks, not the first ones along the axis.
 _CHORDS = [
-    (22050, 1.0, [(196.0, 0.5, 0.1), (246.94, 0.4, 1.2), (293.66, 0.3, 2.0)], 3),
+    (22050, 1.0, [(196.0, 0.5, 0.1), (246.94, 0.4, 1.2), (293.66, 0.3, 2.0)], 3, 60.0),
     (16000, 1.5, [(220.0, 0.3, 0.0), (277.18, 0.5, 0.7), (329.63, 0.2, 1.9), (440.0, 0.4, 2.5)],
-     4),
-    (44100, 1.2, [(523.25, 0.7, 0.4), (783.99, 0.3, 1.1)], 2),
-    (22050, 1.0, [(300.5, 0.8, 0.0), (305.5, 0.03, 2.5), (450.5, 0.5, 2.0)], 3),
+     4, 50.0),
+    (44100, 1.2, [(523.25, 0.7, 0.4), (783.99, 0.3, 1.1)], 2, 60.0),
+    (22050, 1.0, [(300.5, 0.8, 0.0), (305.5, 0.03, 2.5), (450.5, 0.5, 2.0)], 3, 50.0),
 ]
 # The quiet note (0.03, 5 Hz = 5 bins above the 0.8 one) stands above the Hann window's highest
 # side lobe (-31 dB: 0.8 * 0.027 = 0.021), so a Hann spectrum shows it as a peak even when
@@ -485,12 +538,15 @@ def check_peak_frequencies(peak_frequencies):
     on chords the learner has not seen (2-4 notes, 1-1.5 s, other sample rates), one with a
     quiet note 5 Hz from a loud one; ``helpers.spectral`` peak pickers are not allowed."""
     answers = []
-    for sr, seconds, notes, n in _CHORDS:
-        y = _chord(sr, seconds, notes)
+    for sr, seconds, notes, n, hum in _CHORDS:
+        y = _chord(sr, seconds, notes, hum)
         truth = np.array(sorted(f for f, _, _ in notes))
         out = call(peak_frequencies, y.copy(), sr, n, forbid=_NO_PEAK_HELPER)
         a = np.sort(array(out, what=f"{n} frequencies in Hz").ravel())
-        where = f"(checked on a {n}-note chord at sr={sr} Hz, {seconds} s)"
+        where = (f"(checked on a {n}-note chord at sr={sr} Hz, {seconds} s: notes "
+                 + ", ".join(f"{f:g} Hz (amplitude {a:g})" for f, a, _ in notes)
+                 + f", with a {hum:g} Hz hum at {0.4 * min(a for _, a, _ in notes):.3g} "
+                 "and a little noise)")
         answers.append(a)
         if a.size == len(SHIPPED_CHORD) and np.allclose(a, SHIPPED_CHORD, atol=1.0) \
                 and not np.allclose(truth, SHIPPED_CHORD, atol=1.0):
@@ -529,7 +585,29 @@ def check_peak_frequencies(peak_frequencies):
                 "Index np.fft.rfftfreq(len(y), d=1/sr) with the peak bins.",
                 mistake="bin-index"), where)
         step = sr / n_samples
-        if np.any(np.diff(a) < 3 * step):
+        if np.any(np.diff(a) < 0.01 * step):
+            stop_wrong(Hint(
+                "the same frequency twice: the full np.fft.fft has every tone twice, at +f and "
+                "-f (the mirror images), and taking abs of fftfreq's negative frequencies "
+                "turns the mirror back into f.",
+                "Use the half spectrum np.fft.rfft, whose bins run from 0 Hz up to sr / 2 "
+                "only, with its own frequency axis.",
+                example="a 100 Hz tone at 1000 Hz, n = 10: fft has peaks in bins 1 and 9 "
+                        "(+100 Hz and -100 Hz); rfft has bins 0 ... 5 and one peak, bin 1.",
+                mistake="mirror-images"), where)
+        low = a[err > PEAK_TOLERANCE_HZ]
+        if low.size and np.all(low < truth.min() - PEAK_TOLERANCE_HZ):
+            stop_wrong(Hint(
+                "some of your frequencies lie below every note: the check's chords have a weak "
+                "mains hum and a little noise down there. Those are peaks, but not the "
+                "STRONGEST ones: the first n peaks along the frequency axis are not the n "
+                "highest.",
+                "Rank the peaks by their height (the spectrum's value at each peak), then "
+                "keep the n highest.",
+                example="peak heights [0.2, 9, 0.5, 7] at 50, 200, 230, 300 Hz: the two "
+                        "strongest are 200 and 300 Hz, not the first two, 50 and 200 Hz.",
+                mistake="not-strongest"), where)
+        if np.any(np.diff(a) < 1.25 * step):
             stop_wrong(Hint(
                 "two of your frequencies are neighbouring bins of the same peak: the n largest "
                 "values of a spectrum are not n peaks.",

@@ -40,10 +40,29 @@ __all__ = ["check_n_frames", "check_frame_times", "check_window_coverage", "chec
 # right one somewhere: n_samples divisible by hop (ceil(N/hop) and N // hop are one short),
 # not divisible (ceil(N/hop) is right by coincidence), center=False, a signal shorter than
 # n_fft, and a signal exactly one frame long.
+# Both remainders that matter are in both lists: n_samples % hop (center=True) and
+# (n_samples - n_fft) % hop (center=False) are 0 somewhere and hop - 1 somewhere, so a numerator
+# that is off by one either way (n + 1, n - n_fft + 1, ...) fails.
 _FRAME_CASES_CENTER = [(44100, 1024, 256), (16384, 1024, 256), (10000, 512, 250),
-                       (5000, 256, 64), (1000, 2048, 512), (22050, 2048, 512)]
+                       (5000, 256, 64), (1000, 2048, 512), (22050, 2048, 512),
+                       (1023, 512, 256), (7999, 400, 160)]
 _FRAME_CASES_NOCENTER = [(48000, 2048, 480), (30000, 1000, 200), (8192, 2048, 512),
-                         (2048, 2048, 512)]
+                         (2048, 2048, 512), (2559, 2048, 512), (1399, 400, 200)]
+
+
+def _frame_cases(center: bool, seeds: int = 3) -> list[tuple[int, int, int]]:
+    """The fixed cases, then, per seed, random framings whose remainder is 0, hop - 1 and
+    anything (n_fft even, hop <= n_fft)."""
+    out = list(_FRAME_CASES_CENTER if center else _FRAME_CASES_NOCENTER)
+    for seed in range(seeds):
+        rng = np.random.default_rng([seed, 31, int(center)])
+        for rem in (0, -1, None):
+            n_fft = 2 * int(rng.integers(64, 1100))
+            hop = int(rng.integers(n_fft // 8, n_fft + 1))
+            r = int(rng.integers(hop)) if rem is None else rem % hop
+            n = (n_fft if not center else 0) + hop * int(rng.integers(2, 200)) + r
+            out.append((n, n_fft, hop))
+    return out
 
 
 def _frames_ref(n, n_fft, hop, center):
@@ -116,19 +135,22 @@ def _whole(value, case) -> int:
 @exercise("03.1")
 def check_n_frames(fn):
     """Exercise 1: ``n_frames(n_samples, n_fft, hop, center)`` = the number of columns of
-    ``librosa.stft(y, n_fft=n_fft, hop_length=hop, center=center)`` (even ``n_fft``)."""
-    for branch, cases, mistakes in ((True, _FRAME_CASES_CENTER, _CENTER_MISTAKES),
-                                    (False, _FRAME_CASES_NOCENTER, _NOCENTER_MISTAKES)):
+    ``librosa.stft(y, n_fft=n_fft, hop_length=hop, center=center)`` (even ``n_fft``); without
+    ``center`` it counts like librosa's default, center=True."""
+    _check_center_default(fn)
+    for branch, cases, mistakes in ((True, _frame_cases(True), _CENTER_MISTAKES),
+                                    (False, _frame_cases(False), _NOCENTER_MISTAKES)):
         outs = [call(fn, n, f, h, branch, forbid=_NO_COUNTING) for n, f, h in cases]
         got = [_whole(out, (n, f, h, branch)) for out, (n, f, h) in zip(outs, cases, strict=True)]
         want = [_frames_ref(n, f, h, branch) for n, f, h in cases]
         if got == want:
             continue
-        for _, formula, hint in mistakes:
-            if got == [formula(n, f, h) for n, f, h in cases]:
-                stop_wrong(hint)
         i = next(j for j in range(len(cases)) if got[j] != want[j])
         n, f, h = cases[i]
+        for _, formula, hint in mistakes:
+            if got == [formula(n, f, h) for n, f, h in cases]:
+                stop_wrong(hint, f"(for example n_frames({n}, {f}, {h}, center={branch}) gives "
+                                 f"{got[i]}; librosa.stft returns {want[i]} frames)")
         stop_wrong(Hint(
             f"n_frames({n}, {f}, {h}, center={branch}) gives {got[i]}, but librosa.stft returns "
             f"{want[i]} frames. " + ("With center=True frame m is centred on sample m * hop."
@@ -139,6 +161,30 @@ def check_n_frames(fn):
             "center=center).shape[1].", mistake="other"))
     return correct("center=True: 1 + n_samples // hop (the padding puts frame 0 on sample 0); "
                    "center=False: 1 + (n_samples - n_fft) // hop.")
+
+
+def _check_center_default(fn) -> None:
+    """``n_frames(n, n_fft, hop)`` without ``center`` must count like librosa.stft's default,
+    center=True (the exercise's signature says ``center=True``)."""
+    import inspect
+
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return
+    if len(params) < 4 or params[3].kind not in (params[3].POSITIONAL_ONLY,
+                                                 params[3].POSITIONAL_OR_KEYWORD):
+        return
+    default = params[3].default
+    if default is inspect.Parameter.empty or default is True or (
+            isinstance(default, (bool, int, np.bool_)) and bool(default)):
+        return
+    stop_wrong(Hint(
+        f"your function's default is center={default!r}; librosa.stft's default is "
+        "center=True, and the exercise's signature keeps it: n_frames(n_samples, n_fft, hop) "
+        "must count the frames librosa.stft(y, n_fft=n_fft, hop_length=hop) returns.",
+        "Keep center=True as the default in the def line.",
+        mistake="wrong-default"))
 
 
 #: 03.4 builds the STFT from NumPy pieces: no ready-made STFT or spectrogram.
@@ -201,10 +247,20 @@ _EX2_MISTAKES = [
     Mistake("ignores-center", _times(lambda n: 0, lambda n: 0), Hint(
         "your times are m * hop / sr whatever center is. That is right for center=True, where "
         "librosa pads n_fft // 2 zeros first so that frame m is centred on sample m * hop; "
-        "with center=False nothing is padded and frame m STARTS at sample m * hop.",
-        "Where is the middle of a frame that starts at sample s and is n_fft samples long?",
-        example="center=False, n_fft = 100, hop = 30 at 1000 Hz: frame 2 covers samples "
-                "60 ... 159, its centre is sample 110, at 0.110 s.")),
+        "with center=False nothing is padded. Where does frame m begin then, and which of "
+        "its samples is its centre?",
+        "librosa puts a frame's centre at its window index n_fft // 2 (where the periodic "
+        "Hann window peaks), whatever center is.",
+        example="a different framing: center=True, n_fft = 100, hop = 30 at 1000 Hz. The "
+                "padded signal starts 50 samples early, so frame 2 covers original samples "
+                "10 ... 109 and its index-50 sample is original sample 60: 0.060 s.")),
+    Mistake("midpoint", _times(lambda n: 0, lambda n: (n - 1) / 2), Hint(
+        "with center=False you put the centre at (n_fft - 1) / 2, the midpoint of the "
+        "frame's first and last sample. librosa's convention is the window index "
+        "n_fft // 2, where the periodic Hann window peaks (and where center=True's padding "
+        "puts sample m * hop): half a sample later for even n_fft.",
+        example="n_fft = 8: the periodic Hann window is [0, .15, .5, .85, 1, .85, .5, .15]; "
+                "its peak is index 4, not 3.5.")),
     Mistake("always-offset", _times(lambda n: n // 2, lambda n: n // 2), Hint(
         "you added n_fft / 2 for center=True too. With center=True librosa has already "
         "padded n_fft // 2 zeros in front, so frame m is centred on sample m * hop of the "
@@ -252,7 +308,9 @@ EX_2 = FunctionExercise(
                   "and is n_fft samples long; its time is the time of its centre.",
                   "With center=True the padding moves every frame back by n_fft // 2.",
                   example="n_fft = 8, hop = 2, sr = 10 Hz, center=False: frame 3 covers "
-                          "samples 6 ... 13, centre 10, time 1.0 s."),
+                          "samples 6 ... 13; librosa counts a frame's centre at its window "
+                          "index n_fft // 2 = 4 (the peak of the periodic Hann window), so "
+                          "sample 6 + 4 = 10, time 1.0 s."),
     success="m * hop / sr with center=True, (m * hop + n_fft / 2) / sr without: what "
             "librosa.frames_to_time gives (with n_fft= for center=False).")
 
@@ -303,6 +361,11 @@ def _coverage_cases(rng):
         out.append(dict(n_samples=int(rng.integers(3 * n_fft, 8 * n_fft)), n_fft=n_fft,
                         hop=hop))
     out.append(dict(n_samples=int(rng.integers(700, 900)), n_fft=1024, hop=256 + 128))
+    # every seed: hop divides n_samples (ceil(n / hop) frames misses the last one) and leaves
+    # hop - 1 over
+    n_fft, hop = _COVERAGE[int(rng.integers(len(_COVERAGE)))]
+    out.append(dict(n_samples=hop * int(rng.integers(4, 12)), n_fft=n_fft, hop=hop))
+    out.append(dict(n_samples=hop * int(rng.integers(4, 12)) + hop - 1, n_fft=n_fft, hop=hop))
     return out
 
 
@@ -400,7 +463,9 @@ def _ola(S, hop, length, *, n_fft=None, synth=True, norm="w2", trim=True, window
     for m in range(S.shape[1]):
         y[m * hop:m * hop + n_fft] += frames[:, m]
         wsum[m * hop:m * hop + n_fft] += w ** 2 if norm == "w2" else w
-    if norm:
+    if norm == "const":  # the steady-state (COLA) value of the summed squared windows
+        y /= np.sum(w ** 2) / hop
+    elif norm:
         nz = wsum > np.finfo(np.float64).tiny
         y[nz] /= wsum[nz]
     if trim:
@@ -438,6 +503,17 @@ def _istft_cases(rng):
     return out
 
 
+def _untrimmed(out, case) -> bool:
+    """Is ``out`` the overlap-added signal without its padding removed? (Compared after the
+    first n_fft // 2 samples: there the summed squared windows are near 0, and dividing by
+    them amplifies rounding, so two right implementations of that mistake differ.)"""
+    S = np.asarray(case["S"])
+    half = S.shape[0] - 1
+    want = _ola(S, case["hop"], case["length"], trim=False)
+    a = np.asarray(out, dtype=np.float64)
+    return a.shape == want.shape and np.allclose(a[half:], want[half:], rtol=1e-4, atol=1e-5)
+
+
 def _istft_atol(case):
     return 1e-5
 
@@ -473,7 +549,15 @@ _EX4_MISTAKES = [
     Mistake("not-trimmed", lambda S, hop, length: _ola(S, hop, length, trim=False), Hint(
         "your signal starts n_fft // 2 samples too early: with center=True the STFT padded "
         "n_fft // 2 zeros in front, and the inverse must drop them.",
-        example="n_fft = 1024: the output's sample 0 is the overlap-added sample 512.")),
+        example="n_fft = 1024: the output's sample 0 is the overlap-added sample 512."),
+        detect=lambda out, case, ref: _untrimmed(out, case)),
+    Mistake("cola-constant", lambda S, hop, length: _ola(S, hop, length, norm="const"), Hint(
+        "you divided every sample by one number, the value the summed squared windows "
+        "settle to in the middle (COLA). At the two ends fewer frames overlap, so the sum "
+        "is smaller there: divide each sample by the sum at THAT sample.",
+        example="n_fft = 8, hop = 2 (periodic Hann): the squared windows add up to 1.5 in "
+                "the middle, but at padded sample 3 only frames 0 and 1 reach, and "
+                "w[3]² + w[1]² = 0.73 + 0.02 = 0.75.")),
     Mistake("fixed-hop", lambda S, hop, length: _ola(S, 2 * (S.shape[0] - 1) // 4, length), Hint(
         "you assumed hop = n_fft / 4; the check passes other hops, and the frames must go "
         "back to the positions they came from.",
@@ -498,10 +582,9 @@ EX_4 = FunctionExercise(
     atol=_istft_atol, seeds=2,
     forbid=("librosa.istft", "librosa.core.spectrum", "librosa.griffinlim",
             "scipy.signal.istft", "scipy.signal.ShortTimeFFT", "helpers"),
-    fallback=Hint("for every column: np.fft.irfft to n_fft samples, times the periodic Hann "
-                  "window; add it into the output at m * hop; divide every sample by the sum "
-                  "of the squared windows there; drop the first n_fft // 2 samples; keep "
-                  "`length`.",
+    fallback=Hint("undo the forward STFT step by step, in reverse order: what did it do to "
+                  "each frame, where in the (padded) signal did each frame come from, and "
+                  "what must a sample covered by several windowed frames be divided by?",
                   "Test it yourself: my_istft(librosa.stft(y=y, n_fft=..., hop_length=...), "
                   "hop, len(y)) should give y back.",
                   example="two frames of n_fft = 4, hop = 2, w = [0, .5, 1, .5]: frame 0 "
@@ -628,7 +711,10 @@ def check_choose_n_fft(fn):
                     "stay.", mistake="leaky-window"))
             stop_wrong(Hint(
                 f"{case} (second tone {level:g} dB): with n_fft = {n_fft} ({window}) the tones "
-                f"are only {bins:.1f} bins apart, so their peaks merge ({why}).",
+                f"are only {bins:.1f} bins apart, so their peaks merge ({why}). The check "
+                "counts two peaks when there is a local maximum within one bin of each tone, "
+                "a dip of at least 3 dB between them, and the quieter one stands 6 dB above "
+                "the louder tone's leakage at its frequency.",
                 "The bin spacing sr / n_fft must be a fraction of the tones' distance: a Hann "
                 "main lobe is 4 bins wide, and a 30 dB weaker neighbour needs a little more "
                 "than 4 bins between the tones (exactly 4 is not always enough: when the tones "
@@ -640,9 +726,10 @@ def check_choose_n_fft(fn):
         if bins > MAX_BINS_APART:
             stop_wrong(Hint(
                 f"the peaks are resolved, but for {case} n_fft = {n_fft} puts the tones "
-                f"{bins:.0f} bins apart: the window ({1000 * n_fft / sr:.0f} ms) is several times "
-                "longer than needed, and every event gets smeared over it in time.",
-                "Aim for a few bins between the tones (4 to 8 with Hann), not dozens.",
+                f"{bins:.0f} bins apart (the check accepts up to {MAX_BINS_APART} bins): the "
+                f"window ({1000 * n_fft / sr:.0f} ms) is several times longer than needed, "
+                "and every event gets smeared over it in time.",
+                "Aim for a little more than 4 bins between the tones with Hann.",
                 mistake="too-long"))
     return correct("two peaks for every pair, with a window no longer than needed "
                    "(a little more than 4 bins between the tones with Hann).")
