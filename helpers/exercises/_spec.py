@@ -662,9 +662,8 @@ def case(exercise_id: str, number: int) -> dict:
         spec = _REGISTRY.get(exercise_id)
     if not isinstance(spec, FunctionExercise):
         raise KeyError(f"no function exercise {exercise_id!r}")
-    args, kwargs = spec.arguments(spec.all_cases()[number])
-    return dict(kwargs) if spec.keywords else dict(zip(spec.all_cases()[number], args,
-                                                       strict=True))
+    chosen = spec.all_cases()[number]
+    return copy.deepcopy(dict(spec.prepare(dict(chosen)) if spec.prepare else chosen))
 
 
 def check(spec: FunctionExercise | ValueExercise, answer) -> Result:
