@@ -10,6 +10,7 @@ import pytest
 
 from helpers import exercises
 from helpers.exercises import ex04
+from helpers.exercises._spec import as_learner
 from tests.conftest import mistake, spec_cases, tries
 
 SPECS = [ex04.EX_1, ex04.EX_2, ex04.EX_3, ex04.EX_4, ex04.EX_5]
@@ -97,9 +98,6 @@ def test_mix_at_snr_other_right_forms():
         return clean + noise * (rms(clean) / rms(noise)) / 10 ** (snr_db / 20)
 
     assert ex04.check_mix_at_snr(with_rms)
-    assert ex04.check_mix_at_snr(  # power as the variance: the same for these signals
-        lambda clean, noise, snr_db: clean + noise * np.sqrt(np.var(clean) / np.var(noise)
-                                                             / 10 ** (snr_db / 10)))
     assert ex04.check_mix_at_snr(
         lambda clean, noise, snr_db: (clean + noise * np.sqrt(
             np.sum(clean**2) / np.sum(noise**2) / 10 ** (snr_db / 10))).astype(np.float32))
@@ -114,12 +112,34 @@ def test_mix_at_snr_result_has_the_asked_snr():
     assert {np.sign(c["snr_db"]) for c in ex04.EX_3.all_cases()} == {-1.0, 1.0}
 
 
-def test_mix_at_snr_in_place_change_of_the_input_is_harmless():
-    def in_place(clean, noise, snr_db):
+def test_mix_at_snr_variance_or_std_instead_of_mean_power_is_named():
+    """The task defines P as the mean of the squared samples: with an offset (DC) a variance
+    is not the power (examiner: 0.3 sin + 0.2 asked at 10 dB gave 12.8 dB)."""
+    by_var = ex04.check_mix_at_snr(
+        lambda clean, noise, snr_db: clean + noise * np.sqrt(np.var(clean) / np.var(noise)
+                                                             / 10 ** (snr_db / 10)))
+    by_std = ex04.check_mix_at_snr(
+        lambda clean, noise, snr_db: clean + np.std(clean) / np.std(noise)
+        * 10 ** (-snr_db / 20) * noise)
+    assert mistake(by_var) == mistake(by_std) == "variance-not-power"
+    assert "mean of the squared samples" in by_var.text()
+    offsets = [abs(np.mean(c["clean"])) for c in ex04.EX_3.all_cases()]
+    assert sum(o > 0.05 for o in offsets) >= 2 * ex04.EX_3.seeds
+
+
+def test_mix_at_snr_changing_the_input_in_place_is_named():
+    def noise_in_place(clean, noise, snr_db):
         noise *= np.sqrt(np.mean(clean**2) / np.mean(noise**2) / 10 ** (snr_db / 10))
         return clean + noise
 
-    assert ex04.check_mix_at_snr(in_place)
+    def clean_in_place(clean, noise, snr_db):
+        clean += np.sqrt(np.mean(clean**2) / np.mean(noise**2) / 10 ** (snr_db / 10)) * noise
+        return clean
+
+    for fn, name in ((noise_in_place, "noise"), (clean_in_place, "clean")):
+        r = ex04.check_mix_at_snr(fn)
+        assert mistake(r) == "changed-input"
+        assert f"changed its input {name!r}" in r.text()
 
 
 # --- Exercise 4: band_snr -------------------------------------------------------------------
@@ -137,16 +157,47 @@ def test_band_snr_right_forms():
     import librosa
 
     assert ex04.check_band_snr(band_snr)
-    # float32 signals, <= at the band's edges (the edges lie between bins), power_to_db
+    # float32 signals, the axis from np.fft.rfftfreq, power_to_db
     assert ex04.check_band_snr(lambda clean, noise, sr, n_fft, f_lo, f_hi: float(
         librosa.power_to_db(np.sum(np.abs(librosa.stft(y=clean.astype(np.float32), n_fft=n_fft)
-                                          [(np.arange(1 + n_fft // 2) * sr / n_fft >= f_lo)
-                                           & (np.arange(1 + n_fft // 2) * sr / n_fft <= f_hi)])
+                                          [(np.fft.rfftfreq(n_fft, 1 / sr) >= f_lo)
+                                           & (np.fft.rfftfreq(n_fft, 1 / sr) < f_hi)])
                                    ** 2), ref=np.sum(np.abs(librosa.stft(
                                        y=noise.astype(np.float32), n_fft=n_fft)[
-                                       (np.arange(1 + n_fft // 2) * sr / n_fft >= f_lo)
-                                       & (np.arange(1 + n_fft // 2) * sr / n_fft <= f_hi)])
+                                       (np.fft.rfftfreq(n_fft, 1 / sr) >= f_lo)
+                                       & (np.fft.rfftfreq(n_fft, 1 / sr) < f_hi)])
                                        ** 2), top_db=None)))
+    # the axis written three ways gives exactly k * sr / n_fft on every case (edges on bins)
+    for case in ex04.EX_4.all_cases():
+        sr, n_fft = case["sr"], case["n_fft"]
+        k = np.arange(1 + n_fft // 2) * sr / n_fft
+        for axis in (librosa.fft_frequencies(sr=sr, n_fft=n_fft),
+                     np.fft.rfftfreq(n_fft, 1 / sr), np.linspace(0, sr / 2, 1 + n_fft // 2)):
+            assert np.array_equal(axis, k)
+
+
+@pytest.mark.parametrize("edges", ["[]", "()", "(]"])
+def test_band_snr_wrong_band_edges_are_named(edges):
+    """Examiner: `<=` at f_hi, `>` at f_lo were accepted (edges always half-way between bins)."""
+    learner = as_learner(ex04._band_snr)
+    r = ex04.check_band_snr(lambda clean, noise, sr, n_fft, f_lo, f_hi: learner(
+        clean, noise, sr, n_fft, f_lo, f_hi, edges=edges))
+    assert mistake(r) == "band-edges"
+    on_bins = [c for c in ex04.EX_4.all_cases()
+               if (c["f_lo"] * c["n_fft"] / c["sr"]).is_integer()
+               and (c["f_hi"] * c["n_fft"] / c["sr"]).is_integer()]
+    assert len(on_bins) >= 2 * ex04.EX_4.seeds
+    for c in on_bins:
+        assert abs(ex04._band_snr(**c, edges=edges) - ex04._band_snr(**c)) > 0.05
+
+
+def test_band_snr_n_fft_plus_one_spacing_is_rejected_and_its_hint_names_it():
+    """(n_fft + 1) shifts the band by one bin: on these cases the same as (f_lo, f_hi], so one
+    hint names both causes."""
+    learner = as_learner(ex04._band_snr)
+    r = ex04.check_band_snr(lambda clean, noise, sr, n_fft, f_lo, f_hi: learner(
+        clean, noise, sr, n_fft, f_lo, f_hi, spacing=n_fft + 1))
+    assert mistake(r) == "band-edges" and "(n_fft + 1)" in r.text()
 
 
 def test_band_snr_cases_separate_in_band_from_whole_spectrum():

@@ -22,7 +22,7 @@ def test_spec(case):
 
 
 def test_every_check_is_exported_with_its_id():
-    checks = [ex05.check_mel_octave, ex05.check_gain_change, ex05.check_delta_per_second,
+    checks = [ex05.check_mel_octave, ex05.check_eq_change, ex05.check_matching_delta,
               ex05.check_fix_colleague]
     assert [c.__name__ for c in checks] == ex05.__all__
     for check, spec in zip(checks, SPECS, strict=True):
@@ -58,48 +58,86 @@ def test_mel_octave_third_stage_is_an_example_on_another_octave():
         "Example:")[1]
 
 
-# --- Exercise 2: gain_change -----------------------------------------------------------------
-def test_gain_change_measured_with_librosa_passes():
-    def measured(gain, n_mels, n_mfcc):
-        y = 0.1 * np.random.default_rng(1).standard_normal(22050)
-        a = librosa.feature.mfcc(y=y, sr=22050, n_mels=n_mels, n_mfcc=n_mfcc)
-        b = librosa.feature.mfcc(y=gain * y, sr=22050, n_mels=n_mels, n_mfcc=n_mfcc)
+# --- Exercise 2: eq_change (reworked: the reader passed the old gain_change by copying) -------
+def test_eq_change_measured_with_librosa_passes():
+    """The measuring route still works, but it needs the idea: the equaliser multiplies each
+    band's POWER by g**2 (a mel spectrogram is made by the learner, not copied)."""
+    def measured(band_gains, n_mfcc):
+        g = np.asarray(band_gains)
+        S = np.exp(np.random.default_rng(1).normal(-4, 2, size=(g.size, 30)))
+        a = librosa.feature.mfcc(S=librosa.power_to_db(S), n_mfcc=n_mfcc)
+        b = librosa.feature.mfcc(S=librosa.power_to_db(S * g[:, None] ** 2), n_mfcc=n_mfcc)
         return (b - a).mean(axis=1)
 
-    assert ex05.check_gain_change(measured)
+    assert ex05.check_eq_change(measured)
 
 
-def test_gain_change_is_what_librosa_does():
+def test_eq_change_is_what_librosa_does_on_audio():
+    """A gain per band applied through the mel filters' domain equals the reference."""
     y = 0.1 * np.random.default_rng(2).standard_normal(16000)
-    for gain, n_mels, n_mfcc in [(3.0, 40, 13), (0.2, 64, 20)]:
-        a = librosa.feature.mfcc(y=y, sr=16000, n_mels=n_mels, n_mfcc=n_mfcc)
-        b = librosa.feature.mfcc(y=gain * y, sr=16000, n_mels=n_mels, n_mfcc=n_mfcc)
-        assert np.allclose((b - a).mean(axis=1), ex05._gain_change(gain, n_mels, n_mfcc),
-                           atol=1e-3)
+    mel = librosa.feature.melspectrogram(y=y, sr=16000, n_mels=40)
+    g = 10 ** (np.linspace(3, -9, 40) / 20)
+    a = librosa.feature.mfcc(S=librosa.power_to_db(mel), n_mfcc=13)
+    b = librosa.feature.mfcc(S=librosa.power_to_db(mel * g[:, None] ** 2), n_mfcc=13)
+    assert np.allclose((b - a).mean(axis=1), ex05._eq_change(g, 13), atol=1e-3)
+    # a uniform gain is the special case: only c0 moves, by 20 log10(g) sqrt(n_mels)
+    flat = ex05._eq_change(np.full(40, 0.5), 13)
+    assert np.isclose(flat[0], 20 * np.log10(0.5) * np.sqrt(40)) and np.allclose(flat[1:], 0)
 
 
-def test_gain_change_cases_vary_every_parameter():
+def test_eq_change_cannot_be_copied_from_the_notebook_gain_cell():
+    """The old answer (only c0 moves) is now a named mistake, not a pass."""
+    assert mistake(ex05.check_eq_change(lambda band_gains, n_mfcc: np.r_[
+        np.sum(20 * np.log10(band_gains)) / np.sqrt(len(band_gains)),
+        np.zeros(n_mfcc - 1)])) == "c0-only"
+
+
+def test_eq_change_cases_vary_every_parameter():
     cases = ex05.EX_2.all_cases()
-    for key in ("gain", "n_mels", "n_mfcc"):
-        assert len({c[key] for c in cases}) >= 4, key
-    assert any(c["gain"] < 1 for c in cases) and any(c["gain"] > 1 for c in cases)
+    assert len({len(c["band_gains"]) for c in cases}) >= 4
+    assert len({c["n_mfcc"] for c in cases}) >= 4
+    assert any(np.ptp(c["band_gains"]) == 0 for c in cases), "a uniform gain"
+    assert any(min(c["band_gains"]) < 1 < max(c["band_gains"]) for c in cases)
 
 
-# --- Exercise 3: delta_per_second ------------------------------------------------------------
-def test_delta_per_second_right_forms():
-    assert ex05.check_delta_per_second(
-        lambda C, times, width: librosa.feature.delta(C, width=width) / (times[1] - times[0]))
-    assert ex05.check_delta_per_second(
-        lambda C, times, width: librosa.feature.delta(np.asarray(C, dtype=np.float32),
-                                                      width=width, axis=1)
-        / np.float32(np.median(np.diff(times))))
+def test_eq_change_constant_vector_gets_the_every_coefficient_hint():
+    r = ex05.check_eq_change(lambda band_gains, n_mfcc: np.full(
+        n_mfcc, np.mean(20 * np.log10(band_gains)) * np.sqrt(len(band_gains))))
+    assert mistake(r) == "every-coefficient"
 
 
-def test_delta_per_second_cases_vary_width_and_hop():
+# --- Exercise 3: matching_delta (reworked: the reader passed the old one by copying) ---------
+def test_matching_delta_right_forms():
+    def by_seconds(C, hop_train, width_train, hop_new):
+        span_s = width_train * hop_train
+        width = int(2 * round((span_s / hop_new - 1) / 2) + 1)
+        per_second = librosa.feature.delta(C, width=max(width, 3)) / hop_new
+        return per_second * hop_train
+
+    assert ex05.check_matching_delta(by_seconds)
+    assert ex05.check_matching_delta(
+        lambda C, ht, wt, hn: librosa.feature.delta(
+            np.asarray(C, dtype=np.float32), axis=1,
+            width=max(3, int(2 * np.floor(wt * ht / hn / 2) + 1))) * np.float32(ht / hn))
+
+
+def test_matching_delta_old_answer_and_even_width_are_named():
+    old = ex05.check_matching_delta(  # the notebook's cell + "divide by the hop in seconds"
+        lambda C, ht, wt, hn: librosa.feature.delta(C, width=wt) / hn)
+    assert mistake(old) in ("width-kept", "per-second", "other")
+    assert old.status == "wrong"
+    even = ex05.check_matching_delta(
+        lambda C, ht, wt, hn: librosa.feature.delta(C, width=int(round(wt * ht / hn))) * ht / hn)
+    assert mistake(even) in ("even-width", "other") and even.status == "wrong"
+
+
+def test_matching_delta_cases_need_rounding_and_vary_hops():
     cases = ex05.EX_3.all_cases()
-    assert len({c["width"] for c in cases}) >= 4
-    assert len({round(c["times"][1] - c["times"][0], 9) for c in cases}) >= 4
-    assert all(c["times"][0] != 0 for c in cases), "times need not start at 0"
+    spans = [c["width_train"] * c["hop_train"] / c["hop_new"] for c in cases]
+    assert any(abs(s - round(s)) > 0.2 for s in spans), "a span that is not whole frames"
+    assert any(c["hop_new"] > c["hop_train"] for c in cases)
+    assert any(c["hop_new"] < c["hop_train"] for c in cases)
+    assert all(abs((s - 1) / 2 % 1 - 0.5) > 0.1 for s in spans), "no ties between odd widths"
 
 
 # --- Exercise 4: fix_colleague ---------------------------------------------------------------
@@ -125,7 +163,21 @@ def test_fix_colleague_right_forms():
 
 
 def test_learners_own_parameter_names_work():
-    assert ex05.check_gain_change(lambda g, bands, keep: np.r_[
-        20 * np.log10(g) * np.sqrt(bands), np.zeros(keep - 1)])
-    assert ex05.check_delta_per_second(
-        lambda mfcc, t, w: librosa.feature.delta(mfcc, width=w) / np.diff(t).mean())
+    assert ex05.check_eq_change(lambda g, keep: scipy.fft.dct(
+        20 * np.log10(g), norm="ortho")[:keep])
+    assert ex05.check_matching_delta(
+        lambda mfcc, a, w, b: librosa.feature.delta(
+            mfcc, width=max(3, 2 * int(np.floor((w * a / b - 1) / 2 + 0.5)) + 1)) * a / b)
+
+
+# --- found by the testers (examiner-b) --------------------------------------------------------
+def test_fix_colleague_factor_two_hint_names_both_causes():
+    """Wrong DCT factors (twice the orthonormal ones) give exactly 2x, like 20 / ln 10."""
+    def dct_factors_doubled(C, n_mels):
+        f = np.full(C.shape[0], np.sqrt(2 / n_mels))
+        f[0] = np.sqrt(1 / n_mels)
+        return C * (10 / np.log(10)) * f[:, None]
+
+    r = exercises.check_fix_colleague(dct_factors_doubled)
+    assert mistake(r) == "twenty-for-power"
+    assert "20 / ln 10" in r.text() and "DCT factors" in r.text()

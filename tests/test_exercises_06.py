@@ -203,3 +203,187 @@ def test_learners_own_parameter_names_work():
     assert ex06.check_overlapping_segments(
         lambda x, size, hop: np.array([x[i:i + size] for i in range(0, len(x) - size + 1, hop)]
                                       ).reshape(-1, size))
+
+
+# --- found by the testers (reader-b, examiner-b) ----------------------------------------------
+def test_frames_ceil_of_the_samples_is_named():
+    """Examiner: L = ceil(segment_s * sr) was accepted (every case had a whole number of
+    samples); 22,049.3 samples at hop 441 with center=True: 50 frames, 51 with ceil."""
+    r = ex06.check_frames_per_segment(
+        lambda s, sr, n, h, c: 1 + (int(np.ceil(s * sr)) + (n if c else 0) - n) // h)
+    assert mistake(r) == "ceil-samples"
+    assert any(round(c["segment_s"] * c["sr"], 6) % 1 for c in ex06.EX_1.all_cases())
+
+
+def test_frames_float_count_is_named():
+    r = ex06.check_frames_per_segment(
+        lambda s, sr, n, h, c: float(1 + (round(s * sr) + (n if c else 0) - n) // h))
+    assert mistake(r) == "not-an-int"
+    assert ex06.check_frames_per_segment(  # a NumPy int is an int
+        lambda s, sr, n, h, c: np.int64(1 + (round(s * sr) + (n if c else 0) - n) // h))
+
+
+def test_segments_range_off_by_one_is_named():
+    """Examiner: range(0, len(y) - L, step) drops the last segment exactly when
+    (len(y) - L) % step == 0, and no case had that remainder."""
+    def range_end(y, L, step):
+        rows = [y[i:i + L] for i in range(0, len(y) - L, step)]
+        return np.array(rows).reshape(-1, L)
+
+    assert mistake(ex06.check_overlapping_segments(range_end)) == "range-end"
+    cases = ex06.EX_2.all_cases()
+    assert sum((len(c["y"]) - c["L"]) % c["step"] == 0 for c in cases
+               if len(c["y"]) >= c["L"]) >= 2 * ex06.EX_2.seeds
+
+
+def test_segments_flat_empty_array_is_the_short_signal_mistake():
+    def flat_empty(y, L, step):
+        if len(y) < L:
+            return np.array([])
+        return np.array([y[i:i + L] for i in range(0, len(y) - L + 1, step)])
+
+    r = ex06.check_overlapping_segments(flat_empty)
+    assert mistake(r) == "short-signal" and "(0, L)" in r.text()
+
+    def list_empty(y, L, step):  # a list cannot hold a shape: [] is accepted
+        return [y[i:i + L] for i in range(0, len(y) - L + 1, step)]
+
+    assert ex06.check_overlapping_segments(list_empty)
+
+
+def test_pooled_float32_answer_passes():
+    """Examiner: a right answer computed in float32 was rejected (rel. error 4e-6 > 1e-6)."""
+    def in_float32(means, stds, counts):
+        m, s, c = (np.asarray(x, np.float32) for x in (means, stds, counts))
+        N = c.sum()
+        mu = (c[:, None] * m).sum(0) / N
+        ex2 = (c[:, None] * (s**2 + m**2)).sum(0) / N
+        return mu, np.sqrt(ex2 - mu**2)
+
+    assert ex06.check_pooled_stats(in_float32)
+
+
+@pytest.mark.parametrize("form", ["whole", "within"])
+def test_pooled_ddof_1_is_named(form):
+    def ddof1(means, stds, counts):
+        m, s, n = (np.asarray(a, dtype=float) for a in (means, stds, counts))
+        N = n.sum()
+        mu = n @ m / N
+        if form == "whole":
+            var = n @ (s**2 + m**2) / N - mu**2
+            return mu, np.sqrt(var * N / (N - 1))
+        return mu, np.sqrt(((n - 1) @ s**2 + n @ (m - mu) ** 2) / (N - 1))
+
+    assert mistake(ex06.check_pooled_stats(ddof1)) == "ddof-1"
+
+
+def test_pooled_message_says_which_part_differs_and_where():
+    def std_wrong(means, stds, counts):
+        m, s, n = (np.asarray(a, dtype=float) for a in (means, stds, counts))
+        mu = n @ m / n.sum()
+        return mu, n @ s / n.sum()
+
+    text = ex06.check_pooled_stats(std_wrong).text()
+    assert "your std is wrong (your mean is right)" in text and "at index (" in text
+    assert "helpers.exercises.case('06.3', " in text
+
+
+def test_case_gives_the_inputs_of_a_case_to_rerun():
+    from helpers.exercises import case
+
+    args = case("06.3", 1)
+    assert list(args) == ["means", "stds", "counts"]
+    first = ex06.EX_3.all_cases()[1]
+    assert np.array_equal(np.asarray(args["means"]), np.asarray(first["means"]))
+    args["counts"][0] = -1  # a copy: the check's own case is untouched
+    assert np.asarray(ex06.EX_3.all_cases()[1]["counts"])[0] != -1
+
+
+def test_split_k_files_in_total_gets_its_own_hint():
+    """Reader: k files from ALL classes together got 'your draw picked a file twice'."""
+    def k_in_total(file_ids, labels, k, seed):
+        r = np.random.default_rng(seed)
+        return np.isin(file_ids, r.permutation(np.unique(file_ids))[:k])
+
+    r = ex06.check_stratified_split(k_in_total)
+    assert mistake(r) == "k-in-total" and "twice" not in r.text()
+
+
+def _per_class(pick):
+    """A split that draws each class's files (sorted) with ``pick(rng, files, k, seed, c)``."""
+    def split(file_ids, labels, k, seed):
+        rng = np.random.default_rng(seed)
+        test = []
+        for c in np.unique(labels):
+            files = np.unique(file_ids[labels == c])
+            test.extend(pick(rng, files, k, seed, c))
+        return np.isin(file_ids, test)
+    return split
+
+
+def _rotation(rng, files, k, seed, c):
+    return [files[(seed + j) % len(files)] for j in range(k)]
+
+
+def _consecutive(rng, files, k, seed, c):
+    s = rng.integers(len(files))
+    return [files[(s + j) % len(files)] for j in range(k)]
+
+
+def _fresh_generator(rng, files, k, seed, c):
+    return np.random.default_rng(seed).choice(files, size=k, replace=False)
+
+
+def _duplicate_to_next(rng, files, k, seed, c):
+    idx = list(rng.integers(len(files), size=k))
+    for j in range(1, k):
+        while idx[j] in idx[:j]:
+            idx[j] = (idx[j] + 1) % len(files)
+    return files[idx]
+
+
+@pytest.mark.parametrize("pick, mid", [
+    (_rotation, "correlated-draws"), (_consecutive, "correlated-draws"),
+    (_duplicate_to_next, "correlated-draws"), (_fresh_generator, "classes-correlated")])
+def test_split_correlated_draws_are_caught(pick, mid):
+    """Examiner/reader: each of these passed the per-file frequency check."""
+    r = ex06.check_stratified_split(_per_class(pick))
+    assert mistake(r) == mid, r.text()
+
+
+def test_split_segment_weighted_draw_is_named():
+    def weighted(file_ids, labels, k, seed):
+        rng = np.random.default_rng(seed)
+        test = []
+        for c in np.unique(labels):
+            seg_files = file_ids[labels == c]
+            chosen = []
+            while len(chosen) < k:
+                f = rng.choice(seg_files)
+                if f not in chosen:
+                    chosen.append(f)
+            test.extend(chosen)
+        return np.isin(file_ids, test)
+
+    r = ex06.check_stratified_split(weighted)
+    assert mistake(r) == "segments-weighted" and "MORE SEGMENTS" in r.text()
+
+
+def test_split_randomness_false_failure_rate_is_as_stated():
+    """The thresholds cost a uniformly random right answer < 1.5e-5 (the comment in ex06)."""
+    from itertools import combinations
+
+    from scipy import stats
+
+    R, p = ex06._REPEATS, 2 / 5
+    b = stats.binom(R, p)
+    sd = np.sqrt(R * p * (1 - p))
+    per_file = b.sf(R * p + ex06._FILE_SD * sd) + b.cdf(R * p - ex06._FILE_SD * sd - 1e-9)
+    pairs = stats.chi2.sf(ex06._PAIR_CHI2, len(list(combinations(range(5), 2))) - 1)
+    b2 = stats.binom(R, p * p)
+    sd2 = np.sqrt(R * p * p * (1 - p * p))
+    cross = (b2.sf(R * p * p + ex06._CROSS_SD * sd2)
+             + b2.cdf(R * p * p - ex06._CROSS_SD * sd2 - 1e-9))
+    total = 15 * per_file + 3 * pairs + 75 * cross
+    assert total < 1.5e-5
+    # and the reference-like answers pass (test_split_other_valid_draws_pass)

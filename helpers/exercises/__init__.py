@@ -14,6 +14,7 @@ from __future__ import annotations
 from . import _core, _progress, _spec, ex01, ex02, ex03, ex04, ex05, ex06  # noqa: E402
 from ._core import Hint, Prediction, Result, expect_all_correct, predict, reset, reveal
 from ._progress import progress
+from ._spec import case
 from .ex01 import *  # noqa: F403
 from .ex02 import *  # noqa: F403
 from .ex03 import *  # noqa: F403
@@ -22,6 +23,6 @@ from .ex05 import *  # noqa: F403
 from .ex06 import *  # noqa: F403
 
 __all__ = ["Hint", "Prediction", "Result", "expect_all_correct", "predict", "reset", "reveal",
-           "progress", "_core", "_progress", "_spec"]
+           "progress", "case", "_core", "_progress", "_spec"]
 for _m in (ex01, ex02, ex03, ex04, ex05, ex06):
     __all__ += list(_m.__all__)

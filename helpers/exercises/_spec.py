@@ -94,7 +94,7 @@ from ._core import (
 )
 from ._routes import Forbidden
 
-__all__ = ["Mistake", "FunctionExercise", "ValueExercise", "check", "normalise_label",
+__all__ = ["Mistake", "FunctionExercise", "ValueExercise", "check", "case", "normalise_label",
            "distance", "as_learner", "variants", "OUTPUTS"]
 
 OUTPUTS = ("array", "number", "tuple", "exact")
@@ -204,9 +204,12 @@ class FunctionExercise:
     show_expected: bool = True
     allow_none: bool = False
     forbid_hint: Hint | None = None
+    changed_input: Hint | None = None
+    parts: Sequence[str] = ()
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
+        _REGISTRY[self.id] = self
         if self.output not in OUTPUTS:
             raise ValueError(f"output must be one of {OUTPUTS}, not {self.output!r}")
         if not self.name:
@@ -249,7 +252,14 @@ class FunctionExercise:
 
     def describe(self, case: dict) -> str:
         parts = ", ".join(f"{k}={_short(v)}" for k, v in case.items())
-        return f"{self.name}({parts})"
+        text = f"{self.name}({parts})"
+        if any(not isinstance(v, str) and np.size(v) > 6 for v in case.values()):
+            cases = self.all_cases()
+            i = next((j for j, c in enumerate(cases) if c is case), None)
+            if i is not None:  # arrays too big to print: say how to get this very input
+                text += (f" [case {i}: its inputs are "
+                         f"helpers.exercises.case({self.id!r}, {i})]")
+        return text
 
     def tolerance(self, case: dict) -> tuple[float, float]:
         return _as_tolerance(self.rtol, case), _as_tolerance(self.atol, case)
@@ -535,8 +545,15 @@ def _check_function(spec: FunctionExercise, fn) -> Result:
     outs = []
     for case in cases:
         args, kwargs = spec.arguments(case)
+        before = copy.deepcopy((args, kwargs)) if spec.changed_input else None
         outs.append(call(fn, *args, known_errors=known, allow_none=spec.allow_none,
                          forbid=forbid, case_text=spec.describe(case), **kwargs))
+        if before is not None:
+            changed = _changed(before, (args, kwargs), case)
+            if changed:
+                stop_wrong(spec.changed_input, message=(
+                    f"For {spec.describe(case)} your function changed its input "
+                    f"{changed!r} (the caller's array is not the same after the call)."))
     refs = spec.reference_outputs()
     dists = [spec.distance(o, r, c) for o, r, c in zip(outs, refs, cases, strict=True)]
     if all(d <= 1 for d in dists):
@@ -549,8 +566,42 @@ def _check_function(spec: FunctionExercise, fn) -> Result:
     stop_wrong(spec.fallback, message=message)
 
 
+def _changed(before, after, case: dict) -> str:
+    """The name of the first argument whose values the call changed ('' when none)."""
+    (args0, kw0), (args1, kw1) = before, after
+    names = list(case) if args0 else list(kw0)
+    old = list(args0) + list(kw0.values())
+    new = list(args1) + list(kw1.values())
+    for name, a, b in zip(names, old, new, strict=False):
+        x, y = _numeric(a), _numeric(b)
+        if x is not None and y is not None and (
+                x.shape != y.shape or not np.array_equal(x, y, equal_nan=True)):
+            return name
+    return ""
+
+
 def _mismatch(spec: FunctionExercise, case, out, ref) -> str:
     """"For f(a=1, b=2) your function returned ...; expected ...": the first failing case."""
+    if (spec.output == "tuple" and spec.parts and isinstance(out, (tuple, list))
+            and len(out) == len(ref) == len(spec.parts)):
+        rtol, atol = spec.tolerance(case)
+        for name, o, r in zip(spec.parts, out, ref, strict=True):
+            if distance(o, r, rtol=rtol, atol=atol) <= 1:
+                continue
+            a, b = _numeric(o), _numeric(r)
+            same = [p for p, oo, rr in zip(spec.parts, out, ref, strict=True)
+                    if distance(oo, rr, rtol=rtol, atol=atol) <= 1]
+            text = f"For {spec.describe(case)} your {name} is wrong"
+            text += f" (your {', '.join(same)} is right)" if same else ""
+            if a is None or b is None or a.shape != b.shape:
+                got = "not numbers" if a is None else f"shape {a.shape}"
+                return f"{text}: {got}, expected shape {np.shape(r)}."
+            with np.errstate(invalid="ignore"):
+                off = ~np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
+            i = np.unravel_index(int(np.argmax(off)), a.shape) if a.ndim else ()
+            where = f" at index {tuple(int(k) for k in i)}" if a.ndim else ""
+            return (f"{text}:{where} it holds {float(np.real(a[i])):.7g}, expected "
+                    f"{float(np.real(b[i])):.7g}.")
     text = f"For {spec.describe(case)} your function returned {_short(_show(out))}"
     a, b = _numeric(out), _numeric(ref)
     if spec.output in ("array", "number") and a is not None and b is not None:
@@ -599,9 +650,26 @@ def _runner(spec):
     return exercise(spec.id)(run_check)
 
 
+_REGISTRY: dict[str, FunctionExercise | ValueExercise] = {}
+
+
+def case(exercise_id: str, number: int) -> dict:
+    """The inputs of case ``number`` of a function exercise's check (a copy), as messages name
+    them: ``args = case("06.3", 4); my_function(**args)`` reruns the case that failed."""
+    spec = _REGISTRY.get(exercise_id)
+    if spec is None:
+        from . import ex01, ex02, ex03, ex04, ex05, ex06  # noqa: F401 - they register specs
+        spec = _REGISTRY.get(exercise_id)
+    if not isinstance(spec, FunctionExercise):
+        raise KeyError(f"no function exercise {exercise_id!r}")
+    chosen = spec.all_cases()[number]
+    return copy.deepcopy(dict(spec.prepare(dict(chosen)) if spec.prepare else chosen))
+
+
 def check(spec: FunctionExercise | ValueExercise, answer) -> Result:
     """Run an exercise spec on the learner's answer: ``def check_2(fn): return check(EX_2,
     fn)``. Returns the :class:`~._core.Result` (raises in solutions mode when not correct)."""
     if not isinstance(spec, (FunctionExercise, ValueExercise)):
         raise TypeError(f"check() wants a FunctionExercise or ValueExercise, got {spec!r}")
+    _REGISTRY.setdefault(spec.id, spec)
     return _runner(spec)(answer)

@@ -162,7 +162,8 @@ def _mix_at_snr(clean, noise, snr_db):
 
 def _mix_cases(rng):
     """Tones (1 to 3 sines) with white or brown noise of any level, lengths 2000-12000 samples,
-    SNRs from -25 to -3 dB and from 3 to 25 dB (never 0, where 'sign' and 10/20 agree)."""
+    SNRs from -25 to -3 dB and from 3 to 25 dB (never 0, where 'sign' and 10/20 agree); two
+    cases of five have a DC offset in both signals (where a variance is not the power)."""
     out = []
     for i in range(5):
         sr = int(rng.choice([8000, 16000, 22050]))
@@ -174,7 +175,10 @@ def _mix_cases(rng):
         noise = rng.standard_normal(n) * rng.uniform(0.01, 1.0)
         if i == 2:  # brown noise: a different crest factor and spectrum
             noise = np.cumsum(noise)
-        clean, noise = clean - np.mean(clean), noise - np.mean(noise)  # audio: mean 0
+        clean, noise = clean - np.mean(clean), noise - np.mean(noise)
+        if i in (1, 3):  # an offset (DC, a badly biased microphone): power is NOT variance
+            clean = clean + rng.choice([-1, 1]) * rng.uniform(0.1, 0.3)
+            noise = noise + rng.choice([-1, 1]) * rng.uniform(0.5, 1.0) * np.std(noise)
         snr = float(rng.choice([-1, 1]) * rng.uniform(3, 25))
         out.append(dict(clean=clean, noise=noise, snr_db=round(snr, 1)))
     return out
@@ -188,8 +192,8 @@ def _mix_with_gain(gain):
 
 
 EX_3 = FunctionExercise(
-    # 2e-4 of the mixture's largest sample: float32 passes, and so does a power taken as
-    # np.var (the signals' means are tiny); every named mistake is hundreds of times further
+    # 2e-4 of the mixture's largest sample: float32 passes; every named mistake is further
+    # (tools/margins.py), np.var / np.std included, thanks to the cases with an offset
     "04.3", _mix_at_snr, _mix_cases, output="array", rtol=0.0,
     atol=lambda case: 2e-4 * float(np.max(np.abs(_mix_at_snr(**case)))), seeds=3,
     name="mix_at_snr",
@@ -221,6 +225,16 @@ EX_3 = FunctionExercise(
                     "noise peaks much higher above its RMS than a tone does (about 4x vs "
                     "1.4x), so the peak ratio is not the power ratio.",
                     "Power = np.mean(x ** 2) for each signal.")),
+        Mistake("variance-not-power",
+                _mix_with_gain(lambda c, n, s: np.sqrt(np.var(c) / (np.var(n) * 10 ** (s / 10)))),
+                Hint("you measured the signals with their variance (np.var, or a ratio of "
+                     "np.std): that subtracts each signal's mean first. The exercise defines P "
+                     "as the mean of the squared samples, and a signal with an offset (a DC "
+                     "component) has power in its mean too: some of the check's signals have "
+                     "one.",
+                     "P = np.mean(x ** 2), the mean square, for each signal.",
+                     example="x = [1.2, 0.8, 1.2, 0.8]: np.var(x) = 0.04, but np.mean(x ** 2) "
+                             "= 1.04; the offset 1.0 carries almost all of the power.")),
         Mistake("noise-only", lambda clean, noise, snr_db: _mix_at_snr(clean, noise, snr_db)
                 - np.asarray(clean, dtype=float), Hint(
                     "you returned the scaled noise only: return the MIXTURE, clean + scaled "
@@ -239,8 +253,14 @@ EX_3 = FunctionExercise(
         example="A clean power of 0.02, a noise power of 0.5 and a wanted SNR of 10 dB: the "
                 "noise must have power 0.02 / 10 = 0.002, so g**2 = 0.002 / 0.5 = 0.004 and "
                 "g = 0.063."),
+    changed_input=Hint(
+        "your function changed the caller's `clean` (or `noise`) array in place (e.g. "
+        "`clean += g * noise`): whoever called it has lost the clean signal, and a data "
+        "pipeline that mixes the same clip twice would add noise to noise.",
+        "Build a new array: return clean + g * noise (that leaves both inputs as they were).",
+        mistake="changed-input"),
     success="The mixture's SNR is what you asked for, on tones with white and brown noise at "
-            "positive and negative SNRs.")
+            "positive and negative SNRs, with and without an offset.")
 
 
 def check_mix_at_snr(mix_at_snr):
@@ -252,23 +272,36 @@ def check_mix_at_snr(mix_at_snr):
 # ------------------------------------------------------------------------------------------
 # Exercise 4: the SNR inside a frequency band, from two spectrograms
 # ------------------------------------------------------------------------------------------
-def _band_power(y, sr, n_fft, f_lo, f_hi):
+def _band_power(y, sr, n_fft, f_lo, f_hi, edges="[)", spacing=None):
     import librosa
 
     P = np.abs(librosa.stft(y=np.asarray(y, dtype=float), n_fft=n_fft)) ** 2
-    f = np.arange(1 + n_fft // 2) * sr / n_fft
-    return P, (f >= f_lo) & (f < f_hi)
+    f = np.arange(1 + n_fft // 2) * sr / (spacing or n_fft)
+    low = f >= f_lo if edges[0] == "[" else f > f_lo
+    high = f < f_hi if edges[1] == ")" else f <= f_hi
+    return P, low & high
 
 
-def _band_snr(clean, noise, sr, n_fft, f_lo, f_hi):
-    Pc, band = _band_power(clean, sr, n_fft, f_lo, f_hi)
-    Pn, _ = _band_power(noise, sr, n_fft, f_lo, f_hi)
+def _band_snr(clean, noise, sr, n_fft, f_lo, f_hi, edges="[)", spacing=None):
+    Pc, band = _band_power(clean, sr, n_fft, f_lo, f_hi, edges, spacing)
+    Pn, _ = _band_power(noise, sr, n_fft, f_lo, f_hi, edges, spacing)
     return float(10 * np.log10(Pc[band].sum() / Pn[band].sum()))
+
+
+def _edges_wrong(out, case, ref):
+    """A band with the wrong edges: f_lo left out or f_hi kept (any of the three), or the axis
+    k * sr / (n_fft + 1), which on these cases is the same band as (f_lo, f_hi]."""
+    if abs(float(out) - ref) <= 0.01:
+        return True
+    wrong = [_band_snr(**case, edges=e) for e in ("[]", "()", "(]")]
+    return any(abs(float(out) - w) <= 0.01
+               for w in [*wrong, _band_snr(**case, spacing=case["n_fft"] + 1)])
 
 
 def _band_cases(rng):
     """A quiet tone inside the band plus a loud one outside it, white noise scaled so that the
-    in-band SNR is 3-15 dB away from 0; band edges half-way between bins (< and <= agree)."""
+    in-band SNR is 3-15 dB away from 0; five cases with band edges half-way between bins, two
+    with the edges exactly on bins (and a tone on each edge)."""
     out = []
     for sr, n_fft in [(8000, 256), (16000, 512), (44100, 2048), (48000, 1024), (12000, 512)]:
         n = int(rng.integers(sr // 2, sr))
@@ -285,6 +318,21 @@ def _band_cases(rng):
         noise *= 10 ** ((_band_snr(clean, noise, sr, n_fft, f_lo, f_hi) - want) / 20)
         out.append(dict(clean=clean, noise=noise, sr=sr, n_fft=n_fft, f_lo=round(f_lo, 3),
                         f_hi=round(f_hi, 3)))
+    for sr, n_fft in [(8000, 256), (48000, 1024)]:
+        # edges ON bins (sr / n_fft is exact in binary, so k * sr / n_fft is, whichever way the
+        # learner builds the axis): a tone at f_lo (in the band) and a quieter one at f_hi (out
+        # of it) make `f > f_lo`, `f <= f_hi` and a (n_fft + 1) spacing all change the answer
+        n = int(rng.integers(sr // 2, sr))
+        t = np.arange(n) / sr
+        k_lo, k_hi = int(rng.integers(8, n_fft // 8)), int(rng.integers(n_fft // 4, n_fft // 3))
+        f_lo, f_hi = k_lo * sr / n_fft, k_hi * sr / n_fft
+        a = rng.uniform(0.05, 0.1)
+        clean = (a * np.sin(2 * np.pi * f_lo * t) + a / 2 * np.sin(2 * np.pi * f_hi * t)
+                 + rng.uniform(0.3, 0.6) * np.sin(2 * np.pi * rng.uniform(0.4, 0.45) * sr * t))
+        noise = rng.standard_normal(n)
+        want = float(rng.choice([-1, 1]) * rng.uniform(3, 15))
+        noise *= 10 ** ((_band_snr(clean, noise, sr, n_fft, f_lo, f_hi) - want) / 20)
+        out.append(dict(clean=clean, noise=noise, sr=sr, n_fft=n_fft, f_lo=f_lo, f_hi=f_hi))
     return out
 
 
@@ -324,6 +372,15 @@ EX_4 = FunctionExercise(
                 "that is the SNR of the whole spectrum (or of the samples): the loud tone "
                 "outside the band counts. Keep only the bins with f_lo <= frequency < f_hi.",
                 "Bin k is at k * sr / n_fft Hz (notebook 02).")),
+        Mistake("band-edges", lambda clean, noise, sr, n_fft, f_lo, f_hi: _band_snr(
+            clean, noise, sr, n_fft, f_lo, f_hi, edges="[]"), Hint(
+                "your band has the wrong edges: a bin exactly at f_lo belongs to the band, a "
+                "bin exactly at f_hi does not (f_lo <= f < f_hi, a half-open interval, like "
+                "Python's range). Some of the check's bands have their edges exactly on bins, "
+                "with a tone there. (The same answer comes from bin frequencies a little off, "
+                "k * sr / (n_fft + 1): bin k is at k * sr / n_fft Hz.)",
+                "Use >= for the lower edge and < for the upper one, on the axis "
+                "k * sr / n_fft."), detect=_edges_wrong),
         Mistake("twenty-log-of-power", lambda clean, noise, sr, n_fft, f_lo, f_hi: 2 * _band_snr(
             clean, noise, sr, n_fft, f_lo, f_hi), Hint(
                 "you summed powers (right) but took 20 log10 of their ratio: a power ratio "

@@ -1,9 +1,10 @@
 """Exercise checks of notebook 05 (MFCCs), written as data (see ``_spec``).
 
 The ladder: 1 (warm-up) the width of an octave on the Slaney mel scale, as in section 2;
-2-4 put the pipeline into situations the notebook does not show: what a gain does to every
-MFCC (04's dB with the orthonormal DCT of section 4), deltas in units per second when only
-the frame times are known (section 8 with 03's hop), and converting a colleague's MFCCs made
+2-4 put the pipeline into situations the notebook does not show: what an equaliser (a gain
+per mel band) does to every MFCC (04's dB with the linearity of section 4's orthonormal DCT),
+deltas that stay comparable when the hop changes (section 8's fit over `width` frames with
+03's hop), and converting a colleague's MFCCs made
 with a natural log and scipy's default DCT scaling into librosa's (a broken pipeline to
 repair). Each named mistake is a wrong implementation (``Mistake.method``); ``tools/margins.py``
 measures how far each lies from the reference. Solutions:
@@ -18,7 +19,7 @@ import scipy.fft
 from ._core import Hint
 from ._spec import FunctionExercise, Mistake, ValueExercise, check
 
-__all__ = ["check_mel_octave", "check_gain_change", "check_delta_per_second",
+__all__ = ["check_mel_octave", "check_eq_change", "check_matching_delta",
            "check_fix_colleague"]
 
 
@@ -87,77 +88,120 @@ def check_mel_octave(answer):
 
 
 # ---------------------------------------------------------------------------------------------
-# 2. what a gain does to the MFCCs
+# 2. what an equaliser (a gain per mel band) does to the MFCCs
 # ---------------------------------------------------------------------------------------------
-def _gain_change(gain, n_mels, n_mfcc):
-    out = np.zeros(n_mfcc)
-    out[0] = 20 * np.log10(gain) * np.sqrt(n_mels)
-    return out
+def _db(band_gains):
+    return 20 * np.log10(np.asarray(band_gains, dtype=float))
 
 
-def _only_c0(value, n_mfcc):
-    out = np.zeros(n_mfcc)
-    out[0] = value
-    return out
+def _eq_change(band_gains, n_mfcc):
+    """A gain g_m on band m's amplitude adds 20 log10 g_m dB to that band in every frame (the
+    mel power is multiplied by g_m**2); the DCT is linear, so every frame's MFCCs move by the
+    orthonormal DCT of those dB."""
+    return scipy.fft.dct(_db(band_gains), norm="ortho")[:n_mfcc]
 
 
-def _gain_cases(rng):
+def _eq_cases(rng):
+    """n_mels from 20 to 128, n_mfcc from 5 to 30: a uniform gain (the whole clip louder or
+    quieter: only c0 moves), a tilt (treble cut), a boost of a few bands (a resonance) and a
+    random smooth curve; gains from -20 to +12 dB, as lists or arrays."""
     out = []
-    for n_mels in (24, 40, 64, 96, 128, 256):
-        gain = float(10 ** (rng.choice([-1, 1]) * rng.uniform(0.1, 1.2)))
-        out.append(dict(gain=round(gain, 4), n_mels=n_mels,
-                        n_mfcc=int(rng.integers(5, min(40, n_mels)))))
+    for i, n_mels in enumerate((24, 40, 64, 96, 128)):
+        n_mfcc = int(rng.integers(5, min(30, n_mels)))
+        x = np.linspace(0, 1, n_mels)
+        if i == 0:
+            db = np.full(n_mels, rng.choice([-1, 1]) * rng.uniform(2, 12))
+        elif i == 1:
+            db = -rng.uniform(6, 20) * x + rng.uniform(-3, 3)
+        elif i == 2:
+            centre, width = rng.uniform(0.2, 0.8), rng.uniform(0.03, 0.1)
+            db = rng.uniform(4, 12) * np.exp(-0.5 * ((x - centre) / width) ** 2)
+        else:
+            db = np.cumsum(rng.normal(0, 1.0, n_mels)) + rng.uniform(-6, 6)
+        gains = 10 ** (db / 20)
+        out.append(dict(band_gains=gains.round(6).tolist() if i % 2 else gains, n_mfcc=n_mfcc))
+    return out
+
+
+def _eq_with(fn):
+    def eq(band_gains, n_mfcc):
+        return np.asarray(fn(np.asarray(band_gains, dtype=float)), dtype=float)[:n_mfcc]
+    return eq
+
+
+def _every_coefficient(out, case) -> bool:
+    """The same nonzero number in each of the n_mfcc coefficients."""
+    a = np.asarray(out, dtype=float).ravel()
+    return bool(a.size == case["n_mfcc"] and a.size > 1 and np.all(np.abs(a) > 1e-3)
+                and np.ptp(a) <= 1e-3 * np.max(np.abs(a)))
+
+
+def _c0_only(band_gains, n_mfcc):
+    out = np.zeros(n_mfcc)
+    out[0] = np.sum(_db(band_gains)) / np.sqrt(len(band_gains))
     return out
 
 
 EX_2 = FunctionExercise(
-    "05.2", _gain_change, _gain_cases, output="array", rtol=1e-3, atol=1e-3, seeds=2,
-    name="gain_change",
+    "05.2", _eq_change, _eq_cases, output="array", rtol=1e-4, atol=1e-4, seeds=2,
+    name="eq_change",
     mistakes=[
-        Mistake("every-coefficient", lambda gain, n_mels, n_mfcc: np.full(
-            n_mfcc, 20 * np.log10(gain)), Hint(
-                "every coefficient moves in your answer. A gain adds the SAME number of dB to "
-                "every mel band: a constant vector. Which DCT basis vector is constant?",
-                "The DCT of a constant vector is zero in every coefficient but c0 (each other "
-                "cosine sums to 0 over the bands).",
-                example="n_mels = 4, every band up by 6 dB: the orthonormal DCT of "
-                        "[6, 6, 6, 6] is [12, 0, 0, 0], because c0 = sum / sqrt(4) = 24 / 2.")),
-        Mistake("no-sqrt", lambda gain, n_mels, n_mfcc: _only_c0(20 * np.log10(gain), n_mfcc),
-                Hint("only c0 moves (right), but not by the dB of the gain itself: the "
-                     "orthonormal DCT-II's c0 is sum / sqrt(n_mels), not the mean.",
-                     "Section 9: c0 is sqrt(n_mels) times the average dB value.",
-                     example="n_mels = 9, every band up by 2 dB: c0 changes by "
-                             "9 x 2 / sqrt(9) = 6, the others by 0.")),
-        Mistake("times-n-mels", lambda gain, n_mels, n_mfcc: _only_c0(
-            20 * np.log10(gain) * n_mels, n_mfcc), Hint(
-                "c0 of the orthonormal DCT is the SUM over bands divided by sqrt(n_mels), so "
-                "a shift d in every band moves it by n_mels * d / sqrt(n_mels) = "
-                "sqrt(n_mels) * d, not n_mels * d.")),
-        Mistake("ten-log-of-gain", lambda gain, n_mels, n_mfcc: _only_c0(
-            10 * np.log10(gain) * np.sqrt(n_mels), n_mfcc), Hint(
-                "gain multiplies the AMPLITUDE; the mel spectrogram holds powers (gain**2), "
-                "and power_to_db takes 10 log10 of them: 10 log10(gain**2) = 20 log10(gain) "
-                "dB per band.")),
+        Mistake("ten-log-of-gain", _eq_with(lambda g: scipy.fft.dct(10 * np.log10(g),
+                                                                    norm="ortho")), Hint(
+            "your changes are half the size: a gain multiplies the AMPLITUDE; the mel "
+            "spectrogram holds powers (gain**2), and power_to_db takes 10 log10 of them: "
+            "10 log10(g**2) = 20 log10(g) dB per band (notebook 04).")),
+        Mistake("dct-not-ortho", _eq_with(lambda g: scipy.fft.dct(_db(g))), Hint(
+            "the right idea, but scipy's default DCT scaling (norm=None): librosa's MFCCs use "
+            "the orthonormal DCT-II, norm='ortho' (section 4).")),
+        Mistake("c0-only", _c0_only, Hint(
+            "only c0 moves in your answer: that holds for a gain that is the SAME in every "
+            "band (the whole clip louder). An equaliser changes bands by different amounts, "
+            "and the shape of that change is what c1, c2, ... describe.",
+            "Each frame's dB values move by the same vector d (d_m = the change of band m, in "
+            "dB); the DCT is linear: DCT(x + d) = DCT(x) + DCT(d).",
+            example="n_mels = 4, d = [6, 6, 0, 0] (a bass boost): the orthonormal DCT of d "
+                    "is [6, 5.58, 0, -2.31], so c1 moves too.")),
+        Mistake("every-coefficient", None, Hint(
+            "every coefficient moves by the same amount in your answer. A change of the bands' "
+            "levels d (dB per band) moves the MFCCs by the DCT of d, a different number per "
+            "coefficient.",
+            "Find d first (the dB change of each band), then its orthonormal DCT."),
+                detect=lambda out, case, ref: _every_coefficient(out, case)),
+        Mistake("gains-not-db", _eq_with(lambda g: scipy.fft.dct(g, norm="ortho")), Hint(
+            "you took the DCT of the gains themselves. The MFCCs are the DCT of the bands' "
+            "LEVELS in dB, so a gain must first become a change in dB: 20 log10(g).")),
+        Mistake("all-coefficients", lambda band_gains, n_mfcc: scipy.fft.dct(
+            _db(band_gains), norm="ortho"),
+                Hint("return the first n_mfcc coefficients only (the MFCCs keep "
+                     "n_mfcc of the n_mels DCT coefficients)."),
+                detect=lambda out, case, ref: np.size(out) == len(case["band_gains"])
+                > case["n_mfcc"]),
     ],
     fallback=Hint(
-        "follow the gain through the pipeline: samples x gain -> power x gain**2 -> every "
-        "band + (some dB) -> the DCT of a constant vector.",
-        "Check it: compute librosa.feature.mfcc of a clip and of gain x the clip, and look at "
-        "the mean difference of each row.",
-        example="gain 0.5 (-6.02 dB), n_mels 16: every band -6.02 dB; the orthonormal DCT of "
-                "a constant -6.02 is c0 = 16 x -6.02 / sqrt(16) = -24.1, and 0 elsewhere."),
-    success="A gain moves only c0, by 20 log10(gain) x sqrt(n_mels): c0 is the loudness, the "
-            "others the shape. That is why c0 is often left out or standardised away.")
+        "follow the equaliser through the pipeline: band m's amplitude x g_m -> its power "
+        "x g_m**2 -> its level + (some dB), the same in every frame -> the DCT of that "
+        "change.",
+        "Check it: make a random mel power spectrogram S yourself, apply the gains to it as "
+        "the exercise says, and compare librosa.feature.mfcc(S=librosa.power_to_db(...)) "
+        "before and after.",
+        example="A uniform gain of 0.5 (-6.02 dB) on 16 bands: the change is a constant "
+                "-6.02 dB per band, whose orthonormal DCT is c0 = 16 x -6.02 / sqrt(16) = "
+                "-24.1 and 0 elsewhere."),
+    success="An equaliser moves every frame's MFCCs by the same vector, the DCT of its dB "
+            "curve: a uniform gain moves only c0, a tilt mostly c1. That is why a different "
+            "microphone shifts the MFCCs of a whole recording, and why per-recording "
+            "standardisation (cepstral mean normalisation) removes it.")
 
 
-def check_gain_change(gain_change):
-    """05, exercise 2: ``gain_change(gain, n_mels, n_mfcc)``: how much each of the first n_mfcc
-    MFCCs changes when the samples are multiplied by ``gain``."""
-    return check(EX_2, gain_change)
+def check_eq_change(eq_change):
+    """05, exercise 2: ``eq_change(band_gains, n_mfcc)``: how much each of the first n_mfcc
+    MFCCs changes, in every frame, when band m's amplitude is multiplied by band_gains[m]."""
+    return check(EX_2, eq_change)
 
 
 # ---------------------------------------------------------------------------------------------
-# 3. deltas in units per second, from frame times
+# 3. deltas comparable across two hops
 # ---------------------------------------------------------------------------------------------
 def _delta(C, width, order=1):
     import librosa
@@ -165,70 +209,102 @@ def _delta(C, width, order=1):
     return librosa.feature.delta(np.asarray(C, dtype=float), width=width, order=order, axis=-1)
 
 
-def _hop_s(times):
-    times = np.asarray(times, dtype=float)
-    return (times[-1] - times[0]) / (times.size - 1)
+def _odd_width(frames: float) -> int:
+    """The odd number of frames (at least 3) nearest to ``frames``."""
+    return max(3, 2 * int(np.floor((frames - 1) / 2 + 0.5)) + 1)
 
 
-def _delta_per_second(C, times, width):
-    return _delta(C, width) / _hop_s(times)
+def _matching_delta(C, hop_train, width_train, hop_new):
+    """Deltas of C (framed every hop_new s) that mean what the training deltas meant: a fit
+    over the same span in seconds (width x hop) and the same unit (per training frame)."""
+    width = _odd_width(width_train * hop_train / hop_new)
+    return _delta(C, width) * (hop_train / hop_new)
 
 
-def _delta_cases(rng):
+def _matching_cases(rng):
+    """Training hops 5-32 ms, new hops from a third to three times as long, widths 5-13;
+    ratios chosen so that width_train x hop_train / hop_new is never half-way between two
+    odd numbers (and, in some cases, not an odd number either, so that rounding matters)."""
     out = []
-    for width in (3, 5, 7, 11, 13):
-        n, frames = int(rng.integers(3, 20)), int(rng.integers(max(width, 15), 80))
-        sr = int(rng.choice([8000, 16000, 22050, 44100]))
-        hop = int(rng.choice([160, 256, 441, 512, 1024]))
+    hops = [(0.010, 0.020), (0.016, 0.006), (0.032, 0.010), (0.0116, 0.0232), (0.015, 0.005)]
+    for hop_train, hop_new in hops:
+        widths = [w for w in (5, 7, 9, 11, 13)
+                  if abs((w * hop_train / hop_new - 1) / 2 % 1 - 0.5) > 0.1]
+        width_train = int(rng.choice(widths))
+        span = width_train * hop_train / hop_new
+        n, frames = int(rng.integers(3, 14)), int(rng.integers(max(70, int(span) + 5), 140))
         C = (np.cumsum(rng.standard_normal((n, frames)), axis=1)
              + rng.standard_normal((n, frames)))
-        times = float(rng.uniform(0, 2)) + np.arange(frames) * hop / sr
-        out.append(dict(C=C, times=times, width=width))
+        out.append(dict(C=C, hop_train=hop_train, width_train=width_train, hop_new=hop_new))
     return out
 
 
+def _matching_with(width_rule, scale_rule):
+    def matching(C, hop_train, width_train, hop_new):
+        return _delta(C, width_rule(hop_train, width_train, hop_new)) * scale_rule(
+            hop_train, hop_new)
+    return matching
+
+
+def _span(ht, wt, hn):
+    return _odd_width(wt * ht / hn)
+
+
 EX_3 = FunctionExercise(
-    "05.3", _delta_per_second, _delta_cases, output="array", rtol=1e-4, atol=1e-6, seeds=2,
-    name="delta_per_second",
+    "05.3", _matching_delta, _matching_cases, output="array", rtol=1e-4, atol=1e-6, seeds=2,
+    name="matching_delta",
     mistakes=[
-        Mistake("per-frame", lambda C, times, width: _delta(C, width), Hint(
-            "those are deltas per FRAME (librosa's unit). Per second, divide by the time "
-            "from one frame to the next.",
-            "The frame times are given: their spacing is the hop in seconds.",
-            example="Frames every 0.01 s and a delta of 0.3 per frame: 0.3 / 0.01 = 30 per "
-                    "second.")),
-        Mistake("times-hop", lambda C, times, width: _delta(C, width) * _hop_s(times), Hint(
-            "you multiplied by the hop in seconds: a slope per frame becomes a slope per "
-            "second by DIVIDING by the seconds per frame.")),
-        Mistake("width-ignored", lambda C, times, width: _delta(C, 9) / _hop_s(times), Hint(
-            "your deltas use librosa's default width of 9 frames, not the width asked for: "
-            "pass width=width.")),
-        Mistake("gradient", lambda C, times, width: np.gradient(
-            np.asarray(C, dtype=float), np.asarray(times, dtype=float), axis=1), Hint(
-                "that is the slope between neighbouring frames (np.gradient or a difference). "
-                "librosa's delta fits a straight line to `width` frames around each one "
-                "(section 8), which smooths out the frame-to-frame jitter.",
-                "Use librosa.feature.delta(C, width=width), then convert its unit.")),
-        Mistake("second-order", lambda C, times, width: _delta(C, width, order=2)
-                / _hop_s(times), Hint(
-                    "order=2 gives the delta-deltas (the curvature); the exercise asks for the "
-                    "deltas (order=1).")),
+        Mistake("width-kept", _matching_with(lambda ht, wt, hn: wt, lambda ht, hn: ht / hn),
+                Hint("the unit is right, but the fit spans another stretch of time: width "
+                     "frames last width x hop seconds, and the hops differ. Keep the span in "
+                     "SECONDS the same, not the number of frames.",
+                     "New width (frames) = the training span (s) / the new hop (s), then the "
+                     "nearest odd number (librosa needs an odd width of at least 3).",
+                     example="Training: 9 frames every 10 ms = 90 ms. New hop 20 ms: "
+                             "90 / 20 = 4.5 frames, so width 5.")),
+        Mistake("unit-kept", _matching_with(_span, lambda ht, hn: 1.0), Hint(
+            "the span is right, but your deltas are per NEW frame: librosa's deltas are a "
+            "change per frame, and a frame is another length of time now.",
+            "Convert: per new frame -> per second (divide by hop_new) -> per training frame "
+            "(multiply by hop_train).",
+            example="A slope of 0.4 per 20 ms frame is 20 per second, i.e. 0.2 per 10 ms "
+                    "training frame.")),
+        Mistake("scale-inverted", _matching_with(_span, lambda ht, hn: hn / ht), Hint(
+            "the unit conversion is upside down: a LONGER new hop gives BIGGER steps per new "
+            "frame, so per training frame they shrink by hop_train / hop_new.")),
+        Mistake("per-second", _matching_with(_span, lambda ht, hn: 1 / hn), Hint(
+            "those are deltas per SECOND; the training deltas were per training frame: "
+            "multiply by hop_train as well.")),
+        Mistake("width-inverted", _matching_with(
+            lambda ht, wt, hn: _odd_width(wt * hn / ht), lambda ht, hn: ht / hn), Hint(
+                "your width goes the wrong way: a LONGER new hop needs FEWER frames to span "
+                "the same seconds (width_train x hop_train / hop_new).")),
+        Mistake("even-width", None, Hint(
+            "librosa.feature.delta needs an ODD width (at least 3): a centred fit has as many "
+            "frames before as after the frame it is for. Round the span to the nearest odd "
+            "number of frames.",
+            "Nearest odd number to x: 2 * round((x - 1) / 2) + 1, and at least 3."),
+                raises=r"width must be an odd|odd integer"),
     ],
     fallback=Hint(
-        "librosa.feature.delta gives a slope in units per frame; the frame times tell you how "
-        "long a frame step is.",
-        "Seconds per frame = the spacing of `times` (they are evenly spaced).",
-        example="A coefficient rising by 2 dB per frame, frames every 512 / 22050 = 0.0232 s: "
-                "2 / 0.0232 = 86 dB per second."),
-    success="Deltas per second keep their meaning when the hop changes (per frame, halving "
-            "the hop halves them); to compare two hops, also keep the fit's span in seconds "
-            "(width x hop) about the same.")
+        "two things change with the hop: how much time `width` frames span (width x hop "
+        "seconds), and the unit of a delta (a change per frame, and frames have another "
+        "length).",
+        "Pick the new width so the span in seconds is the training one (nearest odd number "
+        "of frames), then convert the unit from per new frame to per training frame.",
+        example="Training: width 5 at a 20 ms hop, a 100 ms span; new hop 8 ms: 100 / 8 = "
+                "12.5 frames, the nearest odd number is 13; a slope of 0.3 per 8 ms frame is "
+                "0.3 x 20 / 8 = 0.75 per 20 ms frame."),
+    success="Same span in seconds, same unit: deltas computed at another hop now mean what the "
+            "model learnt. (Had you fed them per new frame, a hop twice as long would have "
+            "doubled every delta.)")
 
 
-def check_delta_per_second(delta_per_second):
-    """05, exercise 3: ``delta_per_second(C, times, width)``: librosa's deltas of C (width
-    ``width``), in units per second; ``times`` are the frames' times in seconds."""
-    return check(EX_3, delta_per_second)
+def check_matching_delta(matching_delta):
+    """05, exercise 3: ``matching_delta(C, hop_train, width_train, hop_new)``: deltas of C
+    (frames every hop_new seconds) comparable with deltas a model was trained on (width
+    width_train at a hop of hop_train seconds): the same span and unit (per training frame)."""
+    return check(EX_3, matching_delta)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -283,8 +359,14 @@ EX_4 = FunctionExercise(
             "you fixed the DCT scaling (right), but the values are still in natural-log units "
             "(nepers of power), not dB: 10 log10(p) = (10 / ln 10) ln(p).")),
         Mistake("twenty-for-power", lambda C, n_mels: _rescale(C, n_mels, 2 * _DB_PER_NEPER),
-                Hint("you used 20 / ln 10: that converts the log of an AMPLITUDE. The mel "
-                     "spectrogram holds powers, and power_to_db takes 10 log10.")),
+                Hint("every row of yours is exactly TWICE librosa's. Two causes give that "
+                     "same factor 2, and the numbers cannot tell them apart: 20 / ln 10 for "
+                     "the log (that converts the log of an AMPLITUDE; the mel spectrogram "
+                     "holds powers, and power_to_db takes 10 log10), or DCT factors twice too "
+                     "big (sqrt(1 / n_mels) for c0 and sqrt(2 / n_mels) for the others, "
+                     "instead of sqrt(1 / (4 n_mels)) and sqrt(1 / (2 n_mels))). Check both.",
+                     "Recompute your factors on a tiny example: dct([1, 1, 1, 1]) = [8, 0, 0, "
+                     "0] and dct(..., norm='ortho') = [2, 0, 0, 0].")),
         Mistake("c0-like-the-rest", lambda C, n_mels: _rescale(C, n_mels, _DB_PER_NEPER,
                                                                same=True), Hint(
             "all rows but c0 are right: the orthonormal DCT-II scales row 0 by "

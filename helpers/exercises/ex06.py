@@ -39,11 +39,14 @@ def _frames(segment_s, sr, n_fft, hop, center) -> int:
 
 def _frame_cases(rng):
     """Fixed traps (3 s / 441 is a whole number of hops, so ceil(L / hop) is one short with
-    center=True; 2.9999 s x 22,050 Hz = 66,147.8 samples, so int() loses a frame with hop 641)
+    center=True; 2.9999 s x 22,050 Hz = 66,147.8 samples, so int() loses a frame with hop 641;
+    22,049.3 samples, so ceil() of the samples gains one with hop 441)
     plus fresh settings; every parameter varies and center is both True and False."""
     fixed = [(1.5, 16000, 1024, 256, False), (3.0, 22050, 2048, 441, True),
              (3.0, 22050, 2048, 441, False), (2.9999, 22050, 2048, 641, False),
-             (0.5, 44100, 4096, 1024, True), (0.75, 8000, 512, 200, True)]
+             (0.5, 44100, 4096, 1024, True), (0.75, 8000, 512, 200, True),
+             # 22,049.3 samples: round() gives 22,049 (50 frames), ceil() 22,050 (51)
+             (22049.3 / 22050, 22050, 2048, 441, True)]
     fresh = []
     for center in (True, False):
         sr = int(rng.choice([8000, 16000, 24000, 48000]))
@@ -54,9 +57,24 @@ def _frame_cases(rng):
             for s, sr, n, h, c in fixed + fresh]
 
 
-EX_1 = FunctionExercise(
+class _CountExercise(FunctionExercise):
+    """A count is an int (Python's or NumPy's): 50.0 is not a frame count."""
+
+    def distance(self, out, ref, case):
+        if isinstance(out, bool) or not isinstance(out, (int, np.integer)):
+            return float("inf")
+        return super().distance(out, ref, case)
+
+
+EX_1 = _CountExercise(
     "06.1", _frames, _frame_cases, output="exact", seeds=2, name="frames_per_segment",
     mistakes=[
+        Mistake("not-an-int", None, Hint(
+            "the right count, but not an int: a number of frames is a whole number (it sizes "
+            "arrays and ranges), and a float such as 50.0 breaks np.zeros((n, ...)) and "
+            "range(n).", "Use // (floor division) on ints, or int(...) of the result."),
+                detect=lambda out, case, ref: isinstance(out, (float, np.floating))
+                and float(out) == ref),
         Mistake("center-ignored", lambda s, sr, n, h, c: _frames(s, sr, n, h, False), Hint(
             "`center` changes the count: with center=True librosa first pads the segment with "
             "n_fft // 2 zeros at EACH end, so more frames fit; with center=False it pads "
@@ -79,6 +97,14 @@ EX_1 = FunctionExercise(
                      "66,147.8): round it to the nearest sample, as the notebook's "
                      "FeatureParams does; int() cuts the fraction off and can lose a frame.",
                      "L = round(segment_s * sr) samples.")),
+        Mistake("ceil-samples", lambda s, sr, n, h, c: _frames(
+            int(np.ceil(s * sr)) / sr, sr, n, h, c), Hint(
+                "segment_s x sr is not always a whole number of samples: round it to the "
+                "NEAREST sample (as the notebook's FeatureParams does); rounding up (ceil) "
+                "invents a sample the segment does not have, and can add a frame.",
+                "L = round(segment_s * sr) samples.",
+                example="segment_s x sr = 22,049.3: the segment has 22,049 samples, not "
+                        "22,050.")),
         Mistake("one-side-padding", lambda s, sr, n, h, c: 1 + (
             _segment_samples(s, sr) + (n // 2 if c else 0) - n) // h, Hint(
                 "with center=True you padded only one end: librosa adds n_fft // 2 zeros at "
@@ -120,11 +146,17 @@ def _overlapping(y, L, step):
 
 
 def _overlap_cases(rng):
-    """Lengths with and without a whole number of steps, 50 % and other overlaps, a signal
-    shorter than one segment; the samples are distinct numbers, so any shift shows."""
+    """Lengths with and without a whole number of steps (two cases of five end exactly on a
+    segment, (len(y) - L) % step == 0), 50 % and other overlaps, a signal shorter than one
+    segment; the samples are distinct numbers, so any shift shows."""
     out = []
-    for L, step in [(400, 200), (1000, 250), (512, 384), (300, 300)]:
+    for i, (L, step) in enumerate([(400, 200), (1000, 250), (512, 384), (300, 300),
+                                   (256, 100)]):
         n = int(rng.integers(3 * L, 8 * L))
+        if i in (1, 4):  # the last segment ends exactly at the end of y: (n - L) % step == 0
+            n = L + step * int(rng.integers(3, 12))
+        elif (n - L) % step == 0:
+            n += 1
         out.append(dict(y=rng.standard_normal(n).astype(np.float32), L=L, step=step))
     out.append(dict(y=rng.standard_normal(int(rng.integers(50, 200))), L=256, step=128))
     return out
@@ -134,6 +166,13 @@ def _overlap_reshape(y, L, step):
     y = np.asarray(y)
     n = y.size // L
     return y[: n * L].reshape(n, L)
+
+
+def _overlap_range_end(y, L, step):
+    """``range(0, len(y) - L, step)``: loses the last segment when it ends exactly at the end."""
+    y = np.asarray(y)
+    rows = [y[i: i + L] for i in range(0, y.size - L, step)]
+    return np.array(rows).reshape(-1, L)
 
 
 def _overlap_one_short(y, L, step):
@@ -151,13 +190,23 @@ def _overlap_transposed(y, L, step):
     return _overlapping(y, L, step).T
 
 
+def _empty_ok(out, L) -> bool:
+    """No segment fits: an ARRAY must have shape (0, L) (so that it stacks with other
+    segments); a Python list ``[]`` cannot hold that shape, and is accepted."""
+    if isinstance(out, np.ndarray):
+        return out.shape == (0, L)
+    return isinstance(out, (list, tuple)) and len(out) == 0
+
+
 class _SegmentsExercise(FunctionExercise):
-    """An empty result is an empty result: ``[]`` and an array of shape (0, L) both say "no
-    segment fits" (a list cannot hold the shape of an empty array)."""
+    """An empty result must be an array of shape (0, L) (or an empty list, which cannot hold a
+    shape): ``np.array([])``, shape (0,), does not stack with (n, L) arrays."""
 
     def distance(self, out, ref, case):
-        if np.size(ref) == 0 and np.size(out) == 0 and np.ndim(out) in (1, 2):
-            return 0.0
+        if np.size(ref) == 0:
+            if isinstance(out, np.ndarray) and isinstance(ref, np.ndarray):
+                return 0.0 if out.shape == ref.shape else float("inf")
+            return 0.0 if _empty_ok(out, case["L"]) else float("inf")
         return super().distance(out, ref, case)
 
 
@@ -171,6 +220,13 @@ EX_2 = _SegmentsExercise(
             "With step < L, consecutive segments share L - step samples.",
             example="y = [0, 1, 2, 3, 4, 5], L = 4, step = 1: [0 1 2 3], [1 2 3 4], "
                     "[2 3 4 5]: three segments, each starting one sample later.")),
+        Mistake("range-end", _overlap_range_end, Hint(
+            "the last segment is missing when it ends exactly at the end of y: "
+            "range(0, len(y) - L, step) stops BEFORE len(y) - L, so the segment that starts "
+            "there (and fits exactly) is never made.",
+            "The last start that fits is len(y) - L itself: range(0, len(y) - L + 1, step).",
+            example="len(y) = 10, L = 4, step = 3: starts 0, 3, 6 (6 + 4 = 10 fits); "
+                    "range(0, 6, 3) gives only 0 and 3.")),
         Mistake("one-short", _overlap_one_short, Hint(
             "one segment short: the last segment that still fits completely is missing. "
             "Segment i fits when i * step + L <= len(y).",
@@ -183,9 +239,10 @@ EX_2 = _SegmentsExercise(
             "(segments, L), one segment per row, like section 2's arrays.")),
         Mistake("short-signal", None, Hint(
             "a signal shorter than one segment must give an empty array of shape (0, L) (no "
-            "segment fits), not an error or a padded segment.",
+            "segment fits), not an error, a padded segment, or np.array([]) of shape (0,), "
+            "which does not stack with the (segments, L) arrays of other clips.",
             "Handle len(y) < L first: return np.zeros((0, L))."),
-                detect=lambda out, case, ref: np.size(out) != 0
+                detect=lambda out, case, ref: not _empty_ok(out, case["L"])
                 if np.asarray(case["y"]).size < case["L"] else (
                     np.shape(out) == np.shape(ref) and np.allclose(out, ref, atol=1e-6)),
                 raises=r"need at least one array|negative dimensions|cannot reshape|too short|"
@@ -223,12 +280,16 @@ def _pooled_stats(means, stds, counts):
 
 def _pooled_cases(rng):
     """2-8 files with very different frame counts, 1-20 coefficients, file means far apart
-    (so the spread BETWEEN files matters), given as arrays or as nested lists."""
+    (so the spread BETWEEN files matters), given as arrays or as nested lists; one case of
+    three files of 2-5 frames (where a sample standard deviation, ddof=1, is far off)."""
     out = []
     for i in range(5):
         files, coefs = int(rng.integers(2, 9)), int(rng.integers(1, 21))
         counts = rng.integers(5, 500, size=files)
         counts[0] *= 3
+        if i == 4:  # short files: a few frames each, where ddof=1 is far from ddof=0
+            files, coefs = 3, int(rng.integers(2, 5))
+            counts = rng.integers(2, 6, size=files)
         means = rng.normal(0, 10, size=(files, coefs)) + rng.normal(0, 20, size=coefs)
         stds = rng.uniform(0.5, 8, size=(files, coefs))
         if i % 2:
@@ -243,10 +304,44 @@ def _weights(counts):
     return n[:, None] / n.sum()
 
 
+def _ddof1_forms(means, stds, counts):
+    """The two ways ddof=1 gets in: the pooled std with N - 1, and the files' stds read as
+    sample stds (n - 1) and pooled with N - 1."""
+    m, s, n = (np.asarray(a, dtype=float) for a in (means, stds, counts))
+    mean, std = _pooled_stats(means, stds, counts)
+    N = n.sum()
+    whole = std * np.sqrt(N / (N - 1))
+    within = ((n[:, None] - 1) * s**2 + n[:, None] * (m - mean) ** 2).sum(axis=0) / (N - 1)
+    return mean, whole, np.sqrt(within)
+
+
+def _is_ddof1(out, case, ref):
+    mean, whole, within = _ddof1_forms(**case)
+    o_mean, o_std = (np.asarray(o, dtype=float) for o in out)
+    return bool(np.allclose(o_mean, mean, rtol=_RTOL_POOLED, atol=_RTOL_POOLED) and (
+        np.allclose(o_std, whole, rtol=_RTOL_POOLED, atol=_RTOL_POOLED)
+        or np.allclose(o_std, within, rtol=_RTOL_POOLED, atol=_RTOL_POOLED)))
+
+
+#: float32 arithmetic (eps 6e-8) on means up to ~60 and mean squares up to ~4000 loses up to
+#: ~1e-5 of the std by cancellation in E[x**2] - mean**2 (measured: 7e-6 at worst on the
+#: cases); 1e-4 leaves a factor 10, and every named mistake is further (tools/margins.py)
+_RTOL_POOLED = 1e-4
+
+
 EX_3 = FunctionExercise(
-    "06.3", _pooled_stats, _pooled_cases, output="tuple", rtol=1e-6, atol=1e-6, seeds=2,
-    name="pooled_stats",
+    "06.3", _pooled_stats, _pooled_cases, output="tuple", rtol=_RTOL_POOLED,
+    atol=_RTOL_POOLED, seeds=2, name="pooled_stats", parts=("mean", "std"),
     mistakes=[
+        Mistake("ddof-1", lambda means, stds, counts: _ddof1_forms(means, stds, counts)[:2],
+                Hint("the mean is right, and your std is a SAMPLE standard deviation (divided "
+                     "by N - 1, ddof=1). The exercise asks for ddof=0, like np.std's default "
+                     "and the files' own stds: divide by N, the number of frames.",
+                     "Pool the mean squares with the weights counts / counts.sum(); no -1 "
+                     "anywhere.",
+                     example="Values 1 and 3: np.std([1, 3]) = 1 (ddof=0), np.std([1, 3], "
+                             "ddof=1) = 1.41.")
+                , detect=_is_ddof1),
         Mistake("plain-averages", lambda means, stds, counts: (
             np.mean(np.asarray(means, dtype=float), axis=0),
             np.mean(np.asarray(stds, dtype=float), axis=0)), Hint(
@@ -346,6 +441,8 @@ def _diagnose(out, case) -> str:
     if per_class != [k] * len(per_class):
         if sum(per_class) == k * len(per_class):
             return "not-stratified"
+        if sum(per_class) == k and len(per_class) > 1:
+            return "k-in-total"
         if all(p <= k for p in per_class):
             return "with-replacement"
         return "count"
@@ -386,6 +483,12 @@ def _split_unstratified(file_ids, labels, k, seed):
             np.unique(labels).size:
         test = rng.choice(files, size=n, replace=False)
     return np.isin(file_ids, test)
+
+
+def _split_k_in_total(file_ids, labels, k, seed):
+    file_ids = np.asarray(file_ids)
+    rng = np.random.default_rng(seed)
+    return np.isin(file_ids, rng.permutation(np.unique(file_ids))[:k])
 
 
 def _split_with_replacement(file_ids, labels, k, seed):
@@ -430,9 +533,19 @@ EX_4 = _SplitExercise(
             example="Classes a (files 1, 2, 3) and b (files 4, 5, 6), k = 1: draw one of "
                     "[1, 2, 3] and one of [4, 5, 6], e.g. files 2 and 6; never 2 and 3."),
                 detect=_flaw("not-stratified")),
+        Mistake("k-in-total", _split_k_in_total, Hint(
+            "k test files IN ALL, not k from EACH class: you drew from all the files at once. "
+            "A stratified split draws class by class, so that every class is in the test set "
+            "with the same number of files.",
+            "Loop over the classes: for each, its distinct files np.unique(file_ids[labels == "
+            "c]), and k of those.",
+            example="Classes a (files 1, 2, 3) and b (files 4, 5, 6), k = 1: one of [1, 2, 3] "
+                    "AND one of [4, 5, 6], two test files in all."),
+                detect=_flaw("k-in-total")),
         Mistake("with-replacement", _split_with_replacement, Hint(
-            "some classes have fewer than k test files: your draw picked a file twice. Draw "
-            "without replacement (rng.choice(..., replace=False), or rng.permutation(...)[:k])."),
+            "some classes have fewer than k test files: your draw picked a file twice (or "
+            "drew fewer than k in some class). Draw k distinct files per class, without "
+            "replacement (rng.choice(..., replace=False), or rng.permutation(...)[:k])."),
                 detect=_flaw("with-replacement")),
         Mistake("inverted", _split_inverted, Hint(
             "train and test are swapped: True must mark the TEST segments (k files per "
@@ -451,15 +564,29 @@ EX_4 = _SplitExercise(
     success="")
 
 
-_REPEATS = 200  # draws for the randomness checks
+_REPEATS = 1000  # draws (seeds) for the randomness checks
+
+#: thresholds of the randomness checks, and what they cost a RIGHT answer (a uniformly random
+#: stratified draw; 3 classes of 5 files, k = 2, 1000 seeds), computed exactly (binomial
+#: tails) or by the chi-square law, with a union bound over the tests:
+#: * each file drawn 400 +- 15.5 times: flagged beyond 5 sd: 15 files x 5.5e-7 = 8.3e-6;
+#: * the 10 pairs of a class, 100 +- 9.5 each: chi-square (9 dof) > 50: 3 x 1.1e-7 = 3.2e-7;
+#: * a file of one class with a file of another, 160 +- 11.6 times: beyond 5.5 sd:
+#:   75 pairs x 8.5e-8 = 6.3e-6.
+#: In all, fewer than 1.5e-5 (1 in 67,000); tests/test_exercises_06.py recomputes these.
+#: What they catch: a rotation by seed or k consecutive files (5 of the 10 pairs, chi-square
+#: ~1000), a fresh generator per class (same positions in every class: 400 co-draws, 21 sd),
+#: replacing a duplicate by the next file (adjacent pairs 1.5x as likely, chi-square ~80).
+_FILE_SD, _PAIR_CHI2, _CROSS_SD = 5.0, 50.0, 5.5
 
 
 def _random_checks(fn) -> None:
-    """What one call cannot show: the same seed gives the same split, and over many seeds
-    every file of a class is drawn about equally often (k / files of its class)."""
+    """What one call cannot show: the same seed gives the same split, and over many seeds the
+    draws are uniform AND independent: every file of a class drawn about equally often, every
+    pair of files of a class equally often, and the draws of two classes unrelated."""
     rng = np.random.default_rng(64)
     file_ids, labels = _layout(rng, 3, 5)
-    k = 2
+    k, n_per = 2, 5
     where = f"stratified_split(<{file_ids.size} segments of 15 files>, labels, k={k}, seed=…)"
     first = np.asarray(call(fn, file_ids.copy(), labels.copy(), k, 11, case_text=where))
     again = np.asarray(call(fn, file_ids.copy(), labels.copy(), k, 11, case_text=where))
@@ -471,21 +598,66 @@ def _random_checks(fn) -> None:
             "rng = np.random.default_rng(seed) once, at the top; then rng.choice(...).",
             mistake="not-reproducible"))
     files = np.unique(file_ids)
-    hits = np.zeros(files.size)
+    cls = np.array([labels[file_ids == f][0] for f in files])
+    segs = np.array([np.sum(file_ids == f) for f in files])
+    drawn = np.zeros((_REPEATS, files.size), dtype=bool)
     for seed in range(_REPEATS):
         mask = np.asarray(call(fn, file_ids.copy(), labels.copy(), k, seed, case_text=where))
-        hits += np.isin(files, np.unique(file_ids[mask]))
-    p = k / 5
+        drawn[seed] = np.isin(files, np.unique(file_ids[mask]))
+    layout = (f"(the layout: {files.size} files, {n_per} per class, {segs.min()}-{segs.max()} "
+              f"segments each, k={k}, seeds 0-{_REPEATS - 1})")
+    hits = drawn.sum(axis=0)
+    p = k / n_per
     sd = np.sqrt(_REPEATS * p * (1 - p))
-    if np.any(np.abs(hits - _REPEATS * p) > 5 * sd):
+    if np.any(np.abs(hits - _REPEATS * p) > _FILE_SD * sd):
         worst = int(np.argmax(np.abs(hits - _REPEATS * p)))
+        weighted = np.corrcoef(segs, hits)[0, 1] > 0.5
+        why = ("files with MORE SEGMENTS are drawn more often: you drew segments (or weighted "
+               "the files by their segments); draw among the distinct files, each once."
+               if weighted else "the same files (or the first ones) are favoured.")
         stop_wrong(Hint(
-            f"over {_REPEATS} seeds, file {files[worst]} was a test file {int(hits[worst])} "
-            f"times; each file of a class of 5 should be drawn about {_REPEATS * p:.0f} times "
-            f"(k / 5 of the seeds). Your draw is not uniformly random: the same files (or "
-            "the first ones) are favoured.",
-            "Draw with rng.choice(files, size=k, replace=False) from ALL the files of the "
-            "class.", mistake="not-random"))
+            f"over {_REPEATS} seeds, file {files[worst]} ({segs[worst]} segments) was a test "
+            f"file {int(hits[worst])} times; each file of a class of {n_per} should be drawn "
+            f"about {_REPEATS * p:.0f} times (k / {n_per} of the seeds) {layout}. Your draw "
+            f"is not uniformly random: {why}",
+            "Draw with rng.choice(files, size=k, replace=False) from ALL the distinct files of "
+            "the class.", mistake="segments-weighted" if weighted else "not-random"))
+    from itertools import combinations
+    for c in np.unique(cls):
+        idx = np.flatnonzero(cls == c)
+        pairs = list(combinations(idx, 2))
+        counts = np.array([np.sum(drawn[:, a] & drawn[:, b]) for a, b in pairs])
+        expected = _REPEATS / len(pairs)
+        chi2 = float(np.sum((counts - expected) ** 2 / expected))
+        if chi2 > _PAIR_CHI2:
+            lo, hi = int(np.argmin(counts)), int(np.argmax(counts))
+            stop_wrong(Hint(
+                f"each file is drawn about equally often, but not the PAIRS: in class {c}, "
+                f"files {files[pairs[hi][0]]} and {files[pairs[hi][1]]} were drawn together "
+                f"{counts[hi]} times and files {files[pairs[lo][0]]} and {files[pairs[lo][1]]} "
+                f"{counts[lo]} times, over {_REPEATS} seeds; every pair should come about "
+                f"{expected:.0f} times {layout}. A rotation by the seed, k consecutive files "
+                "from a random start, or a duplicate replaced by the next file are not random "
+                "draws of k files.",
+                "Let the generator draw the k files together: rng.choice(files, size=k, "
+                "replace=False).", mistake="correlated-draws"))
+    both = p * p * _REPEATS
+    sd2 = np.sqrt(_REPEATS * p * p * (1 - p * p))
+    for a in range(files.size):
+        for b in range(files.size):
+            if cls[a] >= cls[b]:
+                continue
+            together = int(np.sum(drawn[:, a] & drawn[:, b]))
+            if abs(together - both) > _CROSS_SD * sd2:
+                stop_wrong(Hint(
+                    f"the classes are not drawn independently: file {files[a]} (class "
+                    f"{cls[a]}) and file {files[b]} (class {cls[b]}) were test files together "
+                    f"{together} times over {_REPEATS} seeds; independent draws put them "
+                    f"together about {both:.0f} times {layout}. Did you make a new "
+                    "np.random.default_rng(seed) for each class? Then every class of the same "
+                    "size gets the same positions.",
+                    "Make ONE generator from the seed, before the loop over classes, and draw "
+                    "every class from it.", mistake="classes-correlated"))
 
 
 @exercise("06.4")
