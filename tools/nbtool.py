@@ -6,11 +6,15 @@
     python tools/nbtool.py run [NOTEBOOK ...]     # execute in place (fails on an error), then strip
     python tools/nbtool.py export NB.ipynb [OUT.py] # notebook -> percent-format text (to edit)
     python tools/nbtool.py build SRC.py OUT.ipynb # percent-format text -> notebook (authoring aid)
-    python tools/nbtool.py promote NB.ipynb       # apply the second-round rules to NB from now on
     python tools/nbtool.py sync [--check]         # write the repository address (pyproject's
                                                   # [project.urls]) into the set-up cells, the
                                                   # README badges and CITATION.cff
     python tools/nbtool.py figures NB.ipynb DIR   # execute a copy; save every figure as DIR/*.png
+    python tools/nbtool.py new NN_name ["Title"]  # a new notebook and its companions (templates),
+                                                  # listed in course.toml (docs/extending.md)
+
+Which notebooks there are comes from ``course.toml`` (``tools/course.py``); every learner notebook
+gets every rule, and a notebook on disk that ``course.toml`` does not list is a problem.
 
 Notebooks are stored with no outputs at all. Key numbers are checked by ``assert`` statements in
 cells tagged ``test`` (input hidden, skipped in slides), which nbval runs on both librosa
@@ -34,21 +38,16 @@ from __future__ import annotations
 import json
 import re
 import sys
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_BYTES = 96_000  # stripped notebooks are text; a cap keeps them reviewable
 MAX_SLIDE_CODE_LINE = 72  # longer code lines are clipped on a 960 px reveal.js slide
-# Second-round rules (test cells, no solutions, glossary link, short slide code lines, exercise
-# ladder) apply to a notebook whose metadata says {"course": {"round": 2}} (`nbtool promote`).
-# Transitional while the notebooks are reworked one by one.
 
-
-def legacy(path: Path) -> bool:
-    """True while a learner notebook has not been moved to the second-round rules."""
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    return nb.get("metadata", {}).get("course", {}).get("round") != 2
+try:  # imported from the repository root (tests: `from tools import nbtool`)
+    from tools import course as _course
+except ImportError:  # run as a script: tools/ is on sys.path
+    import course as _course
 
 
 HIDDEN_TAGS = {"solution", "test"}  # cells whose source is collapsed in JupyterLab
@@ -261,7 +260,7 @@ def check(paths: list[Path]) -> list[str]:
                 problems.append(f"{name}: cell {i} has no slideshow.slide_type metadata")
         if solutions:
             problems += check_solutions_rules(name, cells)
-        elif nb.get("metadata", {}).get("course", {}).get("round") == 2:
+        else:
             problems += check_learner_rules(name, cells, p.stem)
     return problems
 
@@ -330,7 +329,7 @@ def build(src: Path, out: Path) -> None:
                        "name": "python3"},
         "language_info": {"name": "python"},
     }
-    if out.exists():  # rebuilding an existing notebook keeps its metadata (e.g. course.round)
+    if out.exists():  # rebuilding an existing notebook keeps its metadata
         metadata = json.loads(out.read_text(encoding="utf-8")).get("metadata", metadata)
     nb = {
         "cells": nb_cells,
@@ -363,12 +362,6 @@ def export(nb_path: Path) -> str:
             out += src.splitlines()
         out.append("")
     return "\n".join(out)
-
-
-def promote(p: Path) -> None:
-    nb = json.loads(p.read_text(encoding="utf-8"))
-    nb["metadata"].setdefault("course", {})["round"] = 2
-    _write(nb, p)
 
 
 def figures(p: Path, out_dir: Path) -> list[Path]:
@@ -449,7 +442,7 @@ def project_home() -> dict:
 
 def course() -> list[dict]:
     """The notebooks of the course map, from course.toml (the one place they are written)."""
-    return tomllib.loads((ROOT / "course.toml").read_text(encoding="utf-8"))["notebook"]
+    return _course.notebooks(ROOT)
 
 
 def duration(minutes: int) -> str:
@@ -568,13 +561,22 @@ def sync(check_only: bool = False) -> list[str]:
 def _notebooks(args: list[str]) -> list[Path]:
     if args:
         return [Path(a).resolve() for a in args]
-    return sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted(
-        (ROOT / "notebooks" / "solutions").glob("*.ipynb"))
+    return _course.all_notebooks(ROOT)
+
+
+def manifest_problems() -> list[str]:
+    """Files course.toml should list and does not (or lists and are missing): a notebook nobody
+    listed would otherwise escape every rule and test."""
+    return _course.unlisted(ROOT)
+
+
+def new_main(args: list[str]) -> int:
+    raise SystemExit("nbtool new: not written yet")
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"check", "strip", "build", "run", "export", "promote",
-                                   "figures", "sync"}:
+    if not argv or argv[0] not in {"check", "strip", "build", "run", "export", "figures",
+                                   "sync", "new"}:
         print(__doc__)
         return 2
     cmd, args = argv[0], argv[1:]
@@ -596,10 +598,8 @@ def main(argv: list[str]) -> int:
             return 1 if stale else 0
         print(f"updated {len(stale)} file(s)")
         return 0
-    if cmd == "promote":
-        for a in args:
-            promote(Path(a))
-        return 0
+    if cmd == "new":
+        return new_main(args)
     if cmd == "figures":
         figures(Path(args[0]).resolve(), Path(args[1]))
         return 0
@@ -616,7 +616,7 @@ def main(argv: list[str]) -> int:
                             str(p)], check=True)
         strip(paths)
         return 0
-    problems = check(paths)
+    problems = check(paths) + ([] if args else manifest_problems())
     for pr in problems:
         print(pr)
     print(f"{len(paths)} notebooks checked, {len(problems)} problems")

@@ -35,6 +35,11 @@ import tarfile
 import time
 from pathlib import Path
 
+try:  # from the repository root (`from tools import ...`), or as a script in tools/
+    from tools import course
+except ImportError:
+    import course
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
 EXECUTED = BUILD / "executed"
@@ -44,11 +49,11 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 def learner_notebooks() -> list[Path]:
-    return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    return course.learner_notebooks(ROOT)  # course.toml: the one list
 
 
 def solution_notebooks() -> list[Path]:
-    return sorted((ROOT / "notebooks" / "solutions").glob("*.ipynb"))
+    return course.solution_notebooks(ROOT)
 
 
 # ------------------------------------------------------------------------------------ execute
@@ -283,7 +288,7 @@ def slides() -> list[Path]:
     c.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
     exporter = SlidesExporter(config=c)
     out = []
-    for nb_path in sorted(EXECUTED.glob("[0-9][0-9]_*.ipynb")):
+    for nb_path in [EXECUTED / p.name for p in learner_notebooks()]:
         text, _ = exporter.from_filename(str(nb_path))
         text = text.replace("</head>", SLIDE_CSS + "</head>", 1)
         # nbconvert does not let mermaid's address be configured: use the local stub
@@ -393,9 +398,9 @@ def stage_site() -> Path:
             shutil.copy(f, SITE_SRC / f.name)
         elif f.name == "_static":
             shutil.copytree(f, SITE_SRC / "_static")
-    for nb in sorted(EXECUTED.glob("*.ipynb")):
+    for nb in [EXECUTED / p.name for p in learner_notebooks()]:
         _stage_notebook(nb, SITE_SRC / nb.name)
-    for nb in sorted((EXECUTED / "solutions").glob("*.ipynb")):
+    for nb in [EXECUTED / "solutions" / p.name for p in solution_notebooks()]:
         _stage_notebook(nb, SITE_SRC / "solutions" / nb.name)
     gl = (ROOT / "notebooks" / "glossary.md").read_text(encoding="utf-8")
     (SITE_SRC / "glossary.md").write_text(_rewrite_links(gl), encoding="utf-8")

@@ -19,6 +19,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from conftest import BUILD, defects_in, require_build
 
+from tools import course
+
 SLIDES = BUILD / "slides"
 DECKS = sorted(SLIDES.glob("*.slides.html")) if SLIDES.exists() else []
 MIN_PROSE_PX = 17  # on the 960x700 canvas; a 1080p projector shows it at 1.5x
@@ -105,7 +107,7 @@ def problems_of(result: dict) -> list[str]:
 def test_decks_exist():
     require_build(SLIDES, "slides")
     names = {re.sub(r"\.slides$", "", d.stem) for d in DECKS}
-    wanted = {p.stem for p in (BUILD.parent / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    wanted = {p.stem for p in course.learner_notebooks(BUILD.parent)}
     assert names == wanted, f"decks missing for {sorted(wanted - names)}"
 
 
