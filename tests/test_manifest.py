@@ -34,23 +34,26 @@ def test_an_unlisted_notebook_or_exercise_module_is_caught(tmp_path):
         dst.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if src.is_dir() else shutil.copy)(src, dst)
     assert course.unlisted(tmp_path) == []
-    shutil.copy(tmp_path / "notebooks/01_waveform.ipynb", tmp_path / "notebooks/07_chroma.ipynb")
-    (tmp_path / "helpers/exercises/ex07.py").write_text("")
-    (tmp_path / "notebooks/solutions/05_mfcc_solutions.ipynb").unlink()
+    rows = course.notebooks(tmp_path)
+    nn = f"{int(rows[-1]['id']) + 1:02d}"  # a number no notebook has
+    shutil.copy(rows[1]["path"], tmp_path / f"notebooks/{nn}_planted.ipynb")
+    (tmp_path / f"helpers/exercises/ex{nn}.py").write_text("")
+    rows[-1]["solutions"].unlink()
     problems = "\n".join(course.unlisted(tmp_path))
-    assert "notebooks/07_chroma.ipynb: a learner notebook that course.toml does not list" \
+    assert f"notebooks/{nn}_planted.ipynb: a learner notebook that course.toml does not list" \
         in problems
-    assert "helpers/exercises/ex07.py: an exercise module" in problems
-    assert "05_mfcc_solutions.ipynb: course.toml lists this solutions notebook" in problems
+    assert f"helpers/exercises/ex{nn}.py: an exercise module" in problems
+    assert f"{rows[-1]['stem']}_solutions.ipynb: course.toml lists this solutions notebook" \
+        in problems
 
 
 def test_nbtool_check_reports_an_unlisted_notebook(monkeypatch, tmp_path):
     shutil.copy(ROOT / "course.toml", tmp_path / "course.toml")
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
     shutil.copytree(ROOT / "helpers" / "exercises", tmp_path / "helpers" / "exercises")
-    shutil.copy(tmp_path / "notebooks/02_fft_spectrum.ipynb", tmp_path / "notebooks/09_x.ipynb")
+    shutil.copy(tmp_path / "notebooks/02_fft_spectrum.ipynb", tmp_path / "notebooks/99_x.ipynb")
     monkeypatch.setattr(nbtool, "ROOT", tmp_path)
-    assert any("09_x.ipynb" in p for p in nbtool.manifest_problems())
+    assert any("99_x.ipynb" in p for p in nbtool.manifest_problems())
 
 
 def test_exercise_modules_are_the_listed_ones():

@@ -570,8 +570,124 @@ def manifest_problems() -> list[str]:
     return _course.unlisted(ROOT)
 
 
+# --------------------------------------------------------------------------------------------
+# `nbtool new NN_name`: a notebook and its companions from tools/templates/, listed in course.toml
+# --------------------------------------------------------------------------------------------
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+
+
+def _render(template: str, values: dict) -> str:
+    def fill(m):
+        if m.group(1) not in values:
+            raise KeyError(f"template placeholder {{{{{m.group(1)}}}}} has no value")
+        return values[m.group(1)]
+
+    return _PLACEHOLDER.sub(fill, template)
+
+
+def _set_setup_cell(nb_path: Path) -> None:
+    """The first code cell becomes the course's set-up cell (what `sync` writes)."""
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    cell = SETUP_CELL.format(**project_home())
+    code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    code["source"] = [ln + "\n" for ln in cell.split("\n")[:-1]] + [cell.split("\n")[-1]]
+    _write(nb, nb_path)
+
+
+def new(stem: str, title: str | None = None, *, minutes: int = 90,
+        explorer: str | None = None) -> dict[str, list[Path]]:
+    """Create notebook ``stem`` (``NN_name``) with its solutions notebook, exercise module (four
+    declarative example exercises), explorer module, lecturer's guide page and course.toml entry,
+    from tools/templates/; regenerate the course-map tables; point the previous last notebook's
+    navigation at it. All or nothing: on any error every file is put back as it was.
+    Returns ``{"created": [...], "updated": [...]}``."""
+    import tempfile
+
+    m = re.fullmatch(r"(\d\d)_([a-z][a-z0-9_]*)", stem)
+    if not m:
+        raise SystemExit(f"the name must be NN_name (two digits, lower-case words with _), e.g. "
+                         f"07_chroma; got {stem!r}")
+    nid, name = m.groups()
+    rows = course()
+    if any(r["id"] == nid or r["stem"] == stem for r in rows):
+        raise SystemExit(f"course.toml already has notebook {nid}")
+    if rows and int(nid) <= int(rows[-1]["id"]):
+        raise SystemExit(f"a new notebook comes after {rows[-1]['id']}: choose a higher number")
+    explorer = explorer or name
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", explorer):
+        raise SystemExit(f"explorer name {explorer!r}: lower-case letters, digits and _")
+    prev = rows[-1]
+    values = dict(id=nid, stem=stem, name=name, title=title or name.replace("_", " ").capitalize(),
+                  minutes=str(int(minutes)), time=duration(int(minutes)), prev_id=prev["id"],
+                  prev_stem=prev["stem"], prev_title=prev["title"], ex=f"ex{nid}",
+                  explorer=explorer, Explorer="".join(w.title() for w in explorer.split("_")))
+    templates = ROOT / "tools" / "templates"
+    made = {
+        "notebook.py.tmpl": ROOT / _course.LEARNER.format(stem=stem),
+        "solutions.py.tmpl": ROOT / _course.SOLUTIONS.format(stem=stem),
+        "exercises.py.tmpl": ROOT / _course.EXERCISES.format(module=values["ex"]),
+        "explorer.py.tmpl": ROOT / "helpers" / "explorers" / f"{explorer}.py",
+        "guide.md.tmpl": ROOT / _course.GUIDE.format(stem=stem),
+    }
+    taken = [p for p in made.values() if p.exists()]
+    if taken:
+        raise SystemExit(f"already there: {', '.join(str(p.relative_to(ROOT)) for p in taken)}")
+    toml = ROOT / "course.toml"
+    touched = [toml, prev["path"], *(ROOT / rel for rel in course_tables())]
+    before = {p: p.read_bytes() for p in touched}
+    created: list[Path] = []
+    try:
+        for tmpl, out in made.items():
+            text = _render((templates / tmpl).read_text(encoding="utf-8"), values)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            created.append(out)
+            if out.suffix == ".ipynb":
+                with tempfile.TemporaryDirectory() as tmp:
+                    src = Path(tmp) / "nb.py"
+                    src.write_text(text, encoding="utf-8")
+                    build(src, out)
+                _set_setup_cell(out)
+            else:
+                out.write_text(text, encoding="utf-8")
+        entry = _render((templates / "manifest.toml.tmpl").read_text(encoding="utf-8"), values)
+        table = _render((templates / "explorer.toml.tmpl").read_text(encoding="utf-8"), values)
+        text = toml.read_text(encoding="utf-8")
+        cut = text.find("\n# Explorers:")
+        text = (text[: cut + 1] + entry + text[cut + 1:]) if cut >= 0 else text + "\n" + entry
+        toml.write_text(text.rstrip("\n") + "\n" + table, encoding="utf-8")
+        _course.notebooks(ROOT)  # parses
+        nav = prev["path"].read_text(encoding="utf-8")
+        if " · last notebook · " in nav:
+            prev["path"].write_text(nav.replace(
+                " · last notebook · ", f" · next → [{nid} {values['title']}]({stem}.ipynb) · "),
+                encoding="utf-8")
+        _sync_course_map(check_only=False)
+    except BaseException:
+        for p in created:
+            p.unlink(missing_ok=True)
+        for p, data in before.items():
+            p.write_bytes(data)
+        raise
+    updated = [p for p in touched if p.read_bytes() != before[p]]
+    return {"created": created, "updated": updated}
+
+
 def new_main(args: list[str]) -> int:
-    raise SystemExit("nbtool new: not written yet")
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="nbtool.py new", description=new.__doc__.split("\n\n")[0])
+    ap.add_argument("stem", help="NN_name, e.g. 07_chroma")
+    ap.add_argument("title", nargs="?", help='the title, e.g. "Chroma features"')
+    ap.add_argument("--minutes", type=int, default=90, help="self-paced time (course.toml)")
+    ap.add_argument("--explorer", help="the explorer's name (default: the notebook's name)")
+    a = ap.parse_args(args)
+    out = new(a.stem, a.title, minutes=a.minutes, explorer=a.explorer)
+    for what, paths in out.items():
+        for p in paths:
+            print(f"{what:>8}: {p.relative_to(ROOT)}")
+    print("Next: replace every TODO(teacher) and the example exercises (docs/extending.md), then "
+          "`python tools/nbtool.py check` and `make test`.")
+    return 0
 
 
 def main(argv: list[str]) -> int:
