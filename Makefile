@@ -5,6 +5,7 @@
 # Both install exactly the versions in locks/ (README "Locked versions"). Maintainers:
 #   make test-latest   the whole suite on the newest versions the ranges allow (scratch venvs)
 #   make lock          resolve locks/*.txt and environment.yml again (uv)
+#   make margins       every named mistake of every exercise check >= 3 tolerances from the answer
 # Publishing (after `make test`; README "Publishing"):
 #   make slides        executed reveal.js decks -> build/slides/
 #   make site          the course website (Sphinx + myst-nb) -> build/site/
@@ -20,7 +21,7 @@ PIP     = $(VENV)/bin/python -m pip
 # pip's own progress, without the "Requirement already satisfied" noise
 QUIET_SATISFIED = { grep --line-buffered -v -E "^Requirement already satisfied" || true; }
 
-.PHONY: lab test lock test-latest test-publish slides site binder-check colab-check strip lint bench clean
+.PHONY: lab test lock test-latest test-publish slides site binder-check colab-check strip lint bench clean margins
 
 $(VENV)/bin/python:
 	@echo "== creating $(VENV) with $$($(PYTHON) --version)"
@@ -86,6 +87,10 @@ strip: $(VENV)/.dev
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check . && $(VENV)/bin/nbqa ruff notebooks/
+
+# every named mistake of every declarative check >= 3 tolerances from the right answer
+margins: $(VENV)/.dev
+	$(VENV)/bin/python tools/margins.py
 
 bench: $(VENV)/.dev
 	$(VENV)/bin/python benchmarks/first_run.py

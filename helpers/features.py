@@ -12,6 +12,7 @@ Used by: 04_decibels (``to_db``, ``mel_spectrogram``), 05_mfcc (``hz_to_mel``, `
 
 from __future__ import annotations
 
+import functools
 import numbers
 
 import numpy as np
@@ -25,6 +26,7 @@ from .validate import (
     check_signal,
     check_spectrum,
     check_sr,
+    check_top_db,
     silent_signal_error,
 )
 
@@ -33,9 +35,11 @@ __all__ = [
     "hz_to_mel",
     "mel_to_hz",
     "mel_filterbank",
+    "mel_basis",
     "power_spectrogram",
     "mel_spectrogram",
     "mfcc",
+    "mfcc_from_log_mel",
     "deltas",
     "normalise_per_coefficient",
 ]
@@ -76,11 +80,7 @@ def to_db(S, *, kind: str = "amplitude", ref=1.0, amin: float | None = None,
     amin = DEFAULT_AMIN[kind] if amin is None else amin
     if isinstance(amin, bool) or not isinstance(amin, numbers.Real) or not amin > 0:
         raise ValueError(f"amin must be a number > 0 (e.g. 1e-5), got {amin!r}: log10(0) is -inf.")
-    if top_db is not None and (
-        isinstance(top_db, bool) or not isinstance(top_db, numbers.Real) or not top_db > 0
-    ):  # one rule with helpers.widgets: top_db=0 would flatten everything to the maximum
-        raise ValueError(f"top_db must be a number of dB > 0 (e.g. 80) or None for no clipping, "
-                         f"got {top_db!r}: top_db=0 would clip every value to the maximum.")
+    top_db = check_top_db(top_db)  # top_db=0 would flatten everything to the maximum
     if isinstance(ref, str):
         if ref != "max":
             raise ValueError(f"ref must be a number > 0, 'max' or a function such as np.max, "
@@ -199,6 +199,38 @@ def mel_filterbank(*, sr: int, n_fft: int, n_mels: int = 128, fmin: float = 0.0,
     return weights, fft_freqs, hz_edges[1:-1]
 
 
+@functools.lru_cache(maxsize=32)
+def _filterbank_cached(sr, n_fft, n_mels, fmin, fmax, htk):
+    weights, fft_freqs, centres = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin,
+                                                 fmax=fmax, htk=htk)
+    for a in (weights, fft_freqs, centres):
+        a.setflags(write=False)  # shared by every caller: nobody may change it
+    return weights, fft_freqs, centres
+
+
+@functools.lru_cache(maxsize=32)
+def _sparse_cached(sr, n_fft, n_mels, fmin, fmax, htk):
+    import scipy.sparse
+
+    return scipy.sparse.csr_matrix(_filterbank_cached(sr, n_fft, n_mels, fmin, fmax, htk)[0])
+
+
+def mel_basis(*, sr: int, n_fft: int, n_mels: int = 128, fmin: float = 0.0,
+              fmax: float | None = None, htk: bool = False, sparse: bool = False):
+    """The weights of :func:`mel_filterbank`, computed once per setting and cached (read-only).
+
+    What :func:`mel_spectrogram`, the MFCC explorer and a dataset's feature loop multiply a power
+    spectrogram with: building the filters costs more than applying them to a short clip.
+    ``sparse=True`` gives a ``scipy.sparse.csr_matrix`` (each filter touches few bins, so the
+    product is about 10x faster). The same checks and errors as :func:`mel_filterbank`.
+    """
+    sr = check_sr(sr)
+    n_fft = check_positive_int(n_fft, "n_fft", minimum=2)
+    n_mels, fmin, fmax = check_mel_params(sr, n_mels=n_mels, fmin=fmin, fmax=fmax, n_fft=n_fft)
+    key = (sr, n_fft, n_mels, fmin, fmax, bool(htk))
+    return _sparse_cached(*key) if sparse else _filterbank_cached(*key)[0]
+
+
 # ---------------------------------------------------------------------------------------------
 # spectrograms and MFCCs (04, 05, 06)
 # ---------------------------------------------------------------------------------------------
@@ -213,11 +245,11 @@ def power_spectrogram(y, *, sr: int, n_fft: int = 2048, hop_length: int = 512):
     """
     import librosa
 
-    from .stft import _stft_blocks
+    from .stft import framed_fft
 
     sr = check_sr(sr)
     y = check_signal(y, mono=True)
-    blocks = _stft_blocks(y, n_fft=n_fft, hop_length=hop_length, out_itemsize=8)
+    blocks = framed_fft(y, n_fft=n_fft, hop_length=hop_length, out_itemsize=8)
     P = np.empty((n_fft // 2 + 1, blocks.n_frames))
     for start, X in blocks:
         P[:, start: start + X.shape[0]] = (np.abs(X) ** 2).T
@@ -237,14 +269,15 @@ def mel_spectrogram(y, *, sr: int, n_fft: int = 2048, hop_length: int = 512, n_m
     """
     import librosa
 
-    from .stft import _stft_blocks
+    from .stft import framed_fft
 
     sr = check_sr(sr)
-    check_mel_params(sr, n_mels=n_mels, fmin=fmin, fmax=fmax, n_fft=n_fft)
+    n_mels, fmin, fmax = check_mel_params(sr, n_mels=n_mels, fmin=fmin, fmax=fmax, n_fft=n_fft)
     y = check_signal(y, mono=True)
-    weights, _, mel_freqs = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin,
-                                           fmax=fmax)
-    blocks = _stft_blocks(y, n_fft=n_fft, hop_length=hop_length, out_itemsize=8)
+    n_fft = check_positive_int(n_fft, "n_fft", minimum=2)
+    weights = mel_basis(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax)  # cached
+    mel_freqs = _filterbank_cached(sr, n_fft, n_mels, fmin, fmax, False)[2].copy()
+    blocks = framed_fft(y, n_fft=n_fft, hop_length=hop_length, out_itemsize=8)
     M = np.empty((weights.shape[0], blocks.n_frames))
     for start, X in blocks:
         M[:, start: start + X.shape[0]] = weights @ (np.abs(X) ** 2).T
@@ -268,8 +301,22 @@ def mfcc(y, *, sr: int, n_mfcc: int = 13, n_mels: int = 128, n_fft: int = 2048,
     _, times, M = mel_spectrogram(y, sr=sr, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels,
                                   fmin=fmin, fmax=fmax)
     log_mel = to_db(M, kind="power", ref=1.0, top_db=top_db)
-    C = scipy.fft.dct(log_mel, type=2, norm="ortho", axis=0)[:n_mfcc]
+    C = mfcc_from_log_mel(log_mel, n_mfcc=n_mfcc)
     return np.arange(int(n_mfcc)), times, C
+
+
+def mfcc_from_log_mel(log_mel, *, n_mfcc: int = 13) -> np.ndarray:
+    """The last step of :func:`mfcc`: the orthonormal DCT-II of each frame's log-mel values
+    (``log_mel``: n_mels x frames, in dB), first ``n_mfcc`` rows. Used by 05 (the explorer)."""
+    log_mel = _check_features(log_mel, "log_mel")
+    n_mfcc = check_positive_int(n_mfcc, "n_mfcc")
+    if n_mfcc > log_mel.shape[0]:
+        raise ValueError(
+            f"n_mfcc={n_mfcc} is larger than n_mels={log_mel.shape[0]}: the DCT of "
+            f"{log_mel.shape[0]} mel bands has only {log_mel.shape[0]} coefficients. Use "
+            "n_mfcc <= n_mels (13-40 is typical)."
+        )
+    return scipy.fft.dct(log_mel, type=2, norm="ortho", axis=0)[:n_mfcc]
 
 
 def _check_features(C, name: str = "C") -> np.ndarray:

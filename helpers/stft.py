@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .engine import FramedFFT, frame_count
 from .validate import check_frame_params, check_signal, check_sr, check_window, window_samples
 
-__all__ = ["frame_signal", "n_frames", "stft", "resolution", "istft", "PAD_MODES"]
+__all__ = ["frame_signal", "n_frames", "stft", "framed_fft", "resolution", "istft", "PAD_MODES"]
 
 #: ``np.pad`` modes accepted for ``center=True`` (librosa's default is "constant" = zeros).
 PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
@@ -53,8 +54,7 @@ def n_frames(n_samples: int, *, n_fft: int, hop_length: int, center: bool = True
         raise ValueError(f"n_samples must be >= 1, got {n_samples}.")
     center = _check_center(center)
     n_fft, hop_length, _ = check_frame_params(n_fft, hop_length, n_samples=int(n_samples))
-    padded = n_samples + 2 * (n_fft // 2) if center else n_samples
-    return 1 + (int(padded) - n_fft) // hop_length
+    return frame_count(int(n_samples), n_fft, hop_length, center)
 
 
 def frame_signal(y, *, frame_length: int, hop_length: int, center: bool = True,
@@ -72,7 +72,7 @@ def frame_signal(y, *, frame_length: int, hop_length: int, center: bool = True,
     if center:
         pad = frame_length // 2
         y = np.pad(y, (pad, pad), mode=pad_mode)
-    count = 1 + (y.size - frame_length) // hop_length
+    count = frame_count(y.size, frame_length, hop_length, center=False)  # y is padded already
     needed = count * frame_length * 8  # stft() works in float64
     if needed > MAX_FRAME_BYTES:
         raise ValueError(
@@ -106,17 +106,18 @@ def stft(y, *, sr: int, n_fft: int = 2048, hop_length: int = 512, window="hann",
         complex64 for float32 input, complex128 for float64. ``np.abs(S)`` is the magnitude,
         ``np.abs(S) ** 2`` the power.
 
-    Computed in float64, 1024 frames at a time, straight into ``S``: a 10-minute clip needs
-    little more memory than ``S`` itself. A result larger than ``MAX_STFT_BYTES`` (1 GiB) is
-    refused with the fix (a larger hop or a shorter excerpt).
+    Computed in float64, 1024 frames at a time (``helpers.engine.FramedFFT``: the frames of
+    :func:`frame_signal`, times the window, ``np.fft.rfft``), straight into ``S``: a 10-minute
+    clip needs little more memory than ``S`` itself. A result larger than ``MAX_STFT_BYTES``
+    (1 GiB) is refused with the fix (a larger hop or a shorter excerpt).
     """
     import librosa
 
     sr = check_sr(sr)
     y = check_signal(y, name="y")
     out_dtype = np.complex64 if y.dtype == np.float32 else np.complex128
-    blocks = _stft_blocks(y, n_fft=n_fft, hop_length=hop_length, window=window, center=center,
-                          pad_mode=pad_mode, out_itemsize=np.dtype(out_dtype).itemsize)
+    blocks = framed_fft(y, n_fft=n_fft, hop_length=hop_length, window=window, center=center,
+                        pad_mode=pad_mode, out_itemsize=np.dtype(out_dtype).itemsize)
     S = np.empty((n_fft // 2 + 1, blocks.n_frames), dtype=out_dtype)
     for start, X in blocks:
         S[:, start: start + X.shape[0]] = X.T
@@ -131,42 +132,32 @@ def stft(y, *, sr: int, n_fft: int = 2048, hop_length: int = 512, window="hann",
 MAX_STFT_BYTES = 1 << 30
 
 
-class _stft_blocks:
-    """The rfft of the windowed frames, ``block`` frames at a time, in float64:
-    iterate for ``(first_frame, X)`` with ``X`` complex128 of shape ``(frames, 1 + n_fft // 2)``.
+def framed_fft(y, *, n_fft: int, hop_length: int, window="hann", center: bool = True,
+               pad_mode: str = "constant", out_itemsize: int = 8, dtype=np.float64,
+               block: int = 1024) -> FramedFFT:
+    """The checked STFT, a block of frames at a time: iterate for ``(first_frame, X)`` with
+    ``X`` of shape ``(frames, 1 + n_fft // 2)`` (complex128; complex64 with
+    ``dtype=np.float32``). ``.n_frames`` is the number of frames.
 
-    The numbers are exactly those of the whole-matrix computation (each frame's FFT does not
-    depend on the others), but only one block of frames exists at a time, so a 10-minute clip
-    needs a few tens of MB besides the result (``stft``), or none at all (``power_spectrogram``
-    and ``mel_spectrogram`` reduce each block as it comes).
+    What :func:`stft`, ``helpers.features.power_spectrogram`` / ``mel_spectrogram`` and the
+    explorers use, so a long clip's complex STFT need not be held whole. A result of more than
+    ``MAX_STFT_BYTES`` (``out_itemsize`` bytes per cell) is refused with the fix.
     """
-
-    def __init__(self, y, *, n_fft, hop_length, window="hann", center=True,
-                 pad_mode="constant", out_itemsize=8, block=1024):
-        center = _check_center(center)
-        pad_mode = _check_pad_mode(pad_mode)
-        n_fft, hop_length, _ = check_frame_params(n_fft, hop_length, n_samples=y.size)
-        self.w = window_samples(window, n_fft)
-        n = y.size
-        if center:
-            y = np.pad(y, (n_fft // 2, n_fft // 2), mode=pad_mode)
-        self.n_frames = 1 + (y.size - n_fft) // hop_length
-        needed = self.n_frames * (n_fft // 2 + 1) * out_itemsize
-        if needed > MAX_STFT_BYTES:
-            raise ValueError(
-                f"the STFT would have {self.n_frames:,} frames x {n_fft // 2 + 1} bins = "
-                f"{needed / 2**30:.1f} GiB: hop_length={hop_length} is very small for a "
-                f"{n:,}-sample signal. Use a larger hop_length (e.g. n_fft // 4 = "
-                f"{max(1, n_fft // 4)}) or a shorter excerpt, e.g. y[:sr * 30]."
-            )
-        self.frames = np.lib.stride_tricks.sliding_window_view(y, n_fft)[::hop_length]
-        self.block = block
-
-    def __iter__(self):
-        for start in range(0, self.n_frames, self.block):
-            fr = self.frames[start: start + self.block].astype(np.float64)
-            fr *= self.w
-            yield start, np.fft.rfft(fr, axis=1)
+    center = _check_center(center)
+    pad_mode = _check_pad_mode(pad_mode)
+    n_fft, hop_length, _ = check_frame_params(n_fft, hop_length, n_samples=y.size)
+    w = window_samples(window, n_fft)
+    count = frame_count(y.size, n_fft, hop_length, center)
+    needed = count * (n_fft // 2 + 1) * out_itemsize
+    if needed > MAX_STFT_BYTES:
+        raise ValueError(
+            f"the STFT would have {count:,} frames x {n_fft // 2 + 1} bins = "
+            f"{needed / 2**30:.1f} GiB: hop_length={hop_length} is very small for a "
+            f"{y.size:,}-sample signal. Use a larger hop_length (e.g. n_fft // 4 = "
+            f"{max(1, n_fft // 4)}) or a shorter excerpt, e.g. y[:sr * 30]."
+        )
+    return FramedFFT(y, n_fft=n_fft, hop_length=hop_length, window=w, center=center,
+                     pad_mode=pad_mode, dtype=dtype, block=block)
 
 
 def resolution(sr: int, n_fft: int, hop_length: int) -> dict:

@@ -26,6 +26,11 @@ __all__ = [
     "check_real_array",
     "check_spectrum",
     "window_samples",
+    "check_number",
+    "check_top_db",
+    "check_choice",
+    "check_db_ref",
+    "format_number",
 ]
 
 
@@ -344,3 +349,62 @@ def check_mel_filters(sr: int, n_fft: int, n_mels: int, fmin: float = 0.0,
             "(sr / n_fft), so no bin falls inside it. Use a larger n_fft or fewer mel bands "
             "(n_mels)."
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# numbers a learner types or a slider sends (explorers, features.to_db)
+# ---------------------------------------------------------------------------------------------
+def format_number(value: float) -> str:
+    """A number as the learner typed it: 11025.01 stays 11025.01 (``:g`` would say 11025)."""
+    return f"{value:.10g}"
+
+
+def check_number(value, name: str, *, low=None, high=None, low_open=False, unit="") -> float:
+    """A finite real number (not a bool) within ``[low, high]`` (``(low, high]`` with
+    ``low_open``); returned as float. ``unit`` goes into the message."""
+    u = f" {unit}" if unit else ""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number{' in ' + unit if unit else ''}, got {value!r}.")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}.")
+    if low is not None and (value <= low if low_open else value < low):
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {format_number(low)}{u}, "
+                         f"got {format_number(value)}{u}.")
+    if high is not None and value > high:
+        raise ValueError(f"{name} must be <= {format_number(high)}{u}, "
+                         f"got {format_number(value)}{u}.")
+    return value
+
+
+def check_top_db(top_db):
+    """The one top_db rule (``helpers.features.to_db``, the explorers, ``db_view``): a number of
+    dB > 0, or None for no clipping; returned as float or None."""
+    if top_db is None:
+        return None
+    if isinstance(top_db, bool) or not isinstance(top_db, numbers.Real) or not top_db > 0:
+        raise ValueError(
+            f"top_db must be a number of dB > 0 (e.g. 80) or None for no clipping, got "
+            f"{top_db!r}: top_db=0 would clip every value to the maximum (one flat colour)."
+        )
+    return check_number(top_db, "top_db", unit="dB")
+
+
+def check_choice(value, name: str, choices):
+    """``value`` must be one of ``choices`` (e.g. a window the explorer offers)."""
+    if value not in choices:
+        raise ValueError(f"unknown {name} {value!r}; choose one of {', '.join(map(repr, choices))}.")
+    return value
+
+
+def check_db_ref(ref):
+    """A dB reference as a learner may type it: ``"max"`` (any case) or a number > 0 (also as
+    text, "1.0"); returns ``"max"`` or a float."""
+    if isinstance(ref, str):
+        if ref.strip().lower() == "max":
+            return "max"
+        try:
+            ref = float(ref)
+        except ValueError:
+            raise ValueError(f"ref must be 'max' or a positive number such as 1.0, got {ref!r}.") from None
+    return check_number(ref, "ref", low=0.0, low_open=True)

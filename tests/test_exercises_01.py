@@ -13,6 +13,7 @@ import soundfile as sf
 import helpers
 from helpers import exercises as ex
 from helpers.exercises import ex01
+from tests.conftest import spec_cases, tries
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +75,7 @@ def test_duration_right_and_variants():
     assert ex.check_duration_s(lambda n, sr: float(librosa.samples_to_time(n, sr=sr)))
     # float32 arithmetic, like the audio itself (this used to crash the check)
     assert ex.check_duration_s(lambda n, sr: np.float32(n) / np.float32(sr))
-    assert ex.check_duration_s(lambda n, sr: round(n / sr, 6))  # finer than float32 needs
+    assert ex.check_duration_s(lambda n, sr: round(n / sr, 12))  # finer than the tolerance
 
 
 @pytest.mark.parametrize("wrong, expected", [
@@ -92,9 +93,15 @@ def test_duration_mistakes(wrong, expected):
     assert mistake(ex.check_duration_s(wrong)) == expected
 
 
+@pytest.mark.parametrize("case", spec_cases(ex01.EX_DURATION))
+def test_duration_spec(case):
+    case.run()
+
+
 def test_duration_hints_come_in_stages():
-    texts = [ex.check_duration_s(lambda n, sr: n // sr).text() for _ in range(3)]
-    assert "More:" not in texts[0] and "More:" in texts[1]
+    texts = [r.text() for r in tries(ex.check_duration_s, lambda n, sr: n)]
+    assert "More:" not in texts[0] and "More:" in texts[1] and "Example:" not in texts[1]
+    assert "Example:" in texts[2] and "8000" in texts[2]  # a different case, worked through
 
 
 def test_speech_duration_accepts_the_stated_precision():

@@ -7,9 +7,12 @@ which the notebook shows as a one-line verdict: "✅ Correct", "❌ Not yet" wit
 only when correct, so ``assert check(...)`` works in tests; it is never a bare True/False.
 
 Hints come in stages (issue: hints that teach): the first wrong try shows a *nudge* that names
-the concept or the specific mistake, the second adds a stronger pointer, and only the third and
-later tries show code. The one piece of state here is therefore a count of wrong tries per
-exercise (``_WRONG_TRIES``); :func:`reset` clears it. The solutions notebooks call
+the concept or the specific mistake, the second adds a stronger pointer, and the third and later
+tries a worked example on a different case. A stage advances only when the answer CHANGED:
+running the check again on the same wrong answer shows the same stage (the answer's
+:func:`fingerprint` is compared with the last wrong one's). The state here is therefore a count
+of wrong tries per exercise (``_WRONG_TRIES``) and the last wrong answer's fingerprint
+(``_LAST_WRONG``); :func:`reset` clears both. The solutions notebooks call
 :func:`expect_all_correct`, which makes a check that is not correct raise ``AssertionError``,
 so the test suite knows every solution passes its check.
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -32,20 +36,133 @@ from ._routes import Forbidden, is_course_code, is_learner_object, qualified_nam
 __all__ = [
     "Hint", "Result", "exercise", "reset", "expect_all_correct", "call", "number", "array",
     "stop_wrong", "stop_unanswered", "correct", "wrong", "is_placeholder", "close",
-    "predict", "reveal", "Prediction",
+    "predict", "reveal", "Prediction", "fingerprint", "forget_last_answers",
 ]
 
 #: Every check refuses the checks' own reference functions (the answer key), whatever it forbids.
 _ANSWER_KEY = Forbidden(("helpers.exercises",))
 
 _WRONG_TRIES: dict[str, int] = {}
+_LAST_WRONG: dict[str, str] = {}  # exercise id -> fingerprint of the last wrong answer
 _EXPECT_CORRECT = {"on": False}
 
 
 def reset() -> None:
     """Forget the wrong tries (hints start again at the first stage) and leave solutions mode."""
     _WRONG_TRIES.clear()
+    _LAST_WRONG.clear()
     _EXPECT_CORRECT["on"] = False
+
+
+def forget_last_answers() -> None:
+    """Forget which answers were last submitted (the next wrong try counts as a changed one,
+    even with the same answer): for tests that step through the hint stages."""
+    _LAST_WRONG.clear()
+
+
+# --------------------------------------------------------------------------------------------
+# Fingerprints: did the answer change since the last wrong try?
+# --------------------------------------------------------------------------------------------
+def fingerprint(answer) -> str:
+    """A digest of what an answer *is*: for a function its code (byte code, constants, the
+    names it uses, nested code), its defaults and closure values, and the learner's own
+    functions it names (a helper the learner edited changes the answer); for a value its
+    type, shape, dtype and bytes (arrays) or its repr. Line numbers, the cell it was defined
+    in and the object's identity do not count: re-running an unchanged cell gives the same
+    fingerprint."""
+    import hashlib
+
+    h = hashlib.sha256()
+    _feed(h, answer, set(), 0)
+    return h.hexdigest()[:20]
+
+
+def _feed(h, obj, seen: set, depth: int) -> None:  # noqa: C901 - one case per kind of object
+    import types
+
+    def put(*parts):
+        for p in parts:
+            h.update(p if isinstance(p, bytes) else str(p).encode("utf-8", "replace"))
+            h.update(b"\x00")
+
+    if depth > 12:
+        put("deep")
+        return
+    if isinstance(obj, (types.FunctionType, types.CodeType, functools.partial,
+                        types.MethodType, list, dict, tuple, set)):
+        if id(obj) in seen:
+            put("seen", type(obj).__name__)
+            return
+        seen.add(id(obj))
+    if isinstance(obj, np.ndarray):
+        put("ndarray", obj.dtype.str, obj.shape)
+        h.update(np.ascontiguousarray(obj).tobytes() if obj.dtype != object else
+                 repr(obj.tolist()).encode())
+    elif isinstance(obj, (bool, int, float, complex, str, bytes, type(None), np.generic)):
+        put(type(obj).__name__, repr(obj))
+    elif obj is Ellipsis:
+        put("...")
+    elif isinstance(obj, types.CodeType):
+        put("code", obj.co_code, obj.co_names, obj.co_argcount, obj.co_kwonlyargcount)
+        for const in obj.co_consts:
+            _feed(h, const, seen, depth + 1)
+    elif isinstance(obj, types.FunctionType):
+        put("function")
+        _feed(h, obj.__code__, seen, depth + 1)
+        _feed(h, obj.__defaults__, seen, depth + 1)
+        _feed(h, obj.__kwdefaults__, seen, depth + 1)
+        for cell in obj.__closure__ or ():
+            try:
+                _feed(h, cell.cell_contents, seen, depth + 1)
+            except ValueError:  # an empty cell
+                put("empty")
+        glob = obj.__globals__ or {}
+        for name in _global_names(obj.__code__):
+            value = glob.get(name)
+            if isinstance(value, types.FunctionType) and is_learner_object(value):
+                put("global", name)
+                _feed(h, value, seen, depth + 1)
+    elif isinstance(obj, functools.partial):
+        put("partial")
+        _feed(h, obj.func, seen, depth + 1)
+        _feed(h, obj.args, seen, depth + 1)
+        _feed(h, obj.keywords, seen, depth + 1)
+    elif isinstance(obj, types.MethodType):
+        put("method")
+        _feed(h, obj.__func__, seen, depth + 1)
+    elif isinstance(obj, (list, tuple)):
+        put(type(obj).__name__, len(obj))
+        for item in obj[:1000]:
+            _feed(h, item, seen, depth + 1)
+    elif isinstance(obj, dict):
+        put("dict", len(obj))
+        for k, v in list(obj.items())[:1000]:
+            _feed(h, k, seen, depth + 1)
+            _feed(h, v, seen, depth + 1)
+    elif isinstance(obj, (set, frozenset)):
+        put(type(obj).__name__, sorted(repr(x) for x in obj))
+    elif hasattr(obj, "value") and type(obj).__name__ == "Prediction":
+        put("prediction", obj.value)
+    else:
+        put(type(obj).__qualname__, _safe_repr(obj))
+
+
+def _global_names(code) -> list[str]:
+    import types
+
+    names = list(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names.extend(_global_names(const))
+    return names
+
+
+def _safe_repr(obj) -> str:
+    try:
+        r = repr(obj)
+    except Exception:  # noqa: BLE001 - a learner's object whose repr fails
+        return "<no repr>"
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", r)  # an address is identity, not content
 
 
 def expect_all_correct(on: bool = True) -> None:
@@ -56,19 +173,30 @@ def expect_all_correct(on: bool = True) -> None:
 @dataclass(frozen=True)
 class Hint:
     """A hint in three stages: ``nudge`` (concept or named mistake, no code), ``more`` (a
-    stronger pointer), ``code`` (a code-level hint, shown from the third wrong try on)."""
+    stronger pointer), and from the third changed try on ``example``: a worked example on a
+    DIFFERENT case plus the line of reasoning, never the answer to this exercise.
+
+    ``code`` is the old third stage (a code-level hint); it still shows, labelled "Code:", until
+    the check modules have replaced every use with ``example`` (a test watches for that)."""
 
     nudge: str
     more: str = ""
     code: str = ""
     mistake: str = ""  # a short id of the mistake this hint is for (tests look it up)
+    example: str = ""
 
     def stages(self, tries: int) -> list[str]:
-        parts = [self.nudge]
+        return [text for _, text in self.labelled(tries)]
+
+    def labelled(self, tries: int) -> list[tuple[str, str]]:
+        """``(label, text)`` of the stages shown after ``tries`` wrong tries."""
+        parts = [("Hint", self.nudge)]
         if tries >= 2 and self.more:
-            parts.append(self.more)
+            parts.append(("More", self.more))
+        if tries >= 3 and self.example:
+            parts.append(("Example", self.example))
         if tries >= 3 and self.code:
-            parts.append(self.code)
+            parts.append(("Code", self.code))
         return parts
 
 
@@ -106,10 +234,11 @@ class Result:
         head = self.head or {"correct": "✅ Correct.", "wrong": "❌ Not yet.",
                              "unanswered": "⏳ Not answered yet."}[self.status]
         lines = [f"{head} {self.message}".rstrip()]
-        for i, h in enumerate(self.shown_hints):
-            lines.append(("Hint: " if i == 0 else "More: " if i == 1 else "Code: ") + h)
+        for label, h in (self.hint.labelled(self.tries) if self.hint else []):
+            lines.append(f"{label}: {h}")
         if self.status == "wrong" and self.more_hints_available:
-            lines.append("(Run the check again after another try for a more detailed hint.)")
+            lines.append("(Change your answer and run the check again for a more detailed "
+                         "hint.)")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -122,6 +251,9 @@ class Result:
             esc = html.escape(line)
             if line.startswith("Code: "):
                 esc = "<b>Code:</b> <code>" + html.escape(line[6:]) + "</code>"
+            elif line.startswith("Example: "):
+                esc = ("<b>Example:</b><pre style='white-space:pre-wrap;margin:0'>"
+                       + html.escape(line[9:]) + "</pre>")
             elif line.startswith(("Hint: ", "More: ")):
                 esc = f"<b>{esc[:5]}</b>{esc[5:]}"
             rows.append(f"<div>{esc}</div>")
@@ -147,11 +279,17 @@ def correct(message: str = "") -> Result:
 
 
 def wrong(hint: Hint | str, message: str = "") -> Result:
-    """A wrong-answer Result; counts the try, so the hint's later stages appear next time."""
+    """A wrong-answer Result; counts the try when the answer changed since the last wrong one
+    (its fingerprint), so the hint's later stages appear after a real new attempt, not after
+    re-running the same cell."""
     if isinstance(hint, str):
         hint = Hint(hint)
     ex = _current()
-    _WRONG_TRIES[ex] = _WRONG_TRIES.get(ex, 0) + 1
+    fp = _CURRENT.get("fingerprint")
+    if fp is None or _WRONG_TRIES.get(ex, 0) == 0 or _LAST_WRONG.get(ex) != fp:
+        _WRONG_TRIES[ex] = _WRONG_TRIES.get(ex, 0) + 1
+    if fp is not None:
+        _LAST_WRONG[ex] = fp
     return Result(ex, "wrong", message, hint=hint, tries=_WRONG_TRIES[ex])
 
 
@@ -171,19 +309,25 @@ def exercise(exercise_id: str):
     def deco(check):
         @functools.wraps(check)
         def wrapper(*args, **kwargs):
-            previous = _CURRENT.get("id")
+            previous = dict(_CURRENT)
             _CURRENT["id"] = exercise_id
+            try:
+                _CURRENT["fingerprint"] = fingerprint((args, kwargs))
+            except Exception:  # noqa: BLE001 - an answer that cannot be read: count every try
+                _CURRENT["fingerprint"] = None
             try:
                 result = check(*args, **kwargs)
             except _Stop as stop:
                 result = stop.result
             finally:
-                if previous is None:
-                    _CURRENT.pop("id", None)
-                else:
-                    _CURRENT["id"] = previous
+                _CURRENT.clear()
+                _CURRENT.update(previous)
             if not isinstance(result, Result):
                 raise TypeError(f"check {check.__name__} returned {result!r}, not a Result")
+            if not _EXPECT_CORRECT["on"]:  # the solutions notebooks record nothing
+                from ._progress import record
+
+                record(exercise_id, result.status, result.mistake)
             if _EXPECT_CORRECT["on"] and not result:
                 raise AssertionError(f"exercise {exercise_id} ({check.__name__}): "
                                      f"{result.text()}")
@@ -212,7 +356,7 @@ def _fmt_args(args, kwargs) -> str:
 
 
 def call(fn, *args, known_errors: dict | None = None, allow_none: bool = False,
-         forbid=None, **kwargs):
+         forbid=None, case_text: str | None = None, **kwargs):
     """Call the learner's function on one input the check chose; stop with a clear verdict when
     the function is still a placeholder, raises, or returns nothing.
 
@@ -222,7 +366,8 @@ def call(fn, *args, known_errors: dict | None = None, allow_none: bool = False,
 
     ``known_errors`` maps a regular expression on the error message to the :class:`Hint` for
     that mistake (e.g. ``{"No mappable": Hint(...)}``); ``allow_none`` accepts a function that
-    draws and returns nothing."""
+    draws and returns nothing; ``case_text`` names the input in messages (default: the
+    arguments' values)."""
     if is_placeholder(fn):
         stop_unanswered("Write the function in the cell above, then run this check again.")
     if not callable(fn):
@@ -246,7 +391,7 @@ def call(fn, *args, known_errors: dict | None = None, allow_none: bool = False,
         except Exception as err:  # the learner's code failed: show where, without a traceback
             if used:
                 _stop_used(used, forbid)
-            _stop_raised(err, args, kwargs, known_errors)
+            _stop_raised(err, case_text or f"({_fmt_args(args, kwargs)})", known_errors)
     if used:
         _stop_used(used, forbid)
     if is_learner_object(type(out)):
@@ -267,15 +412,15 @@ def _stop_used(used: list[str], forbid) -> None:
     stop_wrong(forbid.hint(used))
 
 
-def _stop_raised(err, args, kwargs, known_errors) -> None:
+def _stop_raised(err, case_text: str, known_errors) -> None:
     import re
 
     msg = textwrap.shorten(f"{type(err).__name__}: {err}", 300)
     for pattern, hint in (known_errors or {}).items():
         if re.search(pattern, f"{type(err).__name__}: {err}"):
-            stop_wrong(hint, message=f"Your function raised {msg}")
+            stop_wrong(hint, message=f"Your function raised {msg} on {case_text}.")
     stop_wrong(Hint(f"your function raised {msg} when the check called it with "
-                    f"({_fmt_args(args, kwargs)}). Run it yourself on that input.",
+                    f"{case_text}. Run it yourself on that input.",
                     mistake="raised"))
 
 

@@ -32,6 +32,7 @@ from ._core import (
     stop_wrong,
 )
 from ._routes import Forbidden
+from ._spec import FunctionExercise, Mistake, check
 
 __all__ = [
     "check_duration_s", "check_speech_duration", "check_int16_to_float",
@@ -49,62 +50,72 @@ def _all_match(outs, refs, *, rtol=1e-6, atol=1e-12) -> bool:
 # --------------------------------------------------------------------------------------------
 # Exercise 1: samples -> seconds
 # --------------------------------------------------------------------------------------------
-_DURATION_CASES = [(149_830, 22_050), (44_100, 44_100), (1, 8_000), (48_001, 16_000), (3, 2),
-                   (np.int64(2_646_000), 44_100)]
+def _duration(n_samples, sr):
+    """The reference: a clip of n samples at sr samples per second lasts n / sr seconds."""
+    return float(n_samples) / sr
+
+
+def _duration_cases(rng) -> list[dict]:
+    """Sample counts and rates the notebook never used: a few samples, a clip that is not a
+    whole number of seconds, a long recording counted in an np.int64; three different rates."""
+    rates = [int(r) for r in rng.choice([8000, 11025, 16000, 32000, 44100, 48000], size=3,
+                                        replace=False)]
+    return [dict(n_samples=int(rng.integers(1, 10)), sr=rates[0]),
+            dict(n_samples=int(rng.integers(2, 5)) * rates[1] + int(rng.integers(1, rates[1])),
+                 sr=rates[1]),
+            dict(n_samples=np.int64(rng.integers(10**6, 10**7)), sr=rates[2])]
+
 
 _SAMPLES_NOT_SECONDS = Hint(
     "your function returns the number of samples itself; a duration is in seconds.",
     "The sample rate says how many samples make one second.",
-    "seconds = number of samples / samples per second", mistake="samples-not-seconds")
+    example="a doorbell recording of 24000 samples at 8000 samples per second: each second "
+    "holds 8000 of them, so it lasts 24000 / 8000 = 3 s.", mistake="samples-not-seconds")
+
+EX_DURATION = FunctionExercise(
+    "01.1", _duration, _duration_cases, output="number", rtol=1e-6, atol=1e-12,
+    name="duration_s",
+    mistakes=[
+        Mistake("samples-not-seconds", lambda n, sr: n, _SAMPLES_NOT_SECONDS),
+        Mistake("milliseconds", lambda n, sr: 1000 * n / sr, Hint(
+            "those are milliseconds: the check asks for seconds.",
+            "n / sr is already in seconds; multiplying by 1000 gives ms.")),
+        Mistake("inverted", lambda n, sr: sr / n, Hint(
+            "the division is upside down: that is how many clips fit in one second.",
+            "samples / (samples per second) = seconds.")),
+        Mistake("integer-division", lambda n, sr: n // sr, Hint(
+            "integer division (//) throws away the fraction of a second: a clip that is not a "
+            "whole number of seconds long loses its last part.",
+            "Python's / divides exactly (it returns a float even for two ints).")),
+        Mistake("fixed-sr", lambda n, sr: n / 22050, Hint(
+            "your function ignores its sr argument and assumes 22050 Hz; the check uses other "
+            "rates.", "Divide by the sr you were given.")),
+        Mistake("last-sample-time", lambda n, sr: (n - 1) / sr, Hint(
+            "that is the time of the LAST sample, (n - 1) / sr. The clip lasts one sample "
+            "period longer: sample k covers the time from k / sr to (k + 1) / sr.",
+            "One sample at 8000 Hz lasts 1/8000 s, not 0 s.")),
+        Mistake("rounded", lambda n, sr: round(n / sr, 2), Hint(
+            "your function rounds its result: keep full precision inside a function and round "
+            "only when you print."),
+            detect=lambda out, case, ref: any(close(out, round(ref, d), rtol=1e-6, atol=1e-12)
+                                              for d in range(9))),
+    ],
+    fallback=Hint("How many seconds do n samples take when sr of them make one second?",
+                  "Check your function by hand on a small case: 4 samples at 2 Hz.",
+                  example="a clock that ticks 50 times per second has ticked 150 times: "
+                  "150 ticks / (50 ticks per second) = 3 s. Samples and the sample rate work "
+                  "the same way."),
+    success="a clip of n samples at sr samples per second lasts n / sr seconds, whatever the "
+    "rate.")
 
 
-@exercise("01.1")
 def check_duration_s(duration_s):
     """Exercise 1: ``duration_s(n_samples, sr)`` -> the duration in seconds (``n_samples / sr``),
     checked on sample counts and rates the notebook never used."""
-    outs = [number(call(duration_s, n, sr), what="one number of seconds")
-            for n, sr in _DURATION_CASES]
-    refs = [float(n) / sr for n, sr in _DURATION_CASES]
-    if _all_match(outs, refs):
-        return correct("a clip of n samples at sr samples per second lasts n / sr "
-                       "seconds, whatever the rate.")
-    models = [
-        (lambda n, sr: float(n), _SAMPLES_NOT_SECONDS),
-        (lambda n, sr: 1000.0 * n / sr, Hint(
-            "those are milliseconds: the check asks for seconds.",
-            "n / sr is already in seconds; multiplying by 1000 gives ms.",
-            mistake="milliseconds")),
-        (lambda n, sr: float(sr) / n, Hint(
-            "the division is upside down: that is how many clips fit in one second.",
-            "samples / (samples per second) = seconds.", mistake="inverted")),
-        (lambda n, sr: float(n // sr), Hint(
-            "integer division (//) throws away the fraction of a second: 48001 samples at "
-            "16000 Hz last a little more than 3 s, not 3 s.",
-            "Python's / divides exactly (it returns a float even for two ints).",
-            mistake="integer-division")),
-        (lambda n, sr: n / 22050, Hint(
-            "your function ignores its sr argument and assumes 22050 Hz; the check also uses "
-            "8000, 16000 and 44100 Hz.", "Divide by the sr you were given.",
-            mistake="fixed-sr")),
-        (lambda n, sr: (n - 1) / sr, Hint(
-            "that is the time of the LAST sample, (n - 1) / sr. The clip lasts one sample "
-            "period longer: sample k covers the time from k / sr to (k + 1) / sr.",
-            "One sample at 8000 Hz lasts 1/8000 s, not 0 s.", mistake="last-sample-time")),
-    ]
-    for model, hint in models:
-        if _all_match(outs, [model(n, sr) for n, sr in _DURATION_CASES]):
-            stop_wrong(hint)
-    for decimals in range(5):
-        if _all_match(outs, [round(r, decimals) for r in refs]):
-            stop_wrong(Hint("your function rounds its result: keep full precision inside a "
-                            "function and round only when you print.",
-                            mistake="rounded"))
-    bad = next(i for i, (o, r) in enumerate(zip(outs, refs, strict=True))
-               if not _all_match([o], [r]))
-    n, sr = _DURATION_CASES[bad]
-    stop_wrong(Hint(f"duration_s({int(n)}, {sr}) returned {outs[bad]:.6g} s.",
-                    "How many seconds do n samples take when sr of them make one second?",
-                    "return n_samples / sr", mistake="other"))
+    return check(EX_DURATION, duration_s)
+
+
+check_duration_s.exercise_id = EX_DURATION.id
 
 
 @exercise("01.1b")
