@@ -16,13 +16,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: Violations in the files the ``explorers`` branch rewrites (plot, widgets, stft, features): each
-#: entry must still be found (a stale entry fails), so the list can only shrink.
-KNOWN: set[str] = {
-    "import cycle: helpers.plot -> helpers.widgets, helpers.widgets -> helpers.plot",
-    "private name across modules: helpers.features uses helpers.stft._stft_blocks",
-    "private name across modules: helpers.plot uses helpers.widgets._image_extent",
-    "private name across modules: helpers.plot uses helpers.widgets._spectrogram_image",
+#: Known violations in files other branches own, so that this test guards everything else now.
+#: A known cycle is named by one of its edges (the import that should go); each entry must
+#: still be found (a stale entry fails), so these lists can only shrink.
+KNOWN_CYCLE_EDGES: dict[tuple[str, str], str] = {
+    ("helpers.plot", "helpers.widgets"): "explorers: plot.spectrogram uses the explorers' image "
+                                         "code, and explorers.framework imports plot",
+    ("helpers.exercises._core", "helpers.exercises._progress"): "core: _core records progress, "
+                                                                 "_progress reads _spec, _spec "
+                                                                 "imports _core (lazy imports)",
+}
+KNOWN_PRIVATE: dict[str, str] = {
+    "helpers.plot uses helpers.widgets._image_extent": "explorers",
+    "helpers.plot uses helpers.widgets._spectrogram_image": "explorers",
 }
 
 
@@ -140,24 +146,29 @@ def _cycle_text(group: list[str], graph) -> str:
     return ", ".join(edges)
 
 
-def violations(pkg_dir: Path) -> list[str]:
+def violations(pkg_dir: Path, known_edges=(), known_private=()) -> list[str]:
+    """Every import cycle and cross-module private name, minus the known ones."""
     graph, private = analyse(pkg_dir)
+    for a, b in known_edges:
+        graph.get(a, set()).discard(b)
     return ([f"import cycle: {_cycle_text(g, graph)}" for g in cycles(graph)]
-            + [f"private name across modules: {p}" for p in private])
-
-
-def _key(v: str) -> str:  # without file:line, which moves with every edit
-    return v.split(": ", 1)[0] + ": " + v.rsplit(": ", 1)[1]
+            + [f"private name across modules: {p}" for p in private
+               if p.split(": ", 1)[1] not in known_private])
 
 
 def test_helpers_have_no_import_cycle_and_no_private_name_across_modules():
-    found = violations(ROOT / "helpers")
-    unknown = [v for v in found if _key(v) not in KNOWN]
-    assert not unknown, ("make the name public, or move it into the module that uses it; break "
-                         "a cycle by moving what both need into a module of its own:\n"
-                         + "\n".join(unknown))
-    stale = KNOWN - {_key(v) for v in found}
-    assert not stale, f"KNOWN lists violations that are gone: remove {sorted(stale)}"
+    found = violations(ROOT / "helpers", KNOWN_CYCLE_EDGES, KNOWN_PRIVATE)
+    assert not found, ("make the name public, or move it into the module that uses it; break "
+                       "a cycle by moving what both need into a module of its own:\n"
+                       + "\n".join(found))
+
+
+def test_known_violations_are_still_there():
+    graph, private = analyse(ROOT / "helpers")
+    in_cycles = {(a, b) for g in cycles(graph) for a in g for b in graph[a] if b in g}
+    stale = [e for e in KNOWN_CYCLE_EDGES if e not in in_cycles]
+    stale += [k for k in KNOWN_PRIVATE if k not in {p.split(": ", 1)[1] for p in private}]
+    assert not stale, f"fixed, remove from KNOWN_*: {stale}"
 
 
 def test_the_graph_sees_the_imports_that_matter():

@@ -77,6 +77,25 @@ def explorers(root: Path | None = None) -> list[dict]:
     return out
 
 
+def explorer_module(entry: dict) -> str:
+    """The module a notebook imports for an explorer: ``helpers.widgets`` for the call
+    ``helpers.widgets.stft_explorer(y, sr)``."""
+    return entry["call"].split("(", 1)[0].rsplit(".", 1)[0]
+
+
+def explorer_cell(entry: dict) -> str:
+    """A notebook cell that shows the explorer (``y`` and ``sr`` defined before)."""
+    return f"import {explorer_module(entry)}\n\n{entry['call']}"
+
+
+def make_explorer(entry: dict, y, sr):
+    """Run an explorer's ``call`` on ``y``, ``sr`` (what its notebook cell does)."""
+    import importlib
+
+    importlib.import_module(explorer_module(entry))
+    return eval(entry["call"], {"helpers": importlib.import_module("helpers"), "y": y, "sr": sr})
+
+
 def unlisted(root: Path | None = None) -> list[str]:
     """Notebooks, solutions and exercise modules on disk that ``course.toml`` does not list (or
     listed files that do not exist): each one a line saying what to do."""
