@@ -8,7 +8,7 @@ A 10-minute 44.1 kHz stereo clip is an ordinary learner input (issue 12). Target
 * every helper call (``load``, ``stft``, ``features.*``, ``spectral.*``, ``plot.*`` including
   drawing the figure to PNG as the inline backend does, ``dataset.extract_file``) peaks at
   **<= 1 GB** of memory above what the process held before the call;
-* every explorer update (the pure view functions ``helpers.widgets.*_view`` at their heaviest
+* every explorer update (the pure view functions ``helpers.explorers.*_view`` at their heaviest
   slider settings, and ``plot.stft_tradeoff``) takes **<= 1 s** and **<= 1 GB**.
 
 Input: a 16-bit WAV written to a temporary folder (nothing goes into data/): the shipped
@@ -130,7 +130,7 @@ def paths():
     import librosa
 
     import helpers
-    from helpers import audio, dataset, features, plot, spectral, stft, widgets
+    from helpers import audio, dataset, explorers, features, plot, spectral, stft
 
     P = {}
     P["load (22050 Hz mono)"] = ("helper", lambda i: helpers.load(i.file, duration=i.seconds))
@@ -164,16 +164,16 @@ def paths():
     P["plot.stft_frames + PNG"] = ("helper", lambda i: _png(plot.stft_frames(
         i.y, SR, n_fft=2048, hop_length=512, first_frame=100)))
     # the explorers' pure view functions at their heaviest slider settings
-    P["widgets.waveform_view (whole clip)"] = ("view", lambda i: widgets.waveform_view(i.y, SR))
-    P["widgets.spectrum_view (500 ms)"] = ("view", lambda i: widgets.spectrum_view(
+    P["explorers.waveform_view (whole clip)"] = ("view", lambda i: explorers.waveform_view(i.y, SR))
+    P["explorers.spectrum_view (500 ms)"] = ("view", lambda i: explorers.spectrum_view(
         44100, freq=22000.0, length_ms=500.0))
-    P["widgets.stft_view n_fft=8192 hop=128"] = ("view", lambda i: widgets.stft_view(
+    P["explorers.stft_view n_fft=8192 hop=128"] = ("view", lambda i: explorers.stft_view(
         i.y, SR, n_fft=8192, hop_length=128))
-    P["widgets.stft_view 8192/128 (explorer)"] = ("view", lambda i: widgets.stft_view(
-        i.y, SR, n_fft=8192, hop_length=128, **_kw(widgets.stft_view, _pool=True)))
-    P["widgets.db_view (|S| 2048/512)"] = ("view", lambda i: widgets.db_view(
+    P["explorers.stft_view 8192/128 (explorer)"] = ("view", lambda i: explorers.stft_view(
+        i.y, SR, n_fft=8192, hop_length=128, **_kw(explorers.stft_view, display_only=True)))
+    P["explorers.db_view (|S| 2048/512)"] = ("view", lambda i: explorers.db_view(
         i.mag, ref="max", top_db=None))
-    P["widgets.mfcc_view n_mfcc=40 n_mels=128"] = ("view", lambda i: widgets.mfcc_view(
+    P["explorers.mfcc_view n_mfcc=40 n_mels=128"] = ("view", lambda i: explorers.mfcc_view(
         i.power, SR, n_fft=2048, n_mfcc=40, n_mels=128))
     P["plot.stft_tradeoff (defaults) + PNG"] = ("view", lambda i: _png(plot.stft_tradeoff(
         i.y, SR)))

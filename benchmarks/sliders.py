@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""How long one slider move takes: helpers.widgets explorers vs the naive interact + specshow redraw.
+"""How long one slider move takes: helpers.explorers explorers vs the naive interact + specshow redraw.
 
     python benchmarks/sliders.py [--repeat N] [--naive-repeat N]
     python benchmarks/sliders.py --long-clip [--minutes 10] [--sr 44100]
@@ -49,7 +49,7 @@ import numpy as np  # noqa: E402
 from IPython.core.pylabtools import print_figure  # noqa: E402
 
 import helpers  # noqa: E402
-from helpers import widgets as w  # noqa: E402
+from helpers import explorers as w  # noqa: E402
 
 
 def median_ms(fn, settings, repeat, before=None):
@@ -178,8 +178,9 @@ def long_clip(minutes: float, sr: int) -> int:
     ex.cache_size = 0
     for n_fft, hop, window in ((8192, 64, "hann"), (256, 64, "hann"), (8192, 1, "blackman"),
                                (2048, 4, "boxcar"), (1024, 16, "hamming")):
-        _, ok = measure(f"  move n_fft={n_fft}, hop=n_fft/{hop}, {window}",
-                        lambda a=n_fft, b=hop, c=window, e=ex: e.update(n_fft=a, hop=b, window=c), 1)
+        _, ok = measure(f"  move n_fft={n_fft}, hop_length=n_fft/{hop}, {window}",
+                        lambda a=n_fft, b=hop, c=window, e=ex: e.update(n_fft=a, hop_divisor=b,
+                                                                        window=c), 1)
         ok_all &= ok
     ex, ok = measure("db_explorer(y, sr)", lambda: w.db_explorer(y, sr), 5)
     ok_all &= ok

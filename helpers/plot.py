@@ -2,7 +2,7 @@
 
 One section per notebook; each function draws into ``ax`` (created when ``None``) and returns it
 (or the image artist, for colourbars). Static figures use ``librosa.display.specshow`` so the axes
-are right by construction; the fast slider explorers in ``helpers.widgets`` draw their own.
+are right by construction; the fast slider explorers in ``helpers.explorers`` draw their own.
 """
 
 from __future__ import annotations
@@ -429,15 +429,14 @@ def stft_tradeoff(y, sr, *, n_ffts=(256, 2048, 8192), hop_divisor=4, window="han
 
     Long clips (more than ``TRADEOFF_FULL_CELLS`` cells in a panel, e.g. several minutes) are
     drawn from a panel-sized image: each cell the maximum over a block of frames and bins,
-    computed in float32 batch by batch (``helpers.widgets.stft_view`` does the same), so time
+    computed in float32 batch by batch (``helpers.engine.magnitude_image``, as the STFT explorer), so time
     and memory stay bounded; the title says so. A silent signal raises ValueError
     (``helpers.validate.SILENT_SIGNAL``).
     """
-    import librosa
-
+    from .engine import image_extent, magnitude_image
+    from .features import to_db
     from .stft import n_frames, resolution, stft
-    from .validate import silent_signal_error
-    from .widgets import _image_extent, _spectrogram_image
+    from .validate import check_top_db, silent_signal_error, window_samples
 
     y = check_signal(y, mono=True)
     sr = check_sr(sr)
@@ -448,9 +447,7 @@ def stft_tradeoff(y, sr, *, n_ffts=(256, 2048, 8192), hop_divisor=4, window="han
             or hop_divisor < 1:
         raise ValueError(f"hop_divisor must be a whole number >= 1 (hop = n_fft // hop_divisor),"
                          f" got {hop_divisor!r}.")
-    if top_db is not None and not (isinstance(top_db, (int, float)) and top_db > 0):
-        raise ValueError(f"top_db must be a positive number of dB (e.g. 80) or None, got "
-                         f"{top_db!r}.")
+    top_db = check_top_db(top_db)  # the one top_db rule (helpers.validate)
     if fmax is not None and not (isinstance(fmax, (int, float)) and 0 < fmax <= sr / 2):
         raise ValueError(f"fmax must be in (0, {sr / 2:g}] Hz (the Nyquist frequency sr/2), "
                          f"got {fmax!r}.")
@@ -469,12 +466,13 @@ def stft_tradeoff(y, sr, *, n_ffts=(256, 2048, 8192), hop_divisor=4, window="han
         kw = {}
         if n_frames(y.size, n_fft=n_fft, hop_length=hop) * (n_fft // 2 + 1) <= TRADEOFF_FULL_CELLS:
             _, _, S = stft(y, sr=sr, n_fft=n_fft, hop_length=hop, window=window)
-            db = librosa.amplitude_to_db(np.abs(S), ref=np.max, top_db=top_db)
+            db = to_db(np.abs(S), ref="max", top_db=top_db)
         else:  # long clip: a picture-sized image, max over blocks of frames and bins
-            im = _spectrogram_image(y, n_fft, hop, window, max_rows=512, max_cols=1024,
-                                    budget=1 << 26)
-            db = librosa.amplitude_to_db(im["image"], ref=im["hi"], top_db=top_db)
-            x0, x1, f0, f1 = _image_extent(im, sr, hop, n_fft)
+            im = magnitude_image(y, n_fft=n_fft, hop_length=hop,
+                                 window=window_samples(window, n_fft), max_rows=512,
+                                 max_cols=1024, budget=1 << 26)
+            db = to_db(im["image"], ref=im["hi"], top_db=top_db)
+            x0, x1, f0, f1 = image_extent(im, sr, hop, n_fft)
             kw = dict(x_coords=np.linspace(x0, x1, db.shape[1] + 1),
                       y_coords=np.linspace(f0, f1, db.shape[0] + 1))
             title += (f" (long clip: each cell the max of {im['frames_per_cell']} frames"

@@ -1,5 +1,6 @@
-"""helpers.widgets: the pure compute functions against numpy/scipy/librosa, and the wiring
-(in-place updates, caches, readouts, the static PNG fallback, clear errors)."""
+"""helpers.explorers: the pure views against numpy/scipy/librosa and against the teaching
+functions (helpers.stft / spectral / features), helpers.engine's picture-sized STFT, and the
+wiring (in-place updates, caches, readouts, the static PNG fallback, clear errors)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,10 @@ import scipy.fft
 import scipy.signal
 from PIL import Image
 
-from helpers import widgets as w
+from helpers import engine
+from helpers import explorers as w
+from helpers.explorers import framework, spectrogram
+from helpers.validate import format_number, window_samples
 from tools import course
 
 SR = 22050
@@ -164,7 +168,7 @@ def test_maxpool_image_against_loop(shape, mr, mc):
         for j in (0, pooled.shape[1] - 1):
             assert pooled[i, j] == img[i * fr:(i + 1) * fr, j * fc:(j + 1) * fc].max()
     assert pooled.max() == img.max()
-    ext = w._pooled_extent((0.0, 10.0, 0.0, 5.0), shape, pooled.shape, (fr, fc))
+    ext = engine.pooled_extent((0.0, 10.0, 0.0, 5.0), shape, pooled.shape, (fr, fc))
     assert ext[1] == pytest.approx(10.0 * pooled.shape[1] * fc / shape[1])
 
 
@@ -274,8 +278,8 @@ def static_caption_problems(ex) -> list[str]:
     problems = []
     for key, c in ex.controls.items():
         name = (c.description or key).split(" (")[0]
-        shown = str(w._option_label(c))
-        if f"{name} = " not in title or (shown not in title and w._fmt(c.value) not in title):
+        shown = str(framework.option_label(c))
+        if f"{name} = " not in title or (shown not in title and format_number(c.value) not in title):
             problems.append(f"title lacks {name} = {shown}: {title!r}")
     plain = " ".join(html.unescape(re.sub(r"<[^>]+>", "", ex.readout.value)).split())
     if not plain or readout != plain:
@@ -311,7 +315,7 @@ def test_the_caption_check_catches_a_static_image_without_its_readout(clip):
 
 @pytest.mark.parametrize("name, moves", [
     ("spectrum", [dict(window="boxcar"), dict(length_ms=120.0)]),
-    ("stft", [dict(hop=8)]),
+    ("stft", [dict(hop_divisor=8)]),
     ("db", [dict(ref="1.0", amin=1e-3), dict(top_db=40.0), dict(ref="max", top_db=80.0)]),
     ("mfcc", [dict(n_mels=64), dict(n_mfcc=20), dict(n_mfcc=13, n_mels=128)]),
     ("waveform", [dict(start=1.0, length=0.5)]),
@@ -323,7 +327,7 @@ def test_blitting_gives_the_same_pixels_as_a_full_draw(clip, name, moves):
     for move in moves:
         ex.update(**move)
         blitted = np.asarray(Image.open(io.BytesIO(ex.png())))  # full colour, blitted
-        ex._bg_dirty = True
+        ex.background_dirty = True
         full = np.asarray(Image.open(io.BytesIO(ex.png())))
         np.testing.assert_array_equal(blitted, full)
 
@@ -335,10 +339,10 @@ def test_stft_explorer_matches_pure_function_and_caches(clip, monkeypatch):
     pooled, f = w.maxpool_image(ref["magnitude_db"])
     np.testing.assert_allclose(ex.img.get_array(), pooled, atol=1e-3)  # dB before/after pooling
     assert ex.img.get_extent() == pytest.approx(
-        list(w._pooled_extent(ref["extent"], ref["shape"], pooled.shape, f)))
+        list(engine.pooled_extent(ref["extent"], ref["shape"], pooled.shape, f)))
     ex.update(n_fft=2048)
     calls = []
-    monkeypatch.setattr(w, "stft_view", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(spectrogram, "stft_view", lambda *a, **k: calls.append(1))
     ex.update(n_fft=1024)  # moving back: from the cache, no recompute
     assert calls == [] and ex.readout.value == ref["readout"]
 
@@ -449,7 +453,7 @@ def test_silence_gives_one_message_everywhere():
     silent = np.zeros(SR, dtype=np.float32)
     calls = [
         lambda: w.stft_view(silent, SR),
-        lambda: w.stft_view(silent, SR, _pool=True),
+        lambda: w.stft_view(silent, SR, display_only=True),
         lambda: w.db_view(np.zeros((5, 5))),
         lambda: w.stft_explorer(silent, SR),
         lambda: w.db_explorer(silent, SR),
@@ -539,18 +543,18 @@ def test_every_control_is_a_slider(clip):
 
 def test_stft_explorer_hop_stays_valid_when_n_fft_moves(clip):
     ex = w.stft_explorer(clip, SR, n_fft=2048, hop_length=512)
-    assert ex.controls["hop"].value == 4 and ex.controls["hop"].label == "n_fft/4"
+    assert ex.controls["hop_divisor"].value == 4 and ex.controls["hop_divisor"].label == "n_fft/4"
     for n_fft in (256, 512, 8192, 1024):
         v = ex.update(n_fft=n_fft)
         assert v is not None and f"hop = {n_fft // 4} samples" in ex.readout.value
-    ex.update(hop=1)  # hop = n_fft: the largest, still valid
+    ex.update(hop_divisor=1)  # hop_length = n_fft: the largest, still valid
     assert "hop = 1024 samples" in ex.readout.value
     ex.update(n_fft=2048, hop_length=128)  # samples are accepted when they are a fraction
-    assert ex.controls["hop"].value == 16
+    assert ex.controls["hop_divisor"].value == 16
     with pytest.raises(ValueError, match="hop as a fraction of n_fft"):
         ex.update(hop_length=300)
     ex.update(n_fft=8192, hop_length=128)  # the earlier slider's costliest setting: n_fft/64
-    assert ex.controls["hop"].value == 64 and "hop = 128 samples" in ex.readout.value
+    assert ex.controls["hop_divisor"].value == 64 and "hop = 128 samples" in ex.readout.value
     with pytest.raises(ValueError, match="32, 64, 128, 256, 512, 1024, 2048"):
         w.stft_explorer(clip, SR, n_fft=2048, hop_length=300)
 
@@ -615,8 +619,9 @@ def test_display_image_equals_maxpool_of_the_full_stft(clip):
     """Below the frame-skip threshold the explorer's picture is exactly the max-pooled |S|."""
     for n_fft, hop in ((512, 128), (2048, 512), (8192, 2048)):
         full = np.abs(librosa.stft(y=clip, n_fft=n_fft, hop_length=hop))
-        r = w._spectrogram_image(clip, n_fft, hop, "hann", max_rows=w.MAX_IMAGE_ROWS,
-                                 max_cols=w.MAX_IMAGE_COLS)
+        r = engine.magnitude_image(clip, n_fft=n_fft, hop_length=hop,
+                                   window=window_samples("hann", n_fft),
+                                   max_rows=w.MAX_IMAGE_ROWS, max_cols=w.MAX_IMAGE_COLS)
         assert r["step"] == 1
         pooled, f = w.maxpool_image(full)
         np.testing.assert_allclose(r["image"], pooled, rtol=1e-4, atol=1e-4 * full.max())
@@ -631,10 +636,11 @@ def test_skipped_frames_keep_every_click_within_half_a_db():
     y = _clicks(40.0)  # 40 s: 1723 frames at hop 512 > 640 columns, every 2nd frame computed
     n_fft, hop = 8192, 512
     full = np.abs(librosa.stft(y=y, n_fft=n_fft, hop_length=hop))
-    r = w._spectrogram_image(y, n_fft, hop, "hann", max_rows=w.MAX_IMAGE_ROWS,
-                             max_cols=w.MAX_IMAGE_COLS)
+    r = engine.magnitude_image(y, n_fft=n_fft, hop_length=hop,
+                               window=window_samples("hann", n_fft),
+                               max_rows=w.MAX_IMAGE_ROWS, max_cols=w.MAX_IMAGE_COLS)
     assert r["step"] == 2 and not r["sampled"]
-    ref = w._block_max(w._block_max(full.T, r["frames_per_cell"], 0), r["rows_per_cell"], 1).T
+    ref = engine.block_max(engine.block_max(full.T, r["frames_per_cell"], 0), r["rows_per_cell"], 1).T
     shown = ref > ref.max() * 1e-4  # the 80 dB the picture shows (float32 noise below)
     img = r["image"]
     assert np.all(20 * np.log10(img[shown]) <= 20 * np.log10(ref[shown]) + 0.01)
@@ -667,9 +673,9 @@ def test_stft_view_on_a_long_clip_is_bounded_in_time_and_memory():
 
 
 def test_very_long_clip_samples_frames_and_says_so(monkeypatch):
-    monkeypatch.setattr(w, "FFT_BUDGET", 1 << 20)
+    monkeypatch.setattr(engine, "FFT_BUDGET", 1 << 20)
     y = _clicks(30.0)
-    v = w.stft_view(y, SR, n_fft=4096, hop_length=256, _pool=True)
+    v = w.stft_view(y, SR, n_fft=4096, hop_length=256, display_only=True)
     assert "long clip: the picture analyses every" in v["readout"]
     assert v["display"].shape[1] <= w.MAX_IMAGE_COLS
 
@@ -699,3 +705,110 @@ def test_mfcc_explorer_on_a_long_clip_keeps_exact_frames():
     assert f"MFCC shape (13, {1 + y.size // 512})" in ex.readout.value
     full = np.abs(librosa.stft(y=y, n_fft=2048, hop_length=512)) ** 2
     np.testing.assert_allclose(ex.power, full[:, ::ex.step], rtol=1e-4, atol=1e-6 * full.max())
+
+
+# --- each explorer shows the teaching functions' numbers --------------------------------------
+# The explorers call helpers.explorers.views, which call helpers.stft / spectral / features (and
+# helpers.engine for picture-sized work). Each test moves an explorer, then recomputes what it
+# draws with the teaching function a learner calls, independently of the explorer's code path.
+def test_waveform_explorer_draws_the_samples_and_their_block_extremes(clip):
+    ex = w.waveform_explorer(clip, SR)
+    ex.update(start=1.0, length=0.02)  # 441 samples: drawn one by one
+    i0 = int(round(1.0 * SR))
+    t, values = ex.line.get_data()
+    np.testing.assert_array_equal(values, clip[i0:i0 + 441])
+    np.testing.assert_allclose(t, (i0 + np.arange(441)) / SR)
+    assert ex.line.get_visible() and not ex.envelope.get_visible()
+    ex.update(start=0.5, length=2.0)  # 44 100 samples: a min/max outline of blocks
+    v = ex.last_view
+    seg = clip[int(0.5 * SR): int(0.5 * SR) + 44100]
+    xy = ex.envelope.get_xy()
+    n = xy.shape[0] // 2
+    block = v["block"]
+    tops = [seg[k * block:(k + 1) * block].max() for k in range(n)]
+    bottoms = [seg[k * block:(k + 1) * block].min() for k in range(n)][::-1]
+    np.testing.assert_array_equal(xy[:n, 1], tops)
+    np.testing.assert_array_equal(xy[n:2 * n, 1], bottoms)
+    assert ex.envelope.get_visible() and not ex.line.get_visible()
+
+
+@pytest.mark.parametrize("window", ["boxcar", "blackman"])
+def test_spectrum_explorer_shows_helpers_spectral_spectrum(window):
+    from helpers import spectral
+
+    ex = w.spectrum_explorer(SR, window=window)
+    ex.update(freq=1234.5, length_ms=37.0)
+    n = int(round(37.0 * SR / 1000))
+    tone = 0.5 * np.sin(2 * np.pi * 1234.5 * np.arange(n) / SR)
+    freqs, mag = spectral.spectrum(tone, SR, window=window, normalize=False)
+    f_drawn, db_drawn = ex.line_f.get_data()
+    np.testing.assert_array_equal(f_drawn, freqs)
+    np.testing.assert_allclose(db_drawn, 20 * np.log10(np.maximum(mag, mag.max() * 1e-10)
+                                                       / mag.max()), atol=1e-9)
+    assert ex.peak.get_xdata()[0] == freqs[np.argmax(mag)]
+
+
+def test_stft_explorer_shows_helpers_stft_in_db(clip):
+    from helpers import features, stft
+
+    ex = w.stft_explorer(clip, SR)
+    ex.update(n_fft=1024, hop_divisor=8, window="hamming")
+    _, _, S = stft.stft(clip.astype(np.float64), sr=SR, n_fft=1024, hop_length=128,
+                        window="hamming")
+    db = features.to_db(np.abs(S), ref="max", top_db=80.0)
+    pooled, f = engine.maxpool(db, w.MAX_IMAGE_ROWS, w.MAX_IMAGE_COLS)
+    np.testing.assert_allclose(ex.img.get_array(), pooled, atol=2e-3)  # float32 picture
+    assert f"<b>{S.shape[1]} frames x {S.shape[0]} bins</b>" in ex.readout.value
+
+
+def test_db_explorer_shows_helpers_features_to_db(clip):
+    from helpers import features, stft
+
+    ex = w.db_explorer(clip, SR)
+    ex.update(ref="1.0", top_db=50.0, amin=1e-2)
+    _, _, S = stft.stft(clip.astype(np.float64), sr=SR, n_fft=2048, hop_length=512)
+    pooled, _ = engine.maxpool(np.abs(S), w.MAX_IMAGE_ROWS, w.MAX_IMAGE_COLS)
+    expected = features.to_db(pooled, kind="amplitude", ref=1.0, amin=1e-2, top_db=50.0)
+    np.testing.assert_allclose(ex.img.get_array(), expected, atol=2e-3)
+    assert ex.img.get_clim() == pytest.approx((expected.min(), expected.max()), abs=2e-3)
+
+
+def test_mfcc_explorer_shows_helpers_features_mfcc(clip):
+    from helpers import features
+
+    ex = w.mfcc_explorer(clip, SR)
+    ex.update(n_mfcc=20, n_mels=40)
+    _, _, C = features.mfcc(clip.astype(np.float64), sr=SR, n_mfcc=20, n_mels=40)
+    _, _, M = features.mel_spectrogram(clip.astype(np.float64), sr=SR, n_mels=40)
+    v = ex.last_view
+    np.testing.assert_allclose(v["mel_db"], features.to_db(M, kind="power", ref=1.0), atol=1e-3)
+    np.testing.assert_allclose(v["mfcc"], C, atol=5e-3)
+    np.testing.assert_array_equal(ex.img_mfcc.get_array(), v["mfcc"][1:])  # c1 .. c19 drawn
+
+
+def test_widgets_is_the_explorers_under_their_old_name():
+    from helpers import widgets
+
+    for name in ("waveform_explorer", "spectrum_explorer", "stft_explorer", "db_explorer",
+                 "mfcc_explorer", "stft_view", "db_view", "Explorer"):
+        assert getattr(widgets, name) is getattr(w, name)
+
+
+def test_no_explorer_module_imports_a_private_name_of_another():
+    """Layering: only public names cross modules in helpers/explorers, engine and the teaching
+    modules (a private name may change without notice)."""
+    import ast
+    import pathlib
+
+    import helpers
+
+    root = pathlib.Path(helpers.__file__).parent
+    files = [*root.glob("explorers/*.py"), root / "engine.py", root / "stft.py",
+             root / "spectral.py", root / "features.py", root / "widgets.py"]
+    bad = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level > 0:
+                bad += [f"{path.name}: {node.module}.{a.name}" for a in node.names
+                        if a.name.startswith("_") and not a.name.startswith("__")]
+    assert not bad, bad

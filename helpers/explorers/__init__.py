@@ -63,6 +63,7 @@ __all__ = [
     "mfcc_explorer",
     "mfcc_view",
     "spectrum_explorer",
+    "spectrum_view",
     "stft_explorer",
     "stft_view",
     "waveform_explorer",

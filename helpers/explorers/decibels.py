@@ -15,7 +15,14 @@ from ..validate import (
     silent_signal_error,
     window_samples,
 )
-from .framework import MAX_IMAGE_COLS, MAX_IMAGE_ROWS, Explorer, choice_slider, image_axes, slider_kw
+from .framework import (
+    MAX_IMAGE_COLS,
+    MAX_IMAGE_ROWS,
+    Explorer,
+    choice_slider,
+    image_axes,
+    slider_kw,
+)
 from .views import db_view, sampled_note
 
 __all__ = ["AMIN_OPTIONS", "DbExplorer", "db_explorer"]

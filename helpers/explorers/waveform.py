@@ -61,6 +61,7 @@ class WaveformExplorer(Explorer):
                                                  np.column_stack([t[::-1], lo[::-1]])]))
             self.envelope.set_visible(True)
             self.line.set_visible(False)
+            self.line.set_marker("None")
         self.ax.set_xlim(*v["xlim"])
         if self.ax.get_ylim() != tuple(v["ylim"]):
             self.ax.set_ylim(*v["ylim"])
