@@ -24,7 +24,6 @@ LEARNER = [r["path"] for r in course.notebooks() if r.get("exercises")]
 _spec = importlib.util.spec_from_file_location("nbtool", ROOT / "tools" / "nbtool.py")
 nbtool = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(nbtool)
-REWORKED = LEARNER  # every learner notebook with exercises (no "round" gate any more)
 CHECK_RX = re.compile(r"helpers\.exercises\.(check_\w+)\(")
 
 
@@ -56,7 +55,7 @@ def leaked(solution_code: list[str], learner_text: str) -> list[str]:
     return [ln for code in solution_code for ln in significant_lines(code) if ln in learner_text]
 
 
-@pytest.mark.parametrize("learner", REWORKED, ids=[p.stem for p in REWORKED])
+@pytest.mark.parametrize("learner", LEARNER, ids=[p.stem for p in LEARNER])
 def test_solutions_notebook_covers_every_check(learner):
     sol = solutions_path(learner)
     assert sol.exists(), f"{learner.stem}: no solutions notebook {sol.relative_to(ROOT)}"
@@ -67,7 +66,7 @@ def test_solutions_notebook_covers_every_check(learner):
     assert "expect_all_correct()" in "\n".join(_code(sol))
 
 
-@pytest.mark.parametrize("learner", REWORKED, ids=[p.stem for p in REWORKED])
+@pytest.mark.parametrize("learner", LEARNER, ids=[p.stem for p in LEARNER])
 def test_no_solution_source_in_learner_notebook_or_export(learner):
     from nbconvert import HTMLExporter
 
