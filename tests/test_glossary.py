@@ -14,7 +14,6 @@ links to other notebooks):
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import sys
@@ -30,9 +29,6 @@ NB_DIR = ROOT / "notebooks"
 GLOSSARY = NB_DIR / "glossary.md"
 COURSE = course.learner_notebooks()
 
-_spec = importlib.util.spec_from_file_location("nbtool", ROOT / "tools" / "nbtool.py")
-nbtool = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(nbtool)
 
 # Words a learner with Python but no DSP background could not explain (issue 14): if the course
 # uses one, the glossary must define it.

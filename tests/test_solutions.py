@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -21,9 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NB_DIR = ROOT / "notebooks"
 LEARNER = [r["path"] for r in course.notebooks() if r.get("exercises")]
 
-_spec = importlib.util.spec_from_file_location("nbtool", ROOT / "tools" / "nbtool.py")
-nbtool = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(nbtool)
 CHECK_RX = re.compile(r"helpers\.exercises\.(check_\w+)\(")
 
 
