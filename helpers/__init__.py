@@ -3,11 +3,13 @@
 A small, plain package: one module per topic, each function returning data together with its
 axes. Notebooks import it as ``import helpers`` (or ``from helpers import ...``).
 
-Modules: ``data`` (shipped clips, downloads), ``audio`` (load, play), ``validate`` (input
-checks), ``spectral`` (DFT/FFT spectrum, 02), ``stft`` (framing, STFT, ISTFT, 03),
-``features`` (dB, mel, MFCC, 04/05), ``plot`` (figures), ``widgets`` (slider explorers),
-``dataset`` (features for deep learning, 06), ``exercises`` (self-checks, one module per
-notebook), ``warmup`` (compiles librosa's kernels at install time).
+Modules: ``formats`` (which file types are audio), ``data`` (shipped clips, downloads),
+``audio`` (load, play), ``validate`` (input checks), ``spectral`` (DFT/FFT spectrum, 02),
+``stft`` (framing, STFT, ISTFT, 03), ``features`` (dB, mel, MFCC, 04/05), ``plot`` (figures),
+``explorers`` (slider explorers; ``widgets`` re-exports them), ``dataset`` (a package: features
+for deep learning, 06), ``exercises`` (self-checks, one module per notebook), ``warmup``
+(compiles librosa's kernels at install time). No import cycles and no private name used across
+modules (tests/test_architecture.py). The version is pyproject.toml's (``__version__``).
 """
 
 from __future__ import annotations
