@@ -585,12 +585,22 @@ def _render(template: str, values: dict) -> str:
     return _PLACEHOLDER.sub(fill, template)
 
 
-def _set_setup_cell(nb_path: Path) -> None:
-    """The first code cell becomes the course's set-up cell (what `sync` writes)."""
+_EXERCISE_MARK = re.compile(r"#! exercise (?P<id>\d\d\.\d+) (?P<level>warm-up|apply|stretch)\n")
+
+
+def _finish_new_notebook(nb_path: Path) -> None:
+    """The first code cell becomes the course's set-up cell (what `sync` writes); a template's
+    ``#! exercise NN.k level`` first line becomes the cell's ``exercise`` metadata (what the
+    copy-distance tool reads)."""
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
     cell = SETUP_CELL.format(**project_home())
-    code = next(c for c in nb["cells"] if c["cell_type"] == "code")
-    code["source"] = [ln + "\n" for ln in cell.split("\n")[:-1]] + [cell.split("\n")[-1]]
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    code[0]["source"] = [ln + "\n" for ln in cell.split("\n")[:-1]] + [cell.split("\n")[-1]]
+    for c in code:
+        m = _EXERCISE_MARK.match(_src(c))
+        if m:
+            c["source"] = c["source"][1:]
+            c["metadata"]["exercise"] = {"id": m["id"], "level": m["level"]}
     _write(nb, nb_path)
 
 
@@ -646,7 +656,7 @@ def new(stem: str, title: str | None = None, *, minutes: int = 90,
                     src = Path(tmp) / "nb.py"
                     src.write_text(text, encoding="utf-8")
                     build(src, out)
-                _set_setup_cell(out)
+                _finish_new_notebook(out)
             else:
                 out.write_text(text, encoding="utf-8")
         entry = _render((templates / "manifest.toml.tmpl").read_text(encoding="utf-8"), values)
