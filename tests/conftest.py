@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -21,6 +23,7 @@ SR = 22050
 # write to a temporary one instead, whatever the shell says.
 PROGRESS_FILE = Path(tempfile.mkdtemp(prefix="audio-course-test-progress-")) / "progress.json"
 os.environ["AUDIO_COURSE_PROGRESS"] = str(PROGRESS_FILE)
+atexit.register(shutil.rmtree, PROGRESS_FILE.parent, ignore_errors=True)
 
 
 def _tree_digest(folder: Path) -> str:
@@ -152,7 +155,7 @@ def spec_cases(spec) -> list:
             forms.update({"upper": str(right).upper(), "latex": f"${right}$"})
         for label, value in forms.items():
             cases.append(SpecCase(spec, f"right-{label}", value, "correct"))
-        wrong = [(m, m.method()) for m in spec.mistakes if m.method is not None]
+        wrong = [(m, spec.wrong_value(m)) for m in spec.mistakes if m.method is not None]
         placeholders = {"None": None, "Ellipsis": ..., "empty": ""}
     for m, answer in wrong:
         cases.append(SpecCase(spec, f"mistake-{m.id}", answer, "wrong", m.id, m.hint.nudge))

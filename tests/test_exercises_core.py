@@ -142,6 +142,17 @@ def test_the_fingerprint_sees_code_constants_defaults_closures_and_own_helpers()
     assert fp(lambda x: np.abs(x)) != fp(lambda x: np.sqrt(x))  # names
     assert fp(np.arange(3.0)) != fp(np.arange(3)) and fp(np.arange(3.0)) == fp(np.arange(3.0))
     assert fp("C1") != fp("c1") and fp(1.5) == fp(1.5) and fp([1, 2]) != fp((1, 2))
+    class Scale:
+        def __init__(self, k):
+            self.k = k
+
+        def __call__(self, x):
+            return x * self.k
+
+    assert fp(Scale(2)) == fp(Scale(2)) and fp(Scale(2)) != fp(Scale(3))  # a callable object
+    before = fp(Scale(2))
+    Scale.__call__ = lambda self, x: x * self.k + 1  # the learner edits the class
+    assert fp(Scale(2)) != before
     ns: dict = {}
     exec("def helper(x):\n    return x + 1\ndef answer(x):\n    return helper(x)\n", ns)
     before = fp(ns["answer"])
@@ -322,3 +333,54 @@ def test_no_hint_in_the_check_modules_uses_code():
 def test_the_code_finder_finds_code_hints():
     src = 'Hint("a", "b", "c")\nHint("a", code="x")\nHint("a", example="e")\nf("a", "b", "c")'
     assert _code_hints_in(src) == [1, 2]
+
+
+def test_number_outputs_accept_one_element_containers_and_exact_outputs_compare_exactly():
+    half = FunctionExercise("99.11", lambda n: n / 2, lambda rng: [dict(n=3), dict(n=8)],
+                            mistakes=[], fallback=c.Hint("half"), output="number")
+    assert check(half, lambda n: [n / 2]) and check(half, lambda n: np.array([n / 2]))
+    assert not check(half, lambda n: [n / 2, 0])
+    count = FunctionExercise("99.12", lambda n: n // 2 + 1, lambda rng: [dict(n=7)],
+                             mistakes=[Mistake("plus-two", lambda n: n // 2 + 2,
+                                               c.Hint("one too many"))],
+                             fallback=c.Hint("count"), output="exact")
+    assert check(count, lambda n: n // 2 + 1) and check(count, lambda n: np.int64(4))
+    assert check(count, lambda n: 5).mistake == "plus-two"
+    assert check(count, lambda n: 4.000001).mistake == "other"  # exact means exact
+    label = FunctionExercise("99.13", lambda f: "high" if f > 1000 else "low",
+                             lambda rng: [dict(f=50.0), dict(f=5000.0)], mistakes=[],
+                             fallback=c.Hint("compare with 1000 Hz"), output="exact")
+    assert check(label, lambda f: "high" if f > 1000 else "low")
+    assert not check(label, lambda f: "low")
+
+
+def test_a_multi_line_example_stays_one_block_in_html():
+    h = c.Hint("n", "m", example="line one\nline two", mistake="x")
+    page = c.Result("99.9", "wrong", hint=h, tries=3)._repr_html_()
+    assert page.count("<b>Example:</b>") == 1 and "line one\nline two</pre>" in page
+
+
+def test_variants_of_a_reference_that_uses_a_forbidden_name_replay_its_outputs():
+    def key(n, sr):  # the answer key may use the shortcut the learner may not
+        return np.fft.rfftfreq(n, d=1 / sr)
+
+    spec = FunctionExercise("99.14", key, _axis_cases, forbid=("numpy.fft.rfftfreq",),
+                            mistakes=[], fallback=c.Hint("k * sr / n"))
+    from helpers.exercises._spec import variants
+
+    forms = variants(spec)
+    assert set(forms) == {"reference", "float32", "list"}
+    assert all(check(spec, fn) for fn in forms.values())
+    assert all(check(spec, fn) for fn in forms.values())  # replays again from the start
+    assert check(spec, key).mistake == "forbidden"  # the learner may not use it
+
+
+def test_complex_outputs_keep_their_imaginary_part_in_float32_form():
+    spec = FunctionExercise("99.15", lambda x: np.fft.rfft(x),
+                            lambda rng: [dict(x=rng.standard_normal(16))], mistakes=[],
+                            fallback=c.Hint("rfft"))
+    from helpers.exercises._spec import variants
+
+    forms = variants(spec)
+    assert check(spec, forms["float32"]) and check(spec, forms["list"])
+    assert not check(spec, lambda x: np.abs(np.fft.rfft(x)))

@@ -13,7 +13,7 @@ PY="$VENV/bin/python"
 # (figures are rendered to PNG, so drawing errors fail the test); unit tests use Agg (conftest).
 unset MPLBACKEND
 export AUDIO_COURSE_STRICT=1 PYTHONHASHSEED=0
-export AUDIO_COURSE_PROGRESS="${TMPDIR:-/tmp}/audio-course-test-progress-$$.json"  # never ~/.audio_course
+export AUDIO_COURSE_PROGRESS="${TMPDIR:-/tmp}/audio-course-test-progress-$$.json"; trap 'rm -f "$AUDIO_COURSE_PROGRESS"' EXIT  # verdicts of notebook kernels: never ~/.audio_course
 JOBS=${TEST_JOBS:-auto}
 T0=$SECONDS
 phase() { echo "== [$((SECONDS - T0)) s] $*"; }

@@ -143,6 +143,16 @@ def _feed(h, obj, seen: set, depth: int) -> None:  # noqa: C901 - one case per k
         put(type(obj).__name__, sorted(repr(x) for x in obj))
     elif hasattr(obj, "value") and type(obj).__name__ == "Prediction":
         put("prediction", obj.value)
+    elif isinstance(obj, type) and is_learner_object(obj):  # a class the learner wrote
+        put("class", obj.__qualname__)
+        for name, member in sorted(vars(obj).items()):
+            if not name.startswith("__") or name in ("__call__", "__init__"):
+                put(name)
+                _feed(h, getattr(member, "__func__", member), seen, depth + 1)
+    elif is_learner_object(type(obj)):  # an instance of it: its class and its attributes
+        put("instance")
+        _feed(h, type(obj), seen, depth + 1)
+        _feed(h, dict(getattr(obj, "__dict__", {})), seen, depth + 1)
     else:
         put(type(obj).__qualname__, _safe_repr(obj))
 
@@ -229,16 +239,24 @@ class Result:
     def more_hints_available(self) -> bool:
         return bool(self.hint) and len(self.hint.stages(99)) > len(self.shown_hints)
 
-    def text(self) -> str:
-        """Plain-text verdict (what ``print``, slides and tests see)."""
+    def _head(self) -> str:
         head = self.head or {"correct": "✅ Correct.", "wrong": "❌ Not yet.",
                              "unanswered": "⏳ Not answered yet."}[self.status]
-        lines = [f"{head} {self.message}".rstrip()]
-        for label, h in (self.hint.labelled(self.tries) if self.hint else []):
-            lines.append(f"{label}: {h}")
+        return f"{head} {self.message}".rstrip()
+
+    def _stages(self) -> list[tuple[str, str]]:
+        return self.hint.labelled(self.tries) if self.hint else []
+
+    def _footer(self) -> str:
         if self.status == "wrong" and self.more_hints_available:
-            lines.append("(Change your answer and run the check again for a more detailed "
-                         "hint.)")
+            return "(Change your answer and run the check again for a more detailed hint.)"
+        return ""
+
+    def text(self) -> str:
+        """Plain-text verdict (what ``print``, slides and tests see)."""
+        lines = [self._head()] + [f"{label}: {h}" for label, h in self._stages()]
+        if self._footer():
+            lines.append(self._footer())
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -246,19 +264,20 @@ class Result:
 
     def _repr_html_(self) -> str:
         colour = {"correct": "#1a7f37", "wrong": "#b35900", "unanswered": "#57606a"}[self.status]
-        rows = []
-        for line in self.text().split("\n"):
-            esc = html.escape(line)
-            if line.startswith("Code: "):
-                esc = "<b>Code:</b> <code>" + html.escape(line[6:]) + "</code>"
-            elif line.startswith("Example: "):
-                esc = ("<b>Example:</b><pre style='white-space:pre-wrap;margin:0'>"
-                       + html.escape(line[9:]) + "</pre>")
-            elif line.startswith(("Hint: ", "More: ")):
-                esc = f"<b>{esc[:5]}</b>{esc[5:]}"
-            rows.append(f"<div>{esc}</div>")
+        rows = [html.escape(self._head())]
+        for label, h in self._stages():
+            if label == "Code":
+                rows.append(f"<b>Code:</b> <code>{html.escape(h)}</code>")
+            elif label == "Example":
+                rows.append("<b>Example:</b><pre style='white-space:pre-wrap;margin:0'>"
+                            f"{html.escape(h)}</pre>")
+            else:
+                rows.append(f"<b>{label}:</b> {html.escape(h)}")
+        if self._footer():
+            rows.append(html.escape(self._footer()))
         return (f'<div class="audio-course-check" style="border-left:4px solid {colour};'
-                f'padding:2px 8px;margin:2px 0">' + "".join(rows) + "</div>")
+                f'padding:2px 8px;margin:2px 0">' + "".join(f"<div>{r}</div>" for r in rows)
+                + "</div>")
 
 
 class _Stop(Exception):

@@ -42,9 +42,10 @@ What :func:`check` does with a :class:`FunctionExercise`
      Inputs are copied for every call, so a function that changes its input changes nothing.
   3. Outputs are compared with the reference's by ``output``: ``"number"`` and ``"array"``
      (NumPy ``allclose`` with ``rtol``/``atol``; lists, tuples, float32 and float64 are the
-     same maths, so they pass; shapes must agree), ``"tuple"`` (the same, part by part) or
-     ``"exact"`` (``==``, for labels and integers). ``rtol``/``atol`` may be functions of the
-     case. All cases right: "correct" with ``success``.
+     same maths, so they pass; shapes must agree; a ``"number"`` may come as ``[x]``),
+     ``"tuple"`` (the same, part by part) or ``"exact"`` (numbers: same shape and values;
+     labels: ``==``). ``rtol``/``atol`` may be functions of the case. All cases right:
+     "correct" with ``success``.
   4. Otherwise the first mistake whose outputs the learner's match *on every case* gives its
      hint: by default "within tolerance of ``method``'s output"; ``detect(output, case,
      ref_output) -> bool`` replaces that test (called for every case, must hold for all).
@@ -56,15 +57,15 @@ What :func:`check` does with a :class:`FunctionExercise`
 :class:`ValueExercise` checks one value (a number, a label, a choice): ``normalise`` turns the
 answer into a comparable form (default for ``kind="number"``: a float; for ``"label"``:
 :func:`normalise_label`, so ``"C1"``, ``"c1"`` and ``"$c_1$"`` are the same); ``accept`` says
-whether it is right; a mistake's ``method`` is a zero-argument function giving the wrong value
-(compared with ``rtol``/``atol`` for numbers, ``==`` for labels), or ``detect(answer, None,
-None)`` decides.
+whether it is right; a mistake's ``method`` is the wrong value, or a zero-argument function
+giving it (compared with ``rtol``/``atol`` for numbers, ``==`` after normalising for labels),
+or ``detect(answer, None, None)`` decides.
 
 Every mistake's ``hint.mistake`` is its ``id`` (tests and the progress file use it). The margin
-tool (``tools/margins.py``) runs every mistake's ``method`` against the reference and fails
-when one is less than 3 tolerances away; ``tests/conftest.py: spec_cases`` turns a spec into
-the standard tests (right answer passes, float32/list variants pass, each mistake is named,
-placeholders are not answered).
+tool (``tools/margins.py``, ``make margins``) runs every mistake's ``method`` against the
+reference and fails when, on some seed, no case puts it 3 tolerances away;
+``tests/conftest.py: spec_cases`` turns a spec into the standard tests (right answer passes,
+float32/list variants pass, each mistake is named, placeholders are not answered).
 """
 
 from __future__ import annotations
@@ -237,9 +238,13 @@ class FunctionExercise:
         return self._cache["seeds"]
 
     def arguments(self, case: dict) -> tuple[tuple, dict]:
-        """Fresh ``(args, kwargs)`` for one call on ``case``."""
-        values = dict(self.prepare(dict(case)) if self.prepare else case)
-        values = copy.deepcopy(values)
+        """Fresh ``(args, kwargs)`` for one call on ``case`` (``prepare`` runs once per case;
+        every call gets its own copy, so a function that changes its input changes nothing)."""
+        prepared = self._cache.setdefault("prepared", {})
+        key = id(case)
+        if key not in prepared or prepared[key][0] is not case:
+            prepared[key] = (case, dict(self.prepare(dict(case)) if self.prepare else case))
+        values = copy.deepcopy(prepared[key][1])
         return ((), values) if self.keywords else (tuple(values.values()), {})
 
     def describe(self, case: dict) -> str:
@@ -277,13 +282,19 @@ class FunctionExercise:
     def distance(self, out, ref, case: dict) -> float:
         """Distance in tolerances (<= 1: the same answer); see :func:`distance`."""
         if self.output == "exact":
+            a, b = _numeric(out), _numeric(ref)
+            if a is not None and b is not None:  # numbers: same shape, same values
+                return 0.0 if a.shape == b.shape and np.array_equal(a, b) else math.inf
             try:
-                same = out == ref
-                same = bool(np.all(same)) if not isinstance(same, bool) else same
-            except Exception:  # noqa: BLE001
+                same = a is None and b is None and bool(out == ref)
+            except Exception:  # noqa: BLE001 - a comparison that cannot be made: not equal
                 same = False
-            return 0.0 if same and type(_numeric(out)) is type(_numeric(ref)) else math.inf
+            return 0.0 if same else math.inf
         rtol, atol = self.tolerance(case)
+        if self.output == "number":  # [x] and np.array([x]) are that number too
+            a = _numeric(out)
+            if a is not None and a.size == 1:
+                out = a.reshape(())
         if self.output == "tuple":
             if not isinstance(out, (tuple, list)) or len(out) != len(ref):
                 return math.inf
@@ -379,13 +390,19 @@ class ValueExercise:
             return value == normalise_label(wrong)
         return value == wrong
 
+    @staticmethod
+    def wrong_value(mistake: Mistake):
+        """The wrong answer a mistake stands for (its ``method()``, or ``method`` itself when it
+        is a plain value)."""
+        return mistake.method() if callable(mistake.method) else mistake.method
+
     def matches(self, mistake: Mistake, value) -> bool:
         try:
             if mistake.detect is not None:
                 return bool(mistake.detect(value, None, None))
             if mistake.method is None:
                 return False
-            return self.near(value, mistake.method())
+            return self.near(value, self.wrong_value(mistake))
         except Exception:  # noqa: BLE001
             return False
 
@@ -456,28 +473,57 @@ def _names(code) -> list[str]:
     return names
 
 
+def _float32(out):
+    if isinstance(out, tuple):
+        return tuple(_float32(o) for o in out)
+    a = np.asarray(out)
+    if a.dtype.kind not in "fc":
+        return out
+    small = np.complex64 if a.dtype.kind == "c" else np.float32
+    return small(out) if a.ndim == 0 else a.astype(small)
+
+
+def _as_list(out):
+    if isinstance(out, tuple):
+        return tuple(_as_list(o) for o in out)
+    return np.asarray(out).tolist() if np.ndim(out) else out
+
+
 def variants(spec: FunctionExercise) -> dict[str, Callable]:
-    """The reference's answers in other forms that are the same maths (each must pass): the
-    output as float32, and as (nested) lists."""
+    """The right answer in forms that are the same maths (each must pass): the reference as the
+    learner would submit it, its output as float32 (complex64), and as (nested) lists.
+
+    When the reference itself uses a name the exercise forbids (it may: it is the answer key),
+    the variants replay the reference's outputs in the order the check asks for them instead
+    of calling it."""
+    from ._routes import scan
+
     ref = spec.reference
+    forbid = spec.forbidden()
+    replay = forbid is not None and bool(scan(as_learner(ref), forbid))
+    outputs = spec.reference_outputs() if replay else None
 
-    def as_float32(*args, **kwargs):
-        out = ref(*args, **kwargs)
-        if isinstance(out, tuple):
-            return tuple(np.asarray(o, dtype=np.float32) for o in out)
-        return np.float32(out) if np.ndim(out) == 0 else np.asarray(out, dtype=np.float32)
+    def form(convert):
+        if replay:
+            state = {"i": 0}
 
-    def as_list(*args, **kwargs):
-        out = ref(*args, **kwargs)
-        if isinstance(out, tuple):
-            return tuple(np.asarray(o).tolist() for o in out)
-        return np.asarray(out).tolist() if np.ndim(out) else out
+            def replayed(*args, **kwargs):
+                out = outputs[state["i"] % len(outputs)]
+                state["i"] += 1
+                return convert(out)
 
-    found = {"reference": as_learner(ref)}
+            return as_learner(replayed)
+
+        def converted(*args, **kwargs):
+            return convert(ref(*args, **kwargs))
+
+        return as_learner(converted)
+
+    found = {"reference": form(lambda out: out) if replay else as_learner(ref)}
     if spec.output in ("array", "number", "tuple"):
-        found["float32"] = as_learner(as_float32)
+        found["float32"] = form(_float32)
     if spec.output in ("array", "tuple"):
-        found["list"] = as_learner(as_list)
+        found["list"] = form(_as_list)
     return found
 
 
