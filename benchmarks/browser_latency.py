@@ -559,7 +559,7 @@ def _walk(n_a, n_b, start, moves, valid, a=0, b=1):
 
 def plan(page, output, name: str, moves: int) -> list[tuple[int, str]]:
     if name == "stft":  # n_fft x hop, every setting new
-        from helpers import widgets as w
+        from helpers import explorers as w
 
         state = output.evaluate("""e => [...e.querySelectorAll('.noUi-handle')].slice(0, 2)
             .map(h => [Number(h.getAttribute('aria-valuenow')),
@@ -567,7 +567,8 @@ def plan(page, output, name: str, moves: int) -> list[tuple[int, str]]:
         (i0, imax), (j0, jmax) = state
         nffts = getattr(w, "N_FFT_OPTIONS", None)
         hops = getattr(w, "HOP_OPTIONS", None)
-        hop_in_samples = not hasattr(w, "HOP_FRACTIONS")
+        # a hop slider in samples (an early release) must stay <= n_fft; a divisor always is
+        hop_in_samples = not (hasattr(w, "HOP_FRACTIONS") or hasattr(w, "HOP_DIVISORS"))
 
         def valid(i, j):
             return not hop_in_samples or hops[j] <= nffts[i]
@@ -778,7 +779,8 @@ def _print_row(label, rows):
     s = summarise(rows)
     noop = sum(1 for r in rows if r.get("noop"))
     print(f"  {label:<18} p50 {s['p50']:7.0f}  p95 {s['p95']:7.0f}  max {s['max']:7.0f} ms  "
-          f"figures/move {s['figs']:.1f}  timeouts {s['timeouts']}"
+          f"figures/move {s['figs']:.1f}  timeouts {s['timeouts']}  "
+          f"load {os.getloadavg()[0]:.1f}"
           + (f"  (no change: {noop} keys at the end of a range)" if noop else ""), flush=True)
 
 
@@ -822,15 +824,17 @@ def _report(results, names) -> bool:
           "kern = kernel busy,\nfig in = figure bytes arrive, KB = figure size, paint = decode + "
           "paint of the figure, figs = figures painted per move.\n'held' rows: 10 presses at "
           "33 ms, latency from the LAST press; figs < 10 = intermediate values skipped.")
-    kern = results.get("kernel", {}).get("inline", {})
-    if kern:
+    kernels = results.get("kernel", {})
+    if any(kernels.values()):
         print("\nkernel side, median per redraw (helpers.widgets Explorer.timings; cpu = CPU time "
-              "of the kernel thread, independent of other load):")
-        for name, ts in kern.items():
+              "of the kernel thread, less dependent on other load than wall time):")
+    for kind, kern in kernels.items():
+        for name, ts in (kern or {}).items():
             if ts:
                 med = {k: statistics.median(t[k] for t in ts) for k in ts[0]}
-                print(f"  {name[3:]:<10} compute {med['compute_ms']:5.1f}  draw "
-                      f"{med['draw_ms']:4.1f}  png {med['png_ms']:5.1f} ms (wall)  | cpu "
+                print(f"  {name[3:] + ('' if kind == 'inline' else f' [{kind}]'):<20} compute "
+                      f"{med['compute_ms']:5.1f}  draw {med['draw_ms']:4.1f}  png "
+                      f"{med['png_ms']:5.1f} ms (wall)  | cpu "
                       f"{med.get('cpu_ms', float('nan')):5.1f} ms  | png "
                       f"{med['png_bytes'] / 1024:.0f} KB  ({len(ts)} redraws)")
     for label, probs in results.get("keyboard", {}).items():

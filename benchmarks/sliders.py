@@ -49,7 +49,11 @@ import numpy as np  # noqa: E402
 from IPython.core.pylabtools import print_figure  # noqa: E402
 
 import helpers  # noqa: E402
-from helpers import explorers as w  # noqa: E402
+
+try:  # noqa: SIM105
+    from helpers import explorers as w  # noqa: E402
+except ImportError:  # an earlier release (e.g. --cpu --baseline): the explorers were helpers.widgets
+    from helpers import widgets as w  # noqa: E402
 
 
 def median_ms(fn, settings, repeat, before=None):
@@ -207,14 +211,104 @@ def long_clip(minutes: float, sr: int) -> int:
     return 0 if ok_all else 1
 
 
+#: --cpu: moves to settings not seen before (the hop given in samples, which every release's
+#: stft_explorer.update accepts), per explorer
+CPU_MOVES = {
+    "waveform": [dict(start=0.25 * i, length=30.0 - 0.3 * i) for i in range(1, 17)]
+    + [dict(start=1.0 + 0.01 * i, length=0.02 + 0.05 * i) for i in range(16)],
+    "spectrum": [dict(freq=440.0 + 7.5 * i, length_ms=50.0 + 3 * i) for i in range(32)],
+    "stft": [dict(n_fft=n, hop_length=n // d) for d in (4, 8, 16, 2) for n in
+             (256, 512, 1024, 2048, 4096, 8192, 1024, 2048)],
+    "db": [dict(top_db=80.0 - 5 * i) for i in range(1, 14)]
+    + [dict(amin=a) for a in (1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1.0)] * 2,
+    "mfcc": [dict(n_mfcc=13 + i) for i in range(1, 17)] + [dict(n_mels=128 - 4 * i)
+                                                           for i in range(1, 17)],
+}
+
+
+def cpu_table(label: str) -> dict:
+    """CPU time of the kernel thread per move (``time.thread_time``: what the move costs the
+    machine, much less dependent on other processes than wall time) and PNG bytes per move."""
+    y, sr = helpers.load("blues")
+    librosa.feature.mfcc(y=y, sr=sr)
+    make = {"waveform": lambda: w.waveform_explorer(y, sr),
+            "spectrum": lambda: w.spectrum_explorer(sr), "stft": lambda: w.stft_explorer(y, sr),
+            "db": lambda: w.db_explorer(y, sr), "mfcc": lambda: w.mfcc_explorer(y, sr)}
+    out = {}
+    for name, moves in CPU_MOVES.items():
+        ex = make[name]()
+        if hasattr(ex, "cache_size"):
+            ex.cache_size = 0
+        cpu, wall, kb = [], [], []
+        for m in moves:
+            if hasattr(ex, "_cache"):
+                ex._cache.clear()  # every move computes (a benchmark may reach into it)
+            c0, t0 = time.thread_time(), time.perf_counter()
+            ex.update(**m)
+            cpu.append(1000 * (time.thread_time() - c0))
+            wall.append(1000 * (time.perf_counter() - t0))
+            kb.append(ex.timings[-1]["png_bytes"] / 1024)
+        cpu.sort()
+        out[name] = dict(p50=statistics.median(cpu), p95=cpu[int(0.95 * (len(cpu) - 1))],
+                         wall=statistics.median(wall), kb=statistics.median(kb))
+        print(f"  {name + ' ' + label:<22} cpu p50 {out[name]['p50']:6.1f}  p95 "
+              f"{out[name]['p95']:6.1f} ms | wall p50 {out[name]['wall']:6.1f} ms | "
+              f"{out[name]['kb']:4.0f} KB per move | load {os.getloadavg()[0]:.1f}", flush=True)
+    return out
+
+
+def cpu_compare(baseline: str | None) -> int:
+    """--cpu: this code's table, then (--baseline REF) the same moves with helpers/ as of REF,
+    in a child process, then this code again: both see the same machine load."""
+    import json
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    print(f"CPU per move, {os.cpu_count()} CPUs, load average {os.getloadavg()}")
+    runs = [("[this]", cpu_table("[this]"))]
+    if baseline:
+        with tempfile.TemporaryDirectory() as tmp:
+            archive = subprocess.run(["git", "-C", str(root), "archive", baseline, "helpers"],
+                                     check=True, capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+            env = dict(os.environ, PYTHONPATH=tmp,
+                       AUDIO_COURSE_DATA=os.environ.get("AUDIO_COURSE_DATA", str(root / "data")))
+            code = (f"import sys, json; sys.path.insert(0, {tmp!r}); "
+                    f"sys.path.insert(1, {str(root / 'benchmarks')!r}); import sliders; "
+                    f"print('JSON' + json.dumps(sliders.cpu_table('[{baseline}]')))")
+            res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                 text=True, cwd=tmp)
+            print("".join(ln + "\n" for ln in res.stdout.splitlines()
+                          if not ln.startswith("JSON")), end="")
+            if res.returncode:
+                print(res.stderr[-2000:])
+                return 1
+            runs.append((f"[{baseline}]", json.loads(res.stdout.split("JSON", 1)[1])))
+        runs.append(("[this, again]", cpu_table("[this, again]")))
+        print("\nratio baseline / this (CPU p50, p95):")
+        base = runs[1][1]
+        for name in CPU_MOVES:
+            this = min((r[name] for _, r in (runs[0], runs[2])), key=lambda r: r["p50"])
+            print(f"  {name:<10} {base[name]['p50'] / this['p50']:4.1f}x  "
+                  f"{base[name]['p95'] / this['p95']:4.1f}x")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cpu", action="store_true", help="CPU time and PNG bytes per move")
+    ap.add_argument("--baseline", metavar="GIT_REF", help="with --cpu: compare with helpers/ "
+                                                          "as of this revision (e.g. main)")
     ap.add_argument("--repeat", type=int, default=15, help="moves per explorer (default 15)")
     ap.add_argument("--naive-repeat", type=int, default=5, help="naive redraws (default 5)")
     ap.add_argument("--long-clip", action="store_true", help="time and memory on a long clip")
     ap.add_argument("--minutes", type=float, default=10.0)
     ap.add_argument("--sr", type=int, default=44100)
     args = ap.parse_args(argv)
+    if args.cpu:
+        return cpu_compare(args.baseline)
     if args.long_clip:
         import helpers.plot  # noqa: F401
 

@@ -5,11 +5,13 @@ axes. Notebooks import it as ``import helpers`` (or ``from helpers import ...``)
 
 Modules: ``formats`` (which file types are audio), ``data`` (shipped clips, downloads),
 ``audio`` (load, play), ``validate`` (input checks), ``spectral`` (DFT/FFT spectrum, 02),
-``stft`` (framing, STFT, ISTFT, 03), ``features`` (dB, mel, MFCC, 04/05), ``plot`` (figures),
-``explorers`` (slider explorers; ``widgets`` re-exports them), ``dataset`` (a package: features
-for deep learning, 06), ``exercises`` (self-checks, one module per notebook), ``warmup``
-(compiles librosa's kernels at install time). No import cycles and no private name used across
-modules (tests/test_architecture.py). The version is pyproject.toml's (``__version__``).
+``stft`` (framing, STFT, ISTFT, 03), ``features`` (dB, mel, MFCC, 04/05), ``engine`` (the
+framed FFTs and picture-sized images under stft/features and the explorers), ``plot``
+(figures), ``explorers`` (slider explorers; ``widgets`` is their former name, kept for a
+release), ``dataset`` (a package: features for deep learning, 06), ``exercises`` (self-checks,
+one module per notebook), ``warmup`` (compiles librosa's kernels at install time). No import
+cycles and no private name used across modules (tests/test_architecture.py). The version is
+pyproject.toml's (``__version__``).
 """
 
 from __future__ import annotations

@@ -79,9 +79,9 @@ class FramedFFT:
         self.n_fft, self.hop_length, self.step, self.block = n_fft, hop_length, step, block
         self.window = np.asarray(window, dtype=self.dtype)
         y = np.asarray(y)
+        self.n_frames = frame_count(y.size, n_fft, hop_length, center)  # of the full STFT
         if center:
             y = np.pad(y, (n_fft // 2, n_fft // 2), mode=pad_mode)
-        self.n_frames = 1 + (y.size - n_fft) // hop_length  # of the full STFT
         self.frames = np.lib.stride_tricks.sliding_window_view(y, n_fft)[::hop_length * step]
         self.n_computed = self.frames.shape[0]
 

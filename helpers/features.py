@@ -209,26 +209,36 @@ def _filterbank_cached(sr, n_fft, n_mels, fmin, fmax, htk):
 
 
 @functools.lru_cache(maxsize=32)
-def _sparse_cached(sr, n_fft, n_mels, fmin, fmax, htk):
+def _converted_cached(sr, n_fft, n_mels, fmin, fmax, htk, sparse, dtype):
     import scipy.sparse
 
-    return scipy.sparse.csr_matrix(_filterbank_cached(sr, n_fft, n_mels, fmin, fmax, htk)[0])
+    weights = _filterbank_cached(sr, n_fft, n_mels, fmin, fmax, htk)[0].astype(dtype)
+    if sparse:
+        return scipy.sparse.csr_matrix(weights)
+    weights.setflags(write=False)
+    return weights
 
 
 def mel_basis(*, sr: int, n_fft: int, n_mels: int = 128, fmin: float = 0.0,
-              fmax: float | None = None, htk: bool = False, sparse: bool = False):
+              fmax: float | None = None, htk: bool = False, sparse: bool = False,
+              dtype=np.float64):
     """The weights of :func:`mel_filterbank`, computed once per setting and cached (read-only).
 
     What :func:`mel_spectrogram`, the MFCC explorer and a dataset's feature loop multiply a power
     spectrogram with: building the filters costs more than applying them to a short clip.
     ``sparse=True`` gives a ``scipy.sparse.csr_matrix`` (each filter touches few bins, so the
-    product is about 10x faster). The same checks and errors as :func:`mel_filterbank`.
+    product is about 10x faster); ``dtype=np.float32`` matches a float32 power spectrogram (a
+    float64 basis would make the product convert the whole spectrogram to float64 first).
+    The same checks and errors as :func:`mel_filterbank`.
     """
     sr = check_sr(sr)
     n_fft = check_positive_int(n_fft, "n_fft", minimum=2)
     n_mels, fmin, fmax = check_mel_params(sr, n_mels=n_mels, fmin=fmin, fmax=fmax, n_fft=n_fft)
     key = (sr, n_fft, n_mels, fmin, fmax, bool(htk))
-    return _sparse_cached(*key) if sparse else _filterbank_cached(*key)[0]
+    dtype = np.dtype(dtype)
+    if not sparse and dtype == np.float64:
+        return _filterbank_cached(*key)[0]
+    return _converted_cached(*key, bool(sparse), dtype.str)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -301,7 +301,7 @@ def check_spectrum(S, name: str = "S") -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------
-# shared messages for pictures in dB and mel filters (widgets, plot; features may use them too)
+# the shared message for a dB re max picture of silence (features.to_db, explorers, plot)
 # ---------------------------------------------------------------------------------------------
 #: One message for "dB re max of silence", everywhere a picture or readout would show it.
 SILENT_SIGNAL = (
@@ -315,40 +315,6 @@ SILENT_SIGNAL = (
 def silent_signal_error() -> ValueError:
     """The ValueError raised (or shown in an explorer's readout) for dB re max of silence."""
     return ValueError(SILENT_SIGNAL)
-
-
-def count_empty_mel_filters(sr: int, n_fft: int, n_mels: int, fmin: float = 0.0,
-                            fmax: float | None = None, htk: bool = False) -> tuple[int, float]:
-    """How many of librosa's mel filters contain no FFT bin: ``(empty, narrowest_width_hz)``.
-
-    Filter ``m`` rises from the mel-spaced edge ``f[m]`` to ``f[m + 1]`` and falls to
-    ``f[m + 2]``; it is empty (all weights 0) when no bin frequency ``k * sr / n_fft`` lies
-    strictly between ``f[m]`` and ``f[m + 2]``. librosa warns "Empty filters detected" for these
-    (except the first filter); ``helpers.features.mel_filterbank`` refuses them.
-    """
-    import librosa
-
-    fmax = sr / 2 if fmax is None else fmax
-    edges = librosa.mel_frequencies(n_mels=n_mels + 2, fmin=fmin, fmax=fmax, htk=htk)
-    bins = np.fft.rfftfreq(n_fft, d=1.0 / sr)
-    # number of bins strictly inside (edges[m], edges[m + 2])
-    inside = np.searchsorted(bins, edges[2:], side="left") - np.searchsorted(
-        bins, edges[:-2], side="right")
-    empty = int(np.count_nonzero(inside <= 0))
-    return empty, float((edges[2:] - edges[:-2]).min())
-
-
-def check_mel_filters(sr: int, n_fft: int, n_mels: int, fmin: float = 0.0,
-                      fmax: float | None = None, htk: bool = False) -> None:
-    """Raise a clear ValueError when some mel filters would be empty (librosa only warns)."""
-    empty, narrowest = count_empty_mel_filters(sr, n_fft, n_mels, fmin, fmax, htk)
-    if empty:
-        raise ValueError(
-            f"{empty} of the {n_mels} mel filters would be empty: the narrowest filter is "
-            f"{narrowest:.1f} Hz wide but the FFT bins are {sr / n_fft:.1f} Hz apart "
-            "(sr / n_fft), so no bin falls inside it. Use a larger n_fft or fewer mel bands "
-            "(n_mels)."
-        )
 
 
 # ---------------------------------------------------------------------------------------------

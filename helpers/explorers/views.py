@@ -350,7 +350,9 @@ def mfcc_view(power, sr, *, n_fft: int, n_mfcc: int = 13, n_mels: int = 128, fmi
     n_mels, fmin, fmax = check_mel_params(sr, n_mels=n_mels, fmin=fmin, fmax=fmax,
                                           n_mfcc=n_mfcc, n_fft=n_fft)
     # each filter touches few bins: the sparse product is ~10x faster than the dense one
-    basis = mel_basis(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, sparse=True)
+    # (in the power's precision: no float64 copy of a float32 spectrogram)
+    basis = mel_basis(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax, sparse=True,
+                      dtype=np.float32 if power.dtype == np.float32 else np.float64)
     mel_db = to_db(basis @ power, kind="power", ref=1.0, top_db=80.0)
     mfcc = mfcc_from_log_mel(mel_db, n_mfcc=n_mfcc)
     readout = (
