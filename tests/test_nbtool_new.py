@@ -83,9 +83,10 @@ def test_a_new_notebook_passes_the_structural_checks_and_the_manifest_tests():
         assert lines < 300, f"the new notebook's Python is {lines} lines"
 
         for args in (["tools/nbtool.py", "check"], ["tools/nbtool.py", "sync", "--check"],
-                     ["tools/margins.py", ex]):
+                     ["tools/margins.py", ex], ["tools/copy_distance.py", nn]):
             r = _run(root, *args)
             assert r.returncode == 0, f"{' '.join(args)}: {_ok(r)}"
+        assert f"{nn}.4" in r.stdout and "stretch" in r.stdout, _ok(r)  # the markers are read
         r = _run(root, "-c", _SOLUTIONS_RUN, f"notebooks/solutions/{stem}_solutions.ipynb")
         assert r.returncode == 0 and "solutions ok" in r.stdout, _ok(r)
         pytest_args = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
