@@ -25,7 +25,10 @@ For every move the page itself records (``performance.now()``, same clock for al
   (painted).
 
 latency = max(last figure painted, kernel idle) - keydown, after 400 ms with no message or
-paint. Each move goes to a setting not seen before unless the row says "cached". The table gives
+paint. Each move goes to a setting not seen before unless the row says "cached" (the STFT
+explorer computes the settings one slider step away in the background after each move, as it
+does for a learner, so a step to an unseen neighbour is usually served from its cache once the
+400 ms pause has passed; ``benchmarks/sliders.py --cpu`` measures the cold cost of every move). The table gives
 p50 / p95 / max per explorer, the breakdown of the median move (frontend until the message
 leaves, kernel busy time, figure bytes, decode + paint), the number of figures painted per move
 (1 = no double rendering), and naive / ours at p50.

@@ -318,7 +318,7 @@ def test_the_caption_check_catches_a_static_image_without_its_readout(clip):
     ("stft", [dict(hop_divisor=8)]),
     ("db", [dict(ref="1.0", amin=1e-3), dict(top_db=40.0), dict(ref="max", top_db=80.0)]),
     ("mfcc", [dict(n_mels=64), dict(n_mfcc=20), dict(n_mfcc=13, n_mels=128)]),
-    ("waveform", [dict(start=1.0, length=0.5)]),
+    ("waveform", [dict(start=1.0, length=0.5), dict(length=0.02), dict(length=2.0)]),
 ])
 def test_blitting_gives_the_same_pixels_as_a_full_draw(clip, name, moves):
     """Blitted updates, including pixels kept for a colourbar / axis and reused when moving
@@ -812,3 +812,22 @@ def test_no_explorer_module_imports_a_private_name_of_another():
                 bad += [f"{path.name}: {node.module}.{a.name}" for a in node.names
                         if a.name.startswith("_") and not a.name.startswith("__")]
     assert not bad, bad
+
+
+def test_stft_explorer_prefetches_the_next_steps_with_the_same_numbers(clip, monkeypatch):
+    ex = w.stft_explorer(clip, SR, n_fft=1024, hop_length=256)
+    assert ex._prefetcher is None  # outside a kernel: no background thread (tests stay serial)
+    ex.prefetch = True
+    ex.update(n_fft=2048)
+    ex._prefetcher.join(timeout=30)
+    # one step on either slider: n_fft 1024 / 4096 (hop n_fft/4), hop n_fft/8 and n_fft/2
+    for key in ((1024, 256, "hann"), (4096, 1024, "hann"), (2048, 256, "hann"),
+                (2048, 1024, "hann")):
+        assert key in ex._cache, key
+    ref = w.stft_view(clip, SR, n_fft=4096, hop_length=1024, display_only=True)
+    np.testing.assert_array_equal(ex._cache[(4096, 1024, "hann")]["display"], ref["display"])
+    calls = []
+    monkeypatch.setattr(spectrogram, "stft_view", lambda *a, **k: calls.append(1))
+    ex.prefetch = False
+    ex.update(n_fft=4096)  # served by the prefetch: nothing computed in the foreground
+    assert calls == [] and ex.readout.value == ref["readout"]

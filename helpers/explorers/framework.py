@@ -417,19 +417,23 @@ def text_band(text: str, width_px: int, font_px: float, *, bold: bool = False):
 
 
 def region_box(artist, renderer):
-    """The pixels an artist draws: its tight box, and for an axis also its tick marks (which
-    sit between the labels and the axes edge, outside ``Axis.get_tightbbox``)."""
+    """The pixels an artist may draw, from its axes' position alone: an x axis from the figure's
+    bottom up to its axes (tick labels may stick out 24 px sideways), a y axis from the figure's
+    left edge to its axes, a colourbar's axes to the figure's right edge (labels may stick out
+    12 px above and below). No text is laid out: ``get_tightbbox`` took ~10 ms per new setting.
+    Other artists: their tight box."""
+    from matplotlib.axes import Axes
     from matplotlib.axis import XAxis, YAxis
     from matplotlib.transforms import Bbox
 
-    b = artist.get_tightbbox(renderer)
-    if isinstance(artist, (XAxis, YAxis)):
-        a = artist.axes.get_window_extent(renderer)
+    if isinstance(artist, (XAxis, YAxis, Axes)):
+        a = (artist if isinstance(artist, Axes) else artist.axes).bbox
+        if isinstance(artist, XAxis):
+            return Bbox([[a.x0 - 24, 0], [a.x1 + 24, a.y0 + 1]])
         if isinstance(artist, YAxis):
-            b = Bbox([[b.x0, b.y0], [max(b.x1, a.x0 + 1), b.y1]])
-        else:
-            b = Bbox([[b.x0, b.y0], [b.x1, max(b.y1, a.y0 + 1)]])
-    return b.padded(2)
+            return Bbox([[0, a.y0 - 12], [a.x0 + 1, a.y1 + 12]])
+        return Bbox([[a.x0 - 2, a.y0 - 12], [artist.get_figure(root=True).bbox.x1, a.y1 + 12]])
+    return artist.get_tightbbox(renderer).padded(2)
 
 
 def slider_kw(description):

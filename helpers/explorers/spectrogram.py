@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 from ..validate import check_choice, check_frame_params, check_signal, check_sr
@@ -23,9 +24,23 @@ def _hop_label(d: int) -> str:
     return "n_fft" if d == 1 else f"n_fft/{d}"
 
 
+def _in_kernel() -> bool:
+    """True inside a running Jupyter kernel (where a learner pauses between moves)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return getattr(get_ipython(), "kernel", None) is not None
+
+
 class StftExplorer(Explorer):
     title = "STFT explorer"
-    cache_size = 8
+    cache_size = 16
+    #: After a move, the settings one slider step away (n_fft and hop) are computed in a
+    #: background thread while the learner looks at the figure, so the next step is usually a
+    #: cache hit (the FFTs release the GIL; a new move stops the prefetch after the setting in
+    #: progress). ``None``: on inside a Jupyter kernel, off elsewhere (tests, scripts).
+    prefetch: bool | None = None
     view_function = "helpers.explorers.stft_view(y, sr, n_fft=..., hop_length=..., window=...)"
     range_notes = {"n_fft": "powers of two up to the clip's length",
                    "hop_divisor": "hop_length = n_fft // hop_divisor (or pass hop_length= in "
@@ -38,6 +53,9 @@ class StftExplorer(Explorer):
         window = check_choice(window, "window", WINDOWS)
         d = self._divisor(n_fft, hop_length)
         self._cache: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()  # the cache is shared with the prefetch thread
+        self._generation = 0  # moves so far: a prefetch of an older move stops
+        self._prefetcher = None
         nffts = sorted({n for n in N_FFT_OPTIONS if n <= self.y.size} | {n_fft})
         controls = dict(
             n_fft=choice_slider(nffts, n_fft, "n_fft (samples)"),
@@ -75,18 +93,71 @@ class StftExplorer(Explorer):
         self.ax.set_ylim(0, self.sr / 2)
         self.blit_artists = [self.img]
 
-    def compute(self, n_fft, hop_divisor, window):
-        hop_length = n_fft // hop_divisor
-        key = (n_fft, hop_length, window)
-        if key in self._cache:
+    def _view(self, key):
+        n_fft, hop_length, window = key
+        return stft_view(self.y, self.sr, n_fft=n_fft, hop_length=hop_length, window=window,
+                         display_only=True)  # the cache holds only the small display image
+
+    def _store(self, key, v):
+        with self._lock:
+            self._cache[key] = v
             self._cache.move_to_end(key)
-            return self._cache[key]
-        v = stft_view(self.y, self.sr, n_fft=n_fft, hop_length=hop_length, window=window,
-                      display_only=True)  # the cache holds only the small display image
-        self._cache[key] = v
-        while len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+
+    def compute(self, n_fft, hop_divisor, window):
+        key = (n_fft, n_fft // hop_divisor, window)
+        with self._lock:
+            self._generation += 1
+            v = self._cache.get(key)
+            if v is not None:
+                self._cache.move_to_end(key)
+        if v is None:
+            v = self._view(key)
+            self._store(key, v)
         return v
+
+    def redraw(self):
+        view = super().redraw()
+        if view is not None and (self.prefetch if self.prefetch is not None else _in_kernel()):
+            self._start_prefetch()
+        return view
+
+    def _neighbours(self):
+        """The settings one step away on the n_fft and hop sliders."""
+        p = self.params()
+        out = []
+        for name in ("n_fft", "hop_divisor"):
+            options = [o[1] if isinstance(o, tuple) else o for o in self.controls[name].options]
+            i = options.index(p[name])
+            for j in (i + 1, i - 1):
+                if 0 <= j < len(options):
+                    q = dict(p, **{name: options[j]})
+                    out.append((q["n_fft"], q["n_fft"] // q["hop_divisor"], q["window"]))
+        return out
+
+    def _start_prefetch(self):
+        with self._lock:
+            generation = self._generation
+            todo = [k for k in self._neighbours() if k not in self._cache]
+        if not todo:
+            return
+
+        def work():
+            for key in todo:
+                with self._lock:
+                    if generation != self._generation:
+                        return  # the learner moved on: the foreground needs the CPU
+                    if key in self._cache:
+                        continue
+                try:
+                    v = self._view(key)
+                except Exception:  # noqa: BLE001 (a setting the learner may never reach)
+                    continue
+                self._store(key, v)  # correct whatever happened meanwhile
+
+        self._prefetcher = threading.Thread(target=work, name="stft-prefetch", daemon=True)
+        self._prefetcher.start()
 
     def draw(self, v):
         self.img.set_data(v["display"])
