@@ -288,7 +288,7 @@ def slides() -> list[Path]:
     c.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
     exporter = SlidesExporter(config=c)
     out = []
-    for nb_path in sorted(EXECUTED.glob("[0-9][0-9]_*.ipynb")):  # executed learner_notebooks()
+    for nb_path in sorted(EXECUTED.glob("[0-9][0-9]_*.ipynb")):
         text, _ = exporter.from_filename(str(nb_path))
         text = text.replace("</head>", SLIDE_CSS + "</head>", 1)
         # nbconvert does not let mermaid's address be configured: use the local stub
