@@ -93,9 +93,10 @@ class FramedFFT:
 
             rfft = scipy.fft.rfft
         for start in range(0, self.n_computed, self.block):
-            fr = self.frames[start: start + self.block].astype(self.dtype)
-            fr *= self.window
-            yield start, rfft(fr, axis=-1)
+            fr = self.frames[start: start + self.block]
+            if np.result_type(fr, self.window) != self.dtype:  # e.g. float64 samples, float32 work
+                fr = fr.astype(self.dtype)
+            yield start, rfft(fr * self.window, axis=-1)  # one windowed copy, then the FFT
 
 
 def block_max(a: np.ndarray, f: int, axis: int) -> np.ndarray:
