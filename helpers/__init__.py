@@ -3,23 +3,55 @@
 A small, plain package: one module per topic, each function returning data together with its
 axes. Notebooks import it as ``import helpers`` (or ``from helpers import ...``).
 
-Modules: ``data`` (shipped clips, downloads), ``audio`` (load, play), ``validate`` (input
-checks), ``spectral`` (DFT/FFT spectrum, 02), ``stft`` (framing, STFT, ISTFT, 03),
-``features`` (dB, mel, MFCC, 04/05), ``engine`` (the framed FFTs and picture-sized images
-under stft/features and the explorers), ``plot`` (figures), ``explorers`` (slider explorers;
-``widgets`` is their former name, kept for a release),
-``dataset`` (features for deep learning, 06), ``exercises`` (self-checks, one module per
-notebook), ``warmup`` (compiles librosa's kernels at install time).
+Modules: ``formats`` (which file types are audio), ``data`` (shipped clips, downloads),
+``audio`` (load, play), ``validate`` (input checks), ``spectral`` (DFT/FFT spectrum, 02),
+``stft`` (framing, STFT, ISTFT, 03), ``features`` (dB, mel, MFCC, 04/05), ``engine`` (the
+framed FFTs and picture-sized images under stft/features and the explorers), ``plot``
+(figures), ``explorers`` (slider explorers; ``widgets`` is their former name, kept for a
+release), ``dataset`` (a package: features for deep learning, 06), ``exercises`` (self-checks,
+one module per notebook), ``warmup`` (compiles librosa's kernels at install time). No import
+cycles and no private name used across modules (tests/test_architecture.py). The version is
+pyproject.toml's (``__version__``).
 """
 
 from __future__ import annotations
 
-__version__ = "0.2.0"
+from pathlib import Path
 
-from . import data  # noqa: E402
-from .audio import info, load, play  # noqa: E402
+from . import data
+from .audio import info, load, play
 
 __all__ = ["__version__", "data", "info", "load", "play", "check_environment", "setup_notebook"]
+
+#: The oldest version of each library the course works with: pyproject.toml's floors
+#: (tests/test_environment.py checks they agree). Import name -> version.
+MINIMUM_VERSIONS = {
+    "numpy": "1.26", "scipy": "1.11", "librosa": "0.11", "matplotlib": "3.8",
+    "soundfile": "0.12", "ipywidgets": "7.7", "IPython": "7.34",
+}
+
+
+def _version() -> str:
+    """The version written in pyproject.toml (the one place): read from it in a source checkout
+    (so an edit shows without reinstalling), else from the installed package's metadata."""
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    try:
+        import tomllib
+
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+        if project.get("name") == "audio-dl-course":
+            return project["version"]
+    except (OSError, KeyError, ValueError):
+        pass
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("audio-dl-course")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+__version__ = _version()
 
 
 def check_environment(verbose: bool = True) -> dict:
@@ -31,12 +63,8 @@ def check_environment(verbose: bool = True) -> dict:
     import importlib
     import sys
 
-    needed = {
-        "numpy": "1.26", "scipy": "1.11", "librosa": "0.11", "matplotlib": "3.8",
-        "soundfile": "0.12", "ipywidgets": "7.7", "IPython": "7.34",
-    }
     found, problems = {}, []
-    for mod, minimum in needed.items():
+    for mod, minimum in MINIMUM_VERSIONS.items():
         try:
             found[mod] = importlib.import_module(mod).__version__
         except ImportError:

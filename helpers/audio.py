@@ -32,10 +32,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .formats import AUDIO_SUFFIXES, UNREADABLE_SUFFIXES
 from .validate import check_signal, check_sr
 
 __all__ = ["load", "info", "play", "resample", "times", "TruncatedAudioWarning",
-           "OutOfRangeAudioWarning", "AUDIO_SUFFIXES", "UNREADABLE_SUFFIXES",
+           "OutOfRangeAudioWarning", "AUDIO_SUFFIXES", "UNREADABLE_SUFFIXES", "load_with_notes",
            "NATIVE_SR_RANGE", "DEFAULT_LOAD_BUDGET_BYTES", "LOAD_BUDGET_BYTES",
            "load_budget_bytes", "load_memory_estimate"]
 
@@ -119,25 +120,6 @@ def _mb(n: int) -> str:
     return f"{n / (1 << 20):,.0f} MB" if n >= 10 << 20 else f"{n / (1 << 20):.1f} MB"
 
 
-def _readable_suffixes() -> tuple[str, ...]:
-    """File extensions of the formats the installed libsndfile decodes (checked, not assumed)."""
-    import soundfile as sf
-
-    by_format = {"WAV": (".wav", ".wave"), "FLAC": (".flac",), "OGG": (".ogg", ".oga"),
-                 "MP3": (".mp3",), "AIFF": (".aiff", ".aif", ".aifc"), "AU": (".au", ".snd"),
-                 "CAF": (".caf",), "W64": (".w64",), "RF64": (".rf64",)}
-    formats = sf.available_formats()
-    out = [s for fmt, sfx in by_format.items() if fmt in formats for s in sfx]
-    if "OGG" in formats and "OPUS" in sf.available_subtypes("OGG"):
-        out.append(".opus")
-    return tuple(out)
-
-
-#: Extensions ``load`` can decode here (libsndfile's formats; ``.opus`` needs libsndfile 1.0.29+).
-AUDIO_SUFFIXES = _readable_suffixes()
-#: Common audio extensions libsndfile cannot decode: convert them first (e.g. with ffmpeg).
-UNREADABLE_SUFFIXES = (".m4a", ".aac", ".mp4", ".wma", ".webm", ".amr", ".ape", ".wv", ".mka",
-                       ".alac", ".3gp", ".mid", ".midi")
 
 
 def _resolve(source) -> Path:
@@ -161,7 +143,7 @@ def _resolve(source) -> Path:
     except FileNotFoundError:
         st = None
     except PermissionError:
-        raise _os_exc(
+        raise os_exc(
             PermissionError, errno.EACCES,
             f"{str(p)!r} cannot be reached: permission denied on a folder in its path (the file "
             "itself may be fine). Ask the owner for access (chmod o+x on the folder), or copy "
@@ -182,7 +164,7 @@ def _resolve(source) -> Path:
         _probe(p)
         return p
     if p.is_symlink():
-        raise _os_exc(
+        raise os_exc(
             FileNotFoundError, errno.ENOENT,
             f"{str(p)!r} is a link to {os.readlink(p)!r}, which does not exist (moved or "
             "deleted?). Point the link at the audio file again, or load the file itself.",
@@ -199,7 +181,7 @@ def _resolve(source) -> Path:
         ) from None
 
 
-def _os_exc(cls, code, message: str, filename: str):
+def os_exc(cls, code, message: str, filename: str):
     """An exception of type ``cls`` (PermissionError, FileNotFoundError ...: ``isinstance``
     works) whose text is ``message`` alone, carrying ``errno`` and ``filename`` as an OSError
     does (``OSError(code, msg, name)`` would print ``[Errno 13] msg: 'name'``)."""
@@ -214,7 +196,7 @@ def _message_only(cls):
         return self.args[0] if self.args else ""
 
     def __reduce__(self):  # picklable (process workers): rebuilt with the same fields
-        return _os_exc, (cls, self.errno, str(self), self.filename)
+        return os_exc, (cls, self.errno, str(self), self.filename)
 
     return type(cls.__name__, (cls,), {"__str__": __str__, "__reduce__": __reduce__,
                                        "__module__": "builtins", "__qualname__": cls.__name__})
@@ -247,29 +229,29 @@ def _probe(p: Path) -> None:
 def _os_error(p: Path, exc: OSError) -> OSError:
     """An operating-system failure on ``p`` as a helper error: what happened, and the fix."""
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
-        return _os_exc(
+        return os_exc(
             PermissionError, errno.EACCES,
             f"{str(p)!r} cannot be read: permission denied (it is not corrupt). Ask the owner "
             "for read access (chmod u+r / o+r), or copy the file somewhere you can read.",
             str(p))
     if isinstance(exc, FileNotFoundError):
-        return _os_exc(
+        return os_exc(
             FileNotFoundError, errno.ENOENT,
             f"{str(p)!r} was deleted or moved while it was being loaded (its header was read, "
             "then the file was gone). Check that nothing else is cleaning or syncing that "
             "folder, then load it again.", str(p))
     if exc.errno == errno.ELOOP:
-        return _os_exc(
+        return os_exc(
             OSError, errno.ELOOP,
             f"{str(p)!r} is a symbolic link that leads back to itself (a symlink loop), so it "
             "points at no file. Replace the link with one to the real audio file "
             "(ls -l shows where each link points).", str(p))
     if isinstance(exc, IsADirectoryError):
-        return _os_exc(
+        return os_exc(
                        IsADirectoryError, errno.EISDIR,
                        f"{str(p)!r} is a folder, not an audio file. Pick one file inside it.",
             str(p))
-    return _os_exc(
+    return os_exc(
         OSError, exc.errno,
         f"{str(p)!r} cannot be read: {exc.strerror or exc} (an operating-system error, not a "
         "problem of the audio). Check the disk, the network share or the path, then try again.",
@@ -443,14 +425,15 @@ def load(source, *, sr: int | None = 22050, mono: bool = True, offset: float = 0
         A floating-point file holds samples beyond [-1, 1] (e.g. peaks of 2.6): they are
         returned as they are, and the message gives the peak and how to scale.
     """
-    y, sr_out, notes = _load(source, sr=sr, mono=mono, offset=offset, duration=duration,
+    y, sr_out, notes = load_with_notes(source, sr=sr, mono=mono, offset=offset, duration=duration,
                              dtype=dtype)
     for note in notes:
         warnings.warn(str(note), getattr(note, "category", TruncatedAudioWarning), stacklevel=2)
     return y, sr_out
 
 
-def _load(source, *, sr=22050, mono=True, offset=0.0, duration=None, dtype=np.float32):
+def load_with_notes(source, *, sr=22050, mono=True, offset=0.0, duration=None,
+                    dtype=np.float32):
     """``load`` without warnings: returns ``(y, sr, notes)``; ``helpers.dataset`` records the
     notes (truncation) in its report instead of warning from worker threads."""
     if sr is not None:

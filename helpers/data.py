@@ -22,6 +22,7 @@ __all__ = [
     "data_dir",
     "fetch",
     "labelled_dir",
+    "shipped_data_dir",
     "list_clips",
     "manifest",
     "path",
@@ -77,11 +78,17 @@ class DownloadFallbackWarning(UserWarning):
     """A download was impossible (offline?) and a shipped clip is used instead."""
 
 
+def shipped_data_dir() -> Path:
+    """The ``data/`` folder next to the installed package (the one ``data_dir`` falls back to
+    when ``AUDIO_COURSE_DATA`` is not set); it may not exist in a wheel without the data."""
+    return Path(__file__).resolve().parent.parent / "data"
+
+
 def data_dir() -> Path:
     """The folder holding the shipped clips and ``MANIFEST.csv``."""
     env = os.environ.get("AUDIO_COURSE_DATA")
     candidates = [Path(env)] if env else []
-    candidates.append(Path(__file__).resolve().parent.parent / "data")
+    candidates.append(shipped_data_dir())
     for cand in candidates:
         if (cand / "MANIFEST.csv").is_file():
             return cand
@@ -188,7 +195,7 @@ def verify() -> list[str]:
         duration = info.frames / info.samplerate
         if abs(duration - row["duration_s"]) > 1e-3:
             problems.append(f"{row['file']}: duration {duration:.4f} s != {row['duration_s']} s")
-    from .audio import AUDIO_SUFFIXES
+    from .formats import AUDIO_SUFFIXES
 
     listed = {row["file"] for row in manifest()}
     for f in folder.rglob("*"):

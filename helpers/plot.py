@@ -581,7 +581,7 @@ def segments(y, sr, *, segment_s: float, remainder: str = "pad", min_fill: float
     clip has hundreds)."""
     import numbers
 
-    from .dataset import _segment_plan
+    from .dataset import segment_plan as _segment_plan
 
     y = check_signal(y, mono=True)
     sr = check_sr(sr)

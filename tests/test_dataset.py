@@ -558,7 +558,7 @@ def test_shipped_data_folder_refused_even_when_env_points_at_a_copy(tmp_path, mo
     shutil.copytree(helpers.data.data_dir(), copy)
     monkeypatch.setenv("AUDIO_COURSE_DATA", str(copy))
     assert helpers.data.data_dir() == copy
-    shipped = Path(ds.__file__).resolve().parent.parent / "data"
+    shipped = helpers.data.shipped_data_dir()
     for out_dir in (shipped / "outputs", shipped, copy / "x"):
         with pytest.raises(ValueError, match="never write outputs into data/"):
             ds.build_dataset(copy / "instruments", out_dir=out_dir, progress=False)
@@ -582,10 +582,11 @@ _KILLED_BUILD = r"""
 import sys, time
 from pathlib import Path
 from helpers import dataset as ds
+from helpers.dataset import build
 def stuck(*a, **k):
     print("building", flush=True)
     time.sleep(600)  # killed after the features were written to the temporary folder
-ds._assemble = stuck
+build._assemble = stuck
 ds.build_dataset(sys.argv[2], out_dir=sys.argv[1], name="x", progress=False,
                  fractions=(0.5, 0.25, 0.25), n_jobs=1)
 """

@@ -108,7 +108,7 @@ def test_nbtool_refuses_a_small_font_on_a_slide():
 
 
 def test_no_learner_notebook_sets_a_small_font():
-    for p in sorted((nbtool.ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for p in nbtool._course.learner_notebooks(nbtool.ROOT):
         cells = json.loads(p.read_text(encoding="utf-8"))["cells"]
         assert not [x for x in nbtool.check_learner_rules(p.name, cells, p.stem)
                     if "font size" in x], p.name

@@ -14,7 +14,6 @@ links to other notebooks):
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import sys
@@ -23,15 +22,13 @@ from pathlib import Path
 
 import pytest
 
+from tools import course
+
 ROOT = Path(__file__).resolve().parent.parent
 NB_DIR = ROOT / "notebooks"
 GLOSSARY = NB_DIR / "glossary.md"
-COURSE = sorted(NB_DIR.glob("[0-9][0-9]_*.ipynb"))
+COURSE = course.learner_notebooks()
 
-_spec = importlib.util.spec_from_file_location("nbtool", ROOT / "tools" / "nbtool.py")
-nbtool = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(nbtool)
-LEGACY = {p.stem for p in COURSE if nbtool.legacy(p)}
 
 # Words a learner with Python but no DSP background could not explain (issue 14): if the course
 # uses one, the glossary must define it.
@@ -156,8 +153,7 @@ def test_glossary_format():
     for e in ENTRIES:
         assert e.body.strip(), f"glossary entry {e.term!r} has no definition"
         assert e.term == e.term.strip() and not e.term.endswith("."), e.term
-    if not LEGACY:
-        assert len(ENTRIES) >= MIN_ENTRIES, f"only {len(ENTRIES)} glossary entries"
+    assert len(ENTRIES) >= MIN_ENTRIES, f"only {len(ENTRIES)} glossary entries"
 
 
 def test_objectives_tag_only_on_previews():
@@ -175,8 +171,6 @@ def test_objectives_tag_only_on_previews():
 
 def test_every_notebook_links_to_glossary():
     for p in COURSE:
-        if p.stem in LEGACY:
-            continue
         assert "glossary.md" in p.read_text(encoding="utf-8"), f"{p.stem}: no glossary link"
 
 
@@ -195,8 +189,6 @@ def test_term_defined_where_first_used(entry):
     first = next((c for c in CELLS if _uses(c) and any(rx.search(c.text) for rx in rxs)), None)
     if first is None:
         pytest.skip(f"{entry.term!r} is not used in any notebook's markdown")
-    if first.stem in LEGACY:
-        pytest.skip(f"first use of {entry.term!r} is in {first.stem}, not reworked yet")
     target = f"glossary.md#{entry.anchor}"
     assert target in first.links, (
         f"{entry.term!r} is first used in {first.stem} cell {first.index} without a link to "
@@ -214,8 +206,6 @@ def test_words_with_two_meanings_are_qualified():
         for form in e.forms:
             rx = term_regex(form)
             for c in CELLS:
-                if c.stem in LEGACY:
-                    continue
                 for m in rx.finditer(c.text):
                     before = c.text[max(0, m.start() - 40):m.start()]
                     assert re.search(rf"(?:{quals})[\s*_`-]*$", before, re.I), (
@@ -227,7 +217,7 @@ def test_words_with_two_meanings_are_qualified():
 def test_hard_words_are_defined_or_avoided(word):
     rx = re.compile(r"(?<![\w-])" + MUST_DEFINE_IF_USED[word] + r"(?![\w-])",
                     0 if sum(ch.isupper() for ch in word) >= 2 else re.I)
-    used = [c for c in CELLS if c.stem not in LEGACY and rx.search(c.text)]
+    used = [c for c in CELLS if rx.search(c.text)]
     if not used:
         pytest.skip(f"{word!r} is not used")
     defined = any(rx.fullmatch(f) for e in ENTRIES for f in e.forms)

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 spec = importlib.util.spec_from_file_location("nbtool", ROOT / "tools" / "nbtool.py")
 nbtool = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(nbtool)
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = nbtool._course.learner_notebooks(ROOT)
 
 
 def test_all_notebooks_pass_hygiene():

@@ -500,7 +500,7 @@ def test_out_dir_that_is_a_file_or_not_writable(tmp_path, monkeypatch):
     ro = tmp_path / "ro"
     ro.mkdir()
     real_access = os.access
-    monkeypatch.setattr(ds.os, "access", lambda p, m, **k: False if Path(p) == ro
+    monkeypatch.setattr(os, "access", lambda p, m, **k: False if Path(p) == ro
                         else real_access(p, m, **k))
     with pytest.raises(PermissionError, match="cannot be written"):
         ds.build_dataset(root, out_dir=ro / "out", **KW)

@@ -8,8 +8,10 @@ import nbformat
 import pytest
 from nbconvert import SlidesExporter
 
+from tools import course
+
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = course.learner_notebooks()
 
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

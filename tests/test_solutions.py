@@ -8,21 +8,18 @@
 from __future__ import annotations
 
 import html
-import importlib.util
 import json
 import re
 from pathlib import Path
 
 import pytest
 
+from tools import course
+
 ROOT = Path(__file__).resolve().parent.parent
 NB_DIR = ROOT / "notebooks"
-LEARNER = [p for p in sorted(NB_DIR.glob("[0-9][0-9]_*.ipynb")) if p.stem != "00_overview"]
+LEARNER = [r["path"] for r in course.notebooks() if r.get("exercises")]
 
-_spec = importlib.util.spec_from_file_location("nbtool", ROOT / "tools" / "nbtool.py")
-nbtool = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(nbtool)
-REWORKED = [p for p in LEARNER if not nbtool.legacy(p)]
 CHECK_RX = re.compile(r"helpers\.exercises\.(check_\w+)\(")
 
 
@@ -54,7 +51,7 @@ def leaked(solution_code: list[str], learner_text: str) -> list[str]:
     return [ln for code in solution_code for ln in significant_lines(code) if ln in learner_text]
 
 
-@pytest.mark.parametrize("learner", REWORKED, ids=[p.stem for p in REWORKED])
+@pytest.mark.parametrize("learner", LEARNER, ids=[p.stem for p in LEARNER])
 def test_solutions_notebook_covers_every_check(learner):
     sol = solutions_path(learner)
     assert sol.exists(), f"{learner.stem}: no solutions notebook {sol.relative_to(ROOT)}"
@@ -65,7 +62,7 @@ def test_solutions_notebook_covers_every_check(learner):
     assert "expect_all_correct()" in "\n".join(_code(sol))
 
 
-@pytest.mark.parametrize("learner", REWORKED, ids=[p.stem for p in REWORKED])
+@pytest.mark.parametrize("learner", LEARNER, ids=[p.stem for p in LEARNER])
 def test_no_solution_source_in_learner_notebook_or_export(learner):
     from nbconvert import HTMLExporter
 

@@ -20,6 +20,7 @@ from helpers import engine
 from helpers import explorers as w
 from helpers.explorers import framework, spectrogram
 from helpers.validate import format_number, window_samples
+from tools import course
 
 SR = 22050
 
@@ -229,13 +230,9 @@ def test_bad_inputs_raise_clear_errors(func, args, kwargs, exc, fragment):
 # ---------------------------------------------------------------------------------------------
 # wiring
 # ---------------------------------------------------------------------------------------------
-EXPLORERS = {
-    "waveform": (lambda y: w.waveform_explorer(y, SR), dict(start=1.0, length=0.01)),
-    "spectrum": (lambda y: w.spectrum_explorer(SR), dict(freq=1234.0)),
-    "stft": (lambda y: w.stft_explorer(y, SR), dict(n_fft=512)),
-    "db": (lambda y: w.db_explorer(y, SR), dict(top_db=40.0)),
-    "mfcc": (lambda y: w.mfcc_explorer(y, SR), dict(n_mfcc=20)),
-}
+# every explorer of the course (course.toml: its call and a slider move)
+EXPLORERS = {e["name"]: (lambda y, e=e: course.make_explorer(e, y, SR), e["move"])
+             for e in course.explorers()}
 
 
 @pytest.mark.parametrize("name", list(EXPLORERS))

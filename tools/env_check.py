@@ -29,6 +29,11 @@ import time
 import tomllib
 from pathlib import Path
 
+try:  # from the repository root (`from tools import ...`), or as a script in tools/
+    from tools import course
+except ImportError:
+    import course
+
 # The kernels these checks start record no exercise verdict (never the user's progress file)
 os.environ.setdefault("AUDIO_COURSE_PROGRESS", "off")
 
@@ -87,9 +92,9 @@ def execute(paths: list[str], cwd: str | None = None) -> None:
 
 
 def notebooks(solutions: bool = True) -> list[str]:
-    nbs = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    nbs = course.learner_notebooks(ROOT)
     if solutions:
-        nbs += sorted((ROOT / "notebooks" / "solutions").glob("*.ipynb"))
+        nbs += course.solution_notebooks(ROOT)
     return [str(p) for p in nbs]
 
 

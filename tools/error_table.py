@@ -71,7 +71,7 @@ def _shipped_data_as_out_dir(tmp):
     copy = tmp / "data_copy"
     if not copy.exists():
         shutil.copytree(helpers.data.data_dir(), copy)
-    shipped = Path(dataset.__file__).resolve().parent.parent / "data"
+    shipped = helpers.data.shipped_data_dir()
     with _env(AUDIO_COURSE_DATA=str(copy)):
         dataset.build_dataset(copy / "instruments", out_dir=shipped / "outputs", progress=False)
 

@@ -6,11 +6,15 @@
     python tools/nbtool.py run [NOTEBOOK ...]     # execute in place (fails on an error), then strip
     python tools/nbtool.py export NB.ipynb [OUT.py] # notebook -> percent-format text (to edit)
     python tools/nbtool.py build SRC.py OUT.ipynb # percent-format text -> notebook (authoring aid)
-    python tools/nbtool.py promote NB.ipynb       # apply the second-round rules to NB from now on
     python tools/nbtool.py sync [--check]         # write the repository address (pyproject's
                                                   # [project.urls]) into the set-up cells, the
                                                   # README badges and CITATION.cff
     python tools/nbtool.py figures NB.ipynb DIR   # execute a copy; save every figure as DIR/*.png
+    python tools/nbtool.py new NN_name ["Title"]  # a new notebook and its companions (templates),
+                                                  # listed in course.toml (docs/extending.md)
+
+Which notebooks there are comes from ``course.toml`` (``tools/course.py``); every learner notebook
+gets every rule, and a notebook on disk that ``course.toml`` does not list is a problem.
 
 ``check`` also holds the issue-19 rules for learner notebooks: no lecturer's note (they live in
 docs/teaching/NN_*.md, see tools/publish.py), no "predict, then run" answer above its question
@@ -39,21 +43,16 @@ import ast
 import json
 import re
 import sys
-import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_BYTES = 96_000  # stripped notebooks are text; a cap keeps them reviewable
 MAX_SLIDE_CODE_LINE = 72  # longer code lines are clipped on a 960 px reveal.js slide
-# Second-round rules (test cells, no solutions, glossary link, short slide code lines, exercise
-# ladder) apply to a notebook whose metadata says {"course": {"round": 2}} (`nbtool promote`).
-# Transitional while the notebooks are reworked one by one.
 
-
-def legacy(path: Path) -> bool:
-    """True while a learner notebook has not been moved to the second-round rules."""
-    nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    return nb.get("metadata", {}).get("course", {}).get("round") != 2
+try:  # imported from the repository root (tests: `from tools import nbtool`)
+    from tools import course as _course
+except ImportError:  # run as a script: tools/ is on sys.path
+    import course as _course
 
 
 HIDDEN_TAGS = {"solution", "test"}  # cells whose source is collapsed in JupyterLab
@@ -563,7 +562,7 @@ def check(paths: list[Path]) -> list[str]:
             problems += lecturer_note_problems(name, cells)
         if solutions:
             problems += check_solutions_rules(name, cells)
-        elif nb.get("metadata", {}).get("course", {}).get("round") == 2:
+        else:
             problems += check_learner_rules(name, cells, p.stem)
     return problems
 
@@ -632,7 +631,7 @@ def build(src: Path, out: Path) -> None:
                        "name": "python3"},
         "language_info": {"name": "python"},
     }
-    if out.exists():  # rebuilding an existing notebook keeps its metadata (e.g. course.round)
+    if out.exists():  # rebuilding an existing notebook keeps its metadata
         metadata = json.loads(out.read_text(encoding="utf-8")).get("metadata", metadata)
     nb = {
         "cells": nb_cells,
@@ -665,12 +664,6 @@ def export(nb_path: Path) -> str:
             out += src.splitlines()
         out.append("")
     return "\n".join(out)
-
-
-def promote(p: Path) -> None:
-    nb = json.loads(p.read_text(encoding="utf-8"))
-    nb["metadata"].setdefault("course", {})["round"] = 2
-    _write(nb, p)
 
 
 def figures(p: Path, out_dir: Path) -> list[Path]:
@@ -751,7 +744,7 @@ def project_home() -> dict:
 
 def course() -> list[dict]:
     """The notebooks of the course map, from course.toml (the one place they are written)."""
-    return tomllib.loads((ROOT / "course.toml").read_text(encoding="utf-8"))["notebook"]
+    return _course.notebooks(ROOT)
 
 
 def duration(minutes: int) -> str:
@@ -871,13 +864,148 @@ def sync(check_only: bool = False) -> list[str]:
 def _notebooks(args: list[str]) -> list[Path]:
     if args:
         return [Path(a).resolve() for a in args]
-    return sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted(
-        (ROOT / "notebooks" / "solutions").glob("*.ipynb"))
+    return _course.all_notebooks(ROOT)
+
+
+def manifest_problems() -> list[str]:
+    """Files course.toml should list and does not (or lists and are missing): a notebook nobody
+    listed would otherwise escape every rule and test."""
+    return _course.unlisted(ROOT)
+
+
+# --------------------------------------------------------------------------------------------
+# `nbtool new NN_name`: a notebook and its companions from tools/templates/, listed in course.toml
+# --------------------------------------------------------------------------------------------
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+
+
+def _render(template: str, values: dict) -> str:
+    def fill(m):
+        if m.group(1) not in values:
+            raise KeyError(f"template placeholder {{{{{m.group(1)}}}}} has no value")
+        return values[m.group(1)]
+
+    return _PLACEHOLDER.sub(fill, template)
+
+
+_EXERCISE_MARK = re.compile(r"#! exercise (?P<id>\d\d\.\d+) (?P<level>warm-up|apply|stretch)\n")
+
+
+def _finish_new_notebook(nb_path: Path) -> None:
+    """The first code cell becomes the course's set-up cell (what `sync` writes); a template's
+    ``#! exercise NN.k level`` first line becomes the cell's ``exercise`` metadata (what the
+    copy-distance tool reads)."""
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    cell = SETUP_CELL.format(**project_home())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    code[0]["source"] = [ln + "\n" for ln in cell.split("\n")[:-1]] + [cell.split("\n")[-1]]
+    for c in code:
+        m = _EXERCISE_MARK.match(_src(c))
+        if m:
+            c["source"] = c["source"][1:]
+            c["metadata"]["exercise"] = {"id": m["id"], "level": m["level"]}
+    _write(nb, nb_path)
+
+
+def new(stem: str, title: str | None = None, *, minutes: int = 90,
+        explorer: str | None = None) -> dict[str, list[Path]]:
+    """Create notebook ``stem`` (``NN_name``) with its solutions notebook, exercise module (four
+    declarative example exercises), explorer module, lecturer's guide page and course.toml entry,
+    from tools/templates/; regenerate the course-map tables; point the previous last notebook's
+    navigation at it. All or nothing: on any error every file is put back as it was.
+    Returns ``{"created": [...], "updated": [...]}``."""
+    import tempfile
+
+    m = re.fullmatch(r"(\d\d)_([a-z][a-z0-9_]*)", stem)
+    if not m:
+        raise SystemExit(f"the name must be NN_name (two digits, lower-case words with _), e.g. "
+                         f"07_chroma; got {stem!r}")
+    nid, name = m.groups()
+    rows = course()
+    if any(r["id"] == nid or r["stem"] == stem for r in rows):
+        raise SystemExit(f"course.toml already has notebook {nid}")
+    if rows and int(nid) <= int(rows[-1]["id"]):
+        raise SystemExit(f"a new notebook comes after {rows[-1]['id']}: choose a higher number")
+    explorer = explorer or name
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", explorer):
+        raise SystemExit(f"explorer name {explorer!r}: lower-case letters, digits and _")
+    prev = rows[-1]
+    values = dict(id=nid, stem=stem, name=name, title=title or name.replace("_", " ").capitalize(),
+                  minutes=str(int(minutes)), time=duration(int(minutes)), prev_id=prev["id"],
+                  prev_stem=prev["stem"], prev_title=prev["title"], ex=f"ex{nid}",
+                  explorer=explorer, Explorer="".join(w.title() for w in explorer.split("_")))
+    templates = ROOT / "tools" / "templates"
+    made = {
+        "notebook.py.tmpl": ROOT / _course.LEARNER.format(stem=stem),
+        "solutions.py.tmpl": ROOT / _course.SOLUTIONS.format(stem=stem),
+        "exercises.py.tmpl": ROOT / _course.EXERCISES.format(module=values["ex"]),
+        "explorer.py.tmpl": ROOT / "helpers" / "explorers" / f"{explorer}.py",
+        "guide.md.tmpl": ROOT / _course.GUIDE.format(stem=stem),
+    }
+    taken = [p for p in made.values() if p.exists()]
+    if taken:
+        raise SystemExit(f"already there: {', '.join(str(p.relative_to(ROOT)) for p in taken)}")
+    toml = ROOT / "course.toml"
+    touched = [toml, prev["path"], *(ROOT / rel for rel in course_tables())]
+    before = {p: p.read_bytes() for p in touched}
+    created: list[Path] = []
+    try:
+        for tmpl, out in made.items():
+            text = _render((templates / tmpl).read_text(encoding="utf-8"), values)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            created.append(out)
+            if out.suffix == ".ipynb":
+                with tempfile.TemporaryDirectory() as tmp:
+                    src = Path(tmp) / "nb.py"
+                    src.write_text(text, encoding="utf-8")
+                    build(src, out)
+                _finish_new_notebook(out)
+            else:
+                out.write_text(text, encoding="utf-8")
+        entry = _render((templates / "manifest.toml.tmpl").read_text(encoding="utf-8"), values)
+        table = _render((templates / "explorer.toml.tmpl").read_text(encoding="utf-8"), values)
+        text = toml.read_text(encoding="utf-8")
+        cut = text.find("\n# Explorers:")
+        text = (text[: cut + 1] + entry + text[cut + 1:]) if cut >= 0 else text + "\n" + entry
+        toml.write_text(text.rstrip("\n") + "\n" + table, encoding="utf-8")
+        _course.notebooks(ROOT)  # parses
+        nav = prev["path"].read_text(encoding="utf-8")
+        if " · last notebook · " in nav:
+            prev["path"].write_text(nav.replace(
+                " · last notebook · ", f" · next → [{nid} {values['title']}]({stem}.ipynb) · "),
+                encoding="utf-8")
+        _sync_course_map(check_only=False)
+    except BaseException:
+        for p in created:
+            p.unlink(missing_ok=True)
+        for p, data in before.items():
+            p.write_bytes(data)
+        raise
+    updated = [p for p in touched if p.read_bytes() != before[p]]
+    return {"created": created, "updated": updated}
+
+
+def new_main(args: list[str]) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="nbtool.py new", description=new.__doc__.split("\n\n")[0])
+    ap.add_argument("stem", help="NN_name, e.g. 07_chroma")
+    ap.add_argument("title", nargs="?", help='the title, e.g. "Chroma features"')
+    ap.add_argument("--minutes", type=int, default=90, help="self-paced time (course.toml)")
+    ap.add_argument("--explorer", help="the explorer's name (default: the notebook's name)")
+    a = ap.parse_args(args)
+    out = new(a.stem, a.title, minutes=a.minutes, explorer=a.explorer)
+    for what, paths in out.items():
+        for p in paths:
+            print(f"{what:>8}: {p.relative_to(ROOT)}")
+    print("Next: replace every TODO(teacher) and the example exercises (docs/extending.md), then "
+          "`python tools/nbtool.py check` and `make test`.")
+    return 0
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"check", "strip", "build", "run", "export", "promote",
-                                   "figures", "sync"}:
+    if not argv or argv[0] not in {"check", "strip", "build", "run", "export", "figures",
+                                   "sync", "new"}:
         print(__doc__)
         return 2
     cmd, args = argv[0], argv[1:]
@@ -899,10 +1027,8 @@ def main(argv: list[str]) -> int:
             return 1 if stale else 0
         print(f"updated {len(stale)} file(s)")
         return 0
-    if cmd == "promote":
-        for a in args:
-            promote(Path(a))
-        return 0
+    if cmd == "new":
+        return new_main(args)
     if cmd == "figures":
         figures(Path(args[0]).resolve(), Path(args[1]))
         return 0
@@ -919,7 +1045,7 @@ def main(argv: list[str]) -> int:
                             str(p)], check=True)
         strip(paths)
         return 0
-    problems = check(paths)
+    problems = check(paths) + ([] if args else manifest_problems())
     for pr in problems:
         print(pr)
     print(f"{len(paths)} notebooks checked, {len(problems)} problems")

@@ -43,6 +43,11 @@ import tarfile
 import time
 from pathlib import Path
 
+try:  # from the repository root (`from tools import ...`), or as a script in tools/
+    from tools import course
+except ImportError:
+    import course
+
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
 EXECUTED = BUILD / "executed"
@@ -52,11 +57,11 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 def learner_notebooks() -> list[Path]:
-    return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    return course.learner_notebooks(ROOT)  # course.toml: the one list
 
 
 def solution_notebooks() -> list[Path]:
-    return sorted((ROOT / "notebooks" / "solutions").glob("*.ipynb"))
+    return course.solution_notebooks(ROOT)
 
 
 # ------------------------------------------------------------------------------------ execute
@@ -536,9 +541,9 @@ def stage_site() -> Path:
             shutil.copy(f, SITE_SRC / f.name)
         elif f.name == "_static":
             shutil.copytree(f, SITE_SRC / "_static")
-    for nb in sorted(EXECUTED.glob("*.ipynb")):
+    for nb in [EXECUTED / p.name for p in learner_notebooks()]:
         _stage_notebook(nb, SITE_SRC / nb.name)
-    for nb in sorted((EXECUTED / "solutions").glob("*.ipynb")):
+    for nb in [EXECUTED / "solutions" / p.name for p in solution_notebooks()]:
         _stage_notebook(nb, SITE_SRC / "solutions" / nb.name)
     gl = (ROOT / "notebooks" / "glossary.md").read_text(encoding="utf-8")
     (SITE_SRC / "glossary.md").write_text(_rewrite_links(gl), encoding="utf-8")

@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from browserlab import CHROMIUM_FLAGS, ROOT, find_chromium
 
+from tools import course
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -76,7 +78,7 @@ def lab(tmp_path_factory, request) -> Lab:
     base = tmp_path_factory.mktemp("lab")
     root = base / "notebooks"
     root.mkdir()
-    for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
+    for nb in course.learner_notebooks(ROOT):  # course.toml's list
         stripped_copy(nb, root / nb.name)
     extra = getattr(request.module, "EXTRA_NOTEBOOKS", {})
     for name, nb in extra.items():

@@ -1,7 +1,7 @@
 """Real-browser test: every notebook runs in JupyterLab in headless Chromium, and its sliders work.
 
 For each ``notebooks/*.ipynb`` (whatever exists; a temporary stripped copy) plus a generated
-notebook holding all five explorers:
+notebook holding every explorer course.toml lists:
 
 1. open it in JupyterLab, Run All Cells, wait until the kernel has run every code cell;
 2. assert every code cell ran and no cell shows a traceback / error (cells tagged
@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 from browserlab import ARTIFACTS, ROOT, find_chromium
+
+from tools import course
 
 if find_chromium() is None:
     pytest.skip("browser test skipped: no chromium on this machine (sudo apt-get install "
@@ -63,11 +65,7 @@ _SIGNAL = (
 EXTRA_NOTEBOOKS = {
     "zz_all_explorers.ipynb": _nb(
         _code(_SIGNAL),
-        _code("helpers.explorers.waveform_explorer(y, sr)"),
-        _code("helpers.explorers.spectrum_explorer(sr=22050)"),
-        _code("helpers.explorers.stft_explorer(y, sr)"),
-        _code("helpers.explorers.db_explorer(y, sr)"),
-        _code("helpers.explorers.mfcc_explorer(y, sr)"),
+        *[_code(course.explorer_cell(e)) for e in course.explorers()],  # course.toml's
         # the former name, kept for a release (the notebooks still call it)
         _code("helpers.widgets.stft_explorer(y, sr)"),
     ),
@@ -238,7 +236,7 @@ def check_notebook(browser_context, lab, name: str) -> int:
         lab.shutdown_kernels()
 
 
-ALL_NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")) + [
+ALL_NOTEBOOKS = [p.name for p in course.learner_notebooks(ROOT)] + [
     "zz_all_explorers.ipynb", "zz_ipympl_canvas.ipynb"]
 # Half of them here, the other half in test_notebooks_in_browser_b.py: with `--dist loadfile`
 # the two files run on two workers at once, each with its own JupyterLab and Chromium.
@@ -248,7 +246,7 @@ NOTEBOOKS = ALL_NOTEBOOKS[0::2]
 def _explorer_calls(nb_path: Path) -> int:
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
     src = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-    return len(re.findall(r"\b(waveform|spectrum|stft|db|mfcc)_explorer\(", src))
+    return len(re.findall(r"\b(\w+)_explorer\(", src))
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -257,7 +255,9 @@ def test_notebook_runs_and_sliders_respond(browser_context, lab, name):
     # every explorer the notebook creates is on the page, and each had a slider moved
     assert n >= min(1, _explorer_calls(lab.root / name)), f"{name}: no explorer on the page"
     if name == "zz_all_explorers.ipynb":
-        assert n == 6, f"expected the five explorers and widgets.stft_explorer, found {n}"
+        want = len(course.explorers()) + 1
+        assert n == want, (f"expected course.toml's {want - 1} explorers and "
+                           f"widgets.stft_explorer, found {n}")
 
 
 def test_a_raising_slider_callback_fails_the_check(browser_context, lab):

@@ -26,6 +26,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from conftest import BUILD, ROOT, defects_in, require_build
 
+from tools import course
+
 SITE = BUILD / "site"
 EXECUTED = BUILD / "executed"
 PAGES = sorted(p for p in SITE.rglob("*.html")
@@ -104,13 +106,12 @@ def _expected_media(rel: Path) -> tuple[int, int]:
 def test_site_has_every_page():
     require_build(SITE, "site")
     names = {p.relative_to(SITE).as_posix() for p in PAGES}
-    wanted = {f"{p.stem}.html" for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
-    wanted |= {f"solutions/{p.stem}.html"
-               for p in (ROOT / "notebooks" / "solutions").glob("*.ipynb")}
+    wanted = {f"{p.stem}.html" for p in course.learner_notebooks(ROOT)}
+    wanted |= {f"solutions/{p.stem}.html" for p in course.solution_notebooks(ROOT)}
     wanted |= {"index.html", "glossary.html", "licences.html"}
     assert wanted <= names, f"missing pages: {sorted(wanted - names)}"
     index = (SITE / "index.html").read_text(encoding="utf-8")
-    for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"):
+    for p in course.learner_notebooks(ROOT):
         assert f'href="{p.stem}.html"' in index, f"the course map does not link {p.stem}"
 
 

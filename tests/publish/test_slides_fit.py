@@ -22,6 +22,8 @@ from conftest import BUILD, ROOT, defects_in, require_build
 sys.path.insert(0, str(ROOT / "tools"))
 import publish  # noqa: E402
 
+from tools import course
+
 SLIDES = BUILD / "slides"
 DECKS = sorted(SLIDES.glob("*.slides.html")) if SLIDES.exists() else []
 MIN_PROSE_PX = 17  # on the 960x700 canvas; a 1080p projector shows it at 1.5x
@@ -108,7 +110,7 @@ def problems_of(result: dict) -> list[str]:
 def test_decks_exist():
     require_build(SLIDES, "slides")
     names = {re.sub(r"\.slides$", "", d.stem) for d in DECKS}
-    wanted = {p.stem for p in (BUILD.parent / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    wanted = {p.stem for p in course.learner_notebooks(BUILD.parent)}
     assert names == wanted, f"decks missing for {sorted(wanted - names)}"
 
 
