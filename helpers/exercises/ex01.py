@@ -74,24 +74,42 @@ EX_DURATION = FunctionExercise(
         Mistake("samples-not-seconds", lambda n, sr: n, _SAMPLES_NOT_SECONDS),
         Mistake("milliseconds", lambda n, sr: 1000 * n / sr, Hint(
             "those are milliseconds: the check asks for seconds.",
-            "n / sr is already in seconds; multiplying by 1000 gives ms.")),
+            "n / sr is already in seconds; multiplying by 1000 gives ms.",
+            example="A 4410-sample clip at 44,100 Hz: 4410 / 44,100 = 0.1 s, which is 0.1 x 1000 "
+                    "= 100 ms. The rate is in samples per SECOND, so the plain quotient is "
+                    "already the seconds asked for.")),
         Mistake("inverted", lambda n, sr: sr / n, Hint(
             "the division is upside down: that is how many clips fit in one second.",
-            "samples / (samples per second) = seconds.")),
+            "samples / (samples per second) = seconds.",
+            example="A 600-sample clip at 200 Hz: 600 samples / (200 samples per s) = 3 s (the "
+                    "samples cancel, seconds stay); 200 / 600 = 0.33 has the unit 1/s, 'clips per "
+                    "second'.")),
         Mistake("integer-division", lambda n, sr: n // sr, Hint(
             "integer division (//) throws away the fraction of a second: a clip that is not a "
             "whole number of seconds long loses its last part.",
-            "Python's / divides exactly (it returns a float even for two ints).")),
+            "Python's / divides exactly (it returns a float even for two ints).",
+            example="5 samples at 2 Hz last 2.5 s: 5 / 2 = 2.5, while 5 // 2 = 2 drops the last "
+                    "half second (a 44,100-sample clip at 48,000 Hz would last 0 s).")),
         Mistake("fixed-sr", lambda n, sr: n / 22050, Hint(
             "your function ignores its sr argument and assumes 22050 Hz; the check uses other "
-            "rates.", "Divide by the sr you were given.")),
+            "rates.", "Divide by the sr you were given.",
+            example="The same 48,000 samples last 1 s at 48,000 Hz but 3 s at 16,000 Hz: the "
+                    "number of samples alone is no duration; the rate that comes with them is "
+                    "half of the answer.")),
         Mistake("last-sample-time", lambda n, sr: (n - 1) / sr, Hint(
             "that is the time of the LAST sample, (n - 1) / sr. The clip lasts one sample "
             "period longer: sample k covers the time from k / sr to (k + 1) / sr.",
-            "One sample at 8000 Hz lasts 1/8000 s, not 0 s.")),
+            "One sample at 8000 Hz lasts 1/8000 s, not 0 s.",
+            example="3 samples at 1 Hz start at 0 s, 1 s and 2 s, and the last one lasts until 3 "
+                    "s: the clip lasts 3 s, while 2 s is only when its last sample starts (a "
+                    "fence of 3 posts vs its 3 sections).")),
         Mistake("rounded", lambda n, sr: round(n / sr, 2), Hint(
             "your function rounds its result: keep full precision inside a function and round "
-            "only when you print."),
+            "only when you print.",
+            example="1 sample at 3 Hz lasts 0.3333... s; a function that returns 0.33 is 1 % "
+                    "short, and a caller that multiplies by 48,000 samples per s gets 15,840 "
+                    "instead of 16,000. Keep 1 / 3 as it is and format it only in the print (e.g. "
+                    "with :.2f)."),
             detect=lambda out, case, ref: any(close(out, round(ref, d), rtol=1e-6, atol=1e-12)
                                               for d in range(9))),
     ],

@@ -38,7 +38,10 @@ EX_1 = ValueExercise(
     mistakes=[
         Mistake("sign", lambda: -_TRUTH, Hint(
             "right size, wrong sign: the echo is quieter than the note, so its level re the "
-            "note is negative.", "The reference (the note) goes in the denominator.")),
+            "note is negative.", "The reference (the note) goes in the denominator.",
+            example="A hum of amplitude 0.02 re a voice of amplitude 0.2: 20 log10(0.02 / 0.2) = "
+                    "20 x (-1) = -20 dB. The hum is the quieter one, so its level re the voice is "
+                    "negative; +20 dB is the voice re the hum.")),
         Mistake("10-log-for-amplitude", None, Hint(
             "that is 10 log10 of the amplitude ratio: 10 log10 is for powers, and these are "
             "amplitudes.", "Power is amplitude squared, and 10 log10(a**2) = 20 log10(a).",
@@ -47,16 +50,24 @@ EX_1 = ValueExercise(
                     "same number."),
                 detect=_near_any([_TRUTH / 2, -_TRUTH / 2])),
         Mistake("natural-log", None, Hint(
-            "that is the natural logarithm (np.log); decibels use log base 10 (np.log10)."),
+            "that is the natural logarithm (np.log); decibels use log base 10 (np.log10).",
+            example="Amplitudes 0.1 re 1: 20 log10(0.1) = -20 dB, but 20 ln(0.1) = -46.1, because "
+                    "ln x = ln 10 x log10 x = 2.303 x log10 x: a natural log makes every level "
+                    "2.3 times too big."),
                 detect=_near_any([_TRUTH * np.log(10), -_TRUTH * np.log(10),
                                   _TRUTH * np.log(10) / 2], tol=0.5)),
         Mistake("ratio-not-db", None, Hint(
             "that is the amplitude ratio itself; a level difference in dB is a logarithm of it.",
-            "Decibels of an amplitude ratio r: 20 log10(r)."),
+            "Decibels of an amplitude ratio r: 20 log10(r).",
+            example="Amplitudes 0.05 re 0.5: the ratio is 0.1 (a plain number); in dB it is 20 "
+                    "log10(0.1) = 20 x (-1) = -20 dB."),
                 detect=_near_any([_ECHO / _LOUD, _LOUD / _ECHO], tol=1e-6)),
         Mistake("precision", None, Hint(
             "close, but not within the 0.1 dB asked for: keep more decimals, or check the "
-            "amplitudes you used."), detect=_near_any([_TRUTH], tol=1.0)),
+            "amplitudes you used.",
+            example="Amplitudes 0.07 re 0.3: 20 log10(0.07 / 0.3) = 20 x (-0.632) = -12.64 dB; "
+                    "rounding the logarithm to -0.6 first gives -12.0 dB, 0.6 dB off. Round only "
+                    "the final number."), detect=_near_any([_TRUTH], tol=1.0)),
     ],
     fallback=Hint(
         "a level difference in dB compares two amplitudes: 20 log10 of their ratio, the "
@@ -105,8 +116,8 @@ EX_2 = FunctionExercise(
             "you added the dB values. A level is a logarithm, and logarithms of ratios add "
             "when the ratios MULTIPLY (a gain after a gain); sounds that play together add "
             "their powers.",
-            "Turn each level back into a power ratio (10 ** (L / 10)), add those, and take "
-            "10 log10 of the sum.",
+            "Go back from each level to the quantity that adds when sounds play together "
+            "(section 1), add those, and come back to dB only once, at the end.",
             example="A -20 dB and a -26 dB sound: powers 10**-2.0 = 0.0100 and 10**-2.6 = "
                     "0.0025, sum 0.0125, level 10 log10(0.0125) = -19.0 dB: louder than the "
                     "louder one, by 1 dB, not -46 dB.")),
@@ -122,15 +133,25 @@ EX_2 = FunctionExercise(
         Mistake("mean-db", lambda levels_db: float(np.mean(levels_db)), Hint(
             "you averaged the dB values: the result is quieter than the loudest sound, but "
             "adding a sound never makes the mix quieter.",
-            "Add powers, then convert to dB.")),
+            "Add powers, then convert to dB.",
+            example="A -30 dB and a -36 dB sound: the mean of the dB values, -33 dB, is quieter "
+                    "than the -30 dB sound alone. Their powers 0.001 + 0.00025 = 0.00125 give 10 "
+                    "log10(0.00125) = -29.0 dB: a little louder than the louder one, as a mix "
+                    "must be.")),
         Mistake("loudest-only", lambda levels_db: float(np.max(levels_db)), Hint(
             "you kept the loudest level. That is a fair estimate only when one sound is much "
             "louder (10 dB or more) than the rest; here they lie within 6 dB of each other, "
-            "and each adds power.", "Add the powers of all of them.")),
+            "and each adds power.", "Add the powers of all of them.",
+            example="Sounds at -50 and -53 dB: powers 1.0e-5 + 0.5e-5 = 1.5e-5, 10 log10(1.5e-5) "
+                    "= -48.2 dB, 1.8 dB above the louder one. Only with a 10 dB gap (1e-5 + 1e-6: "
+                    "-49.6 dB) is the louder one alone a fair estimate.")),
         Mistake("twenty-log-of-power", lambda levels_db: _power_sum_db(levels_db, 10, 20),
                 Hint("you added the powers (right) but took 20 log10 of the sum: a sum of "
                      "powers is a power, so 10 log10.",
-                     "20 log10 is for amplitudes; 10 log10(p) = 20 log10(sqrt(p)).")),
+                     "20 log10 is for amplitudes; 10 log10(p) = 20 log10(sqrt(p)).",
+                     example="Two sounds at -10 dB: powers 0.1 + 0.1 = 0.2, and 0.2 is a power, "
+                             "so 10 log10(0.2) = -7.0 dB (+3 dB); 20 log10(0.2) = -14.0 dB would "
+                             "make the pair quieter than each sound alone.")),
     ],
     fallback=Hint(
         "uncorrelated sounds playing together add their powers: convert each level to a "
@@ -203,7 +224,8 @@ EX_3 = FunctionExercise(
                     "you multiplied the noise by a POWER ratio. Multiplying samples by g "
                     "multiplies their power by g**2, so the gain is the square root of the power "
                     "ratio you need.",
-                    "g**2 * P_noise must equal P_clean / 10 ** (snr_db / 10).",
+                    "First the noise power this SNR asks for; then the factor on the samples that "
+                    "gives that power (a factor on the samples acts squared on the power).",
                     example="To make a noise of power 0.04 have power 0.01 you need a power "
                             "ratio of 1/4, so g = sqrt(1/4) = 0.5, not 0.25.")),
         Mistake("twenty-for-power",
@@ -211,20 +233,31 @@ EX_3 = FunctionExercise(
                 Hint("you turned the SNR into a power ratio with 10 ** (snr_db / 20): that is "
                      "the AMPLITUDE ratio. SNR is a power ratio: 10 ** (snr_db / 10).",
                      "Either use powers with /10 (then take a square root for the gain) or "
-                     "RMS amplitudes with /20, not a mix.")),
+                     "RMS amplitudes with /20, not a mix.",
+                     example="An SNR of 20 dB is a POWER ratio of 10 ** (20 / 10) = 100, and an "
+                             "RMS (amplitude) ratio of 10 ** (20 / 20) = 10 = sqrt(100). Powers "
+                             "go with /10, amplitudes with /20; /20 on a power ratio gives its "
+                             "square root.")),
         Mistake("sign", _mix_with_gain(lambda c, n, s: np.sqrt(_power(c) * 10 ** (s / 10)
                                                               / _power(n))), Hint(
             "the sign is turned round: with snr_db = 20 your noise is 20 dB LOUDER than the "
             "signal. SNR is the signal's level re the noise: higher SNR, quieter noise.",
-            "P_clean / P_noise = 10 ** (snr_db / 10), so the noise power is P_clean / 10 ** "
-            "(snr_db / 10).")),
+            "SNR is the signal's power re the noise's: try your gain on snr_db = +20 and -20 "
+            "and check which one gives the quieter noise.",
+            example="Speech of power 0.01 at an SNR of +10 dB: the noise must be 10 dB BELOW it, "
+                    "power 0.001; at -10 dB the noise has power 0.1, ten times the speech's. "
+                    "Higher SNR, quieter noise.")),
         Mistake("peak-not-rms",
                 _mix_with_gain(lambda c, n, s: np.max(np.abs(c)) / np.max(np.abs(n))
                                * 10 ** (-s / 20)), Hint(
                     "you matched PEAK amplitudes. SNR compares powers (mean squares), and a "
                     "noise peaks much higher above its RMS than a tone does (about 4x vs "
                     "1.4x), so the peak ratio is not the power ratio.",
-                    "Power = np.mean(x ** 2) for each signal.")),
+                    "Power = np.mean(x ** 2) for each signal.",
+                    example="A sine of amplitude 1 (RMS 0.71) and white noise of RMS 0.71 have "
+                            "the same power: SNR 0 dB. But the noise peaks near 2.8 (about 4 x "
+                            "its RMS): matching the peaks would shrink it 2.8 times, 9 dB below "
+                            "the SNR asked for.")),
         Mistake("variance-not-power",
                 _mix_with_gain(lambda c, n, s: np.sqrt(np.var(c) / (np.var(n) * 10 ** (s / 10)))),
                 Hint("you measured the signals with their variance (np.var, or a ratio of "
@@ -238,18 +271,25 @@ EX_3 = FunctionExercise(
         Mistake("noise-only", lambda clean, noise, snr_db: _mix_at_snr(clean, noise, snr_db)
                 - np.asarray(clean, dtype=float), Hint(
                     "you returned the scaled noise only: return the MIXTURE, clean + scaled "
-                    "noise.")),
+                    "noise, not the noise alone.",
+                    example="A training example at 10 dB SNR is the speech WITH the noise in it: "
+                            "for speech [0.5, -0.5] and scaled noise [0.1, 0.1], the function "
+                            "gives [0.6, -0.4], not [0.1, 0.1].")),
         Mistake("clean-scaled", lambda clean, noise, snr_db: np.asarray(clean, dtype=float)
                 * np.sqrt(_power(noise) * 10 ** (snr_db / 10) / _power(clean))
                 + np.asarray(noise, dtype=float), Hint(
                     "your SNR is right, but you scaled the clean signal and kept the noise: the "
                     "exercise keeps the clean signal as it is (its level is the data) and "
-                    "scales the noise.")),
+                    "scales the noise.",
+                    example="To put a clip of RMS 0.2 at 20 dB SNR against a fan, you turn the "
+                            "FAN down to RMS 0.02 and leave the clip as it is: how loud the "
+                            "speaker was is part of the data you keep.")),
     ],
     fallback=Hint(
         "SNR (dB) = 10 log10(P_clean / P_noise), with P = the mean of the squared samples. "
         "Find the gain g that gives g * noise the power this asks for, then add.",
-        "g**2 * P_noise = P_clean / 10 ** (snr_db / 10).",
+        "Two steps: the noise power the SNR asks for, then the factor on the noise's "
+        "samples that gives it that power.",
         example="A clean power of 0.02, a noise power of 0.5 and a wanted SNR of 10 dB: the "
                 "noise must have power 0.02 / 10 = 0.002, so g**2 = 0.002 / 0.5 = 0.004 and "
                 "g = 0.063."),
@@ -257,7 +297,10 @@ EX_3 = FunctionExercise(
         "your function changed the caller's `clean` (or `noise`) array in place (e.g. "
         "`clean += g * noise`): whoever called it has lost the clean signal, and a data "
         "pipeline that mixes the same clip twice would add noise to noise.",
-        "Build a new array: return clean + g * noise (that leaves both inputs as they were).",
+        "Build a NEW array for the mixture (an expression such as a + b makes one), so that "
+        "both inputs stay as they were.",
+        example="a = np.ones(3); b = a; b += 1 changes a too (both are now [2, 2, 2]), "
+                "while c = a + 1 is a new array and a stays [1, 1, 1].",
         mistake="changed-input"),
     success="The mixture's SNR is what you asked for, on tones with white and brown noise at "
             "positive and negative SNRs, with and without an offset.")
@@ -357,8 +400,11 @@ EX_4 = FunctionExercise(
         Mistake("magnitudes-summed", _band_mag, Hint(
             "you added MAGNITUDES |X| over the band: signal and noise powers add, magnitudes "
             "do not (section 1: the level of a sum is a sum of powers).",
-            "Sum |X|**2 over the bins of the band and all frames, for each signal, then take "
-            "10 log10 of the ratio.")),
+            "Signal and noise powers add inside a band as two sounds' powers do in exercise 2: "
+            "add up what adds, for each signal, before the one logarithm.",
+            example="Two noise bins of magnitudes 3 and 4: their powers 9 + 16 = 25 make an RMS "
+                    "of 5; adding magnitudes gives 7, which overstates the noise by 20 log10(7 / "
+                    "5) = 2.9 dB. Levels of sums go through powers.")),
         Mistake("mean-of-db", _band_mean_db, Hint(
             "you averaged dB values bin by bin. A mean of logarithms is not the logarithm of "
             "a mean: the many bins where the tone is absent (signal far below the noise) "
@@ -371,7 +417,10 @@ EX_4 = FunctionExercise(
             clean, noise, sr, n_fft, 0.0, float(sr)), Hint(
                 "that is the SNR of the whole spectrum (or of the samples): the loud tone "
                 "outside the band counts. Keep only the bins with f_lo <= frequency < f_hi.",
-                "Bin k is at k * sr / n_fft Hz (notebook 02).")),
+                "Bin k is at k * sr / n_fft Hz (notebook 02).",
+                example="n_fft = 16 at 16,000 Hz: bins are 1000 Hz apart (0, 1000, ..., 8000 Hz). "
+                        "For the band [2500, 5500) Hz only bins 3, 4 and 5 count; a loud tone at "
+                        "7000 Hz (bin 7) is left out.")),
         Mistake("band-edges", lambda clean, noise, sr, n_fft, f_lo, f_hi: _band_snr(
             clean, noise, sr, n_fft, f_lo, f_hi, edges="[]"), Hint(
                 "your band has the wrong edges: a bin exactly at f_lo belongs to the band, a "
@@ -380,22 +429,30 @@ EX_4 = FunctionExercise(
                 "with a tone there. (The same answer comes from bin frequencies a little off, "
                 "k * sr / (n_fft + 1): bin k is at k * sr / n_fft Hz.)",
                 "Use >= for the lower edge and < for the upper one, on the axis "
-                "k * sr / n_fft."), detect=_edges_wrong),
+                "k * sr / n_fft.",
+                example="n_fft = 8 at 8000 Hz: bins at 0, 1000, ..., 4000 Hz. The band [1000, "
+                        "3000) Hz takes bins 1 and 2: 1000 Hz is in (>=), 3000 Hz is out (<), as "
+                        "range(1, 3) is [1, 2]."), detect=_edges_wrong),
         Mistake("twenty-log-of-power", lambda clean, noise, sr, n_fft, f_lo, f_hi: 2 * _band_snr(
             clean, noise, sr, n_fft, f_lo, f_hi), Hint(
                 "you summed powers (right) but took 20 log10 of their ratio: a power ratio "
-                "takes 10 log10.")),
+                "takes 10 log10.",
+                example="Band powers summed to 40 (clean) and 4 (noise): the ratio 10 is a power "
+                        "ratio, 10 log10(10) = 10 dB; 20 log10(10) = 20 dB would double every "
+                        "SNR.")),
         Mistake("sr-ignored", lambda clean, noise, sr, n_fft, f_lo, f_hi: _band_snr(
             clean, noise, 22050, n_fft, f_lo, f_hi), Hint(
                 "your bins' frequencies assume 22,050 Hz: the check's signals have other sample "
-                "rates. Use the sr you are given (k * sr / n_fft).")),
+                "rates. Use the sr you are given (k * sr / n_fft).",
+                example="n_fft = 512: bin 64 is at 64 x 22,050 / 512 = 2756 Hz at 22,050 Hz, but "
+                        "at 64 x 8000 / 512 = 1000 Hz at 8000 Hz. The same bin is another "
+                        "frequency at another rate.")),
     ],
     fallback=Hint(
         "the SNR in a band: the power of the clean signal in the band's bins (summed over all "
         "frames) re the noise's power in the same bins, in dB.",
-        "Power spectrogram |X|**2 (librosa.stft, n_fft given, default hop and window), a "
-        "boolean mask of the bins with f_lo <= k * sr / n_fft < f_hi, sums, 10 log10 of the "
-        "ratio.",
+        "Two questions: which bins lie in the band (notebook 02: the frequency of bin k), and "
+        "what adds over those bins and over the frames (section 1)?",
         example="The SNR of a low band [0, 1000) Hz with n_fft=8 at 8000 Hz: bins are 1000 Hz "
                 "apart, so only bin 0 (0 Hz) is in; sum P[0, :] for each signal, then "
                 "10 log10(clean_sum / noise_sum)."),
@@ -453,8 +510,8 @@ EX_5 = FunctionExercise(
             "that is the noise's level in the samples (20 log10 sigma), the same for every "
             "n_fft. In a spectrogram scaled for sines, noise sits LOWER the longer the window: "
             "a sine's energy stays in one bin, the noise's spreads over 1 + n_fft / 2 bins.",
-            "E|X_k|**2 of white noise is sigma**2 * sum(w**2) (every bin); a full-scale "
-            "sine's peak |X| is sum(w) / 2 (section 3).",
+            "Compare how two things grow with the window: a bin's mean power for noise (each "
+            "window weight brings in one independent sample) and a sine's peak (section 3).",
             example="A rectangular window of 4 samples and sigma = 1: E|X_k|**2 = 1 * 4 = 4, "
                     "the sine scale is 4 / 2 = 2, so the floor is 10 log10(4 / 2**2) = 0 dBFS; "
                     "with 16 samples 10 log10(16 / 8**2) = -6 dBFS: 3 dB lower per doubling.")),
@@ -463,7 +520,10 @@ EX_5 = FunctionExercise(
             Hint("your value is 2.5 dB low: that is the mean of the dB values of the bins. "
                  "The power of a noise bin scatters (an exponential distribution), and the mean "
                  "of its logarithm lies 2.5 dB below the logarithm of its mean power.",
-                 "Average the POWERS |X|**2 of many bins and frames, then take 10 log10 once."),
+                 "Average the POWERS |X|**2 of many bins and frames, then take 10 log10 once.",
+                 example="Two noise bins of powers 0.5 and 1.5: the level of their mean power is "
+                         "10 log10(1.0) = 0 dB, but the mean of their levels is (-3.0 + 1.8) / 2 "
+                         "= -0.6 dB. Over many noise bins that gap settles at 2.5 dB."),
             # measured, the mean of dB also depends on amin and the DC bin: a window, not a point
             detect=lambda out, case, ref: abs(float(out) - ref + _MEAN_LOG_BIAS) <= 0.4),
         Mistake("mean-magnitude", _floor_with(lambda s, n, w: 20 * np.log10(
@@ -471,28 +531,41 @@ EX_5 = FunctionExercise(
                 "your value is about 1 dB low: 20 log10 of the mean MAGNITUDE. The mean "
                 "magnitude of noise is sqrt(pi) / 2 = 0.89 of its RMS; the level of the mean "
                 "power is what the exercise asks for.",
-                "Mean of |X|**2 (a power), then 10 log10."),
+                "Mean of |X|**2 (a power), then 10 log10.",
+                example="Two bins of magnitudes 1 and 3: the mean power (1 + 9) / 2 = 5 is 7.0 "
+                        "dB; the mean magnitude 2 gives 20 log10(2) = 6.0 dB, 1 dB low. Square, "
+                        "then average."),
             detect=lambda out, case, ref: abs(float(out) - ref + _MEAN_MAG_BIAS) <= 0.25),
         Mistake("sum-w-scale", _floor_with(lambda s, n, w: 10 * np.log10(
             s**2 * np.sum(w**2) / np.sum(w) ** 2)), Hint(
                 "your value is 6 dB low: you scaled |X| by sum(w). A sine of amplitude A "
                 "peaks at A * sum(w) / 2 (half its energy is in the negative-frequency bin), "
-                "so the full-scale scale is sum(w) / 2.")),
+                "so the full-scale scale is sum(w) / 2.",
+                example="A rectangular window of 8 samples and a full-scale sine on a bin: |X| "
+                        "peaks at 8 / 2 = 4 (the other half sits in the mirror bin at -f). "
+                        "Dividing by 8 makes that sine read 0.5, -6 dB, instead of 1.")),
         Mistake("sigma-as-power", lambda sigma, n_fft, window: _noise_floor(sigma, n_fft, window)
                 - 10 * np.log10(sigma), Hint(
                     "sigma is the noise's standard deviation, an amplitude (RMS): its power is "
-                    "sigma**2. You took 10 log10(sigma).")),
+                    "sigma**2. You took 10 log10(sigma).",
+                    example="Noise with standard deviation 0.1 has power 0.1**2 = 0.01: 10 "
+                            "log10(0.01) = -20 dB, the same as 20 log10(0.1); 10 log10(0.1) = -10 "
+                            "dB is 10 dB too high.")),
         Mistake("unscaled", _floor_with(lambda s, n, w: 10 * np.log10(s**2 * np.sum(w**2))),
                 Hint("that is the level of |X|**2 re 1.0 without the full-scale scaling: "
                      "divide |X| by sum(w) / 2 first (section 3), so that a full-scale sine "
-                     "reads 0 dBFS.")),
+                     "reads 0 dBFS.",
+                     example="A rectangular window of 8 samples: a full-scale sine gives |X| = 4 "
+                             "on its bin, |X|**2 = 16, 12 dB re 1.0 unscaled; divided by 4 it "
+                             "reads 1, 0 dBFS. Noise in the same spectrogram must be divided by "
+                             "the same 4.")),
     ],
     fallback=Hint(
         "scale |X| as in section 3 (a full-scale sine at a bin's frequency reads 1), then find "
         "the mean power of a bin for white noise of standard deviation sigma, in dB.",
-        "For white noise, E|X_k|**2 = sigma**2 * sum(w**2) in every bin (the window's weights "
-        "add up the noise's independent samples); you may also measure it: STFT of a long "
-        "np.random noise, mean of the scaled |X|**2, 10 log10.",
+        "A bin of white noise adds up the noise's independent samples, each weighted by the "
+        "window: what is the mean power of such a sum? You may also measure it: STFT of a "
+        "long np.random noise, mean of the scaled |X|**2, 10 log10.",
         example="sigma = 0.1 with a rectangular window of 8 samples: E|X|**2 = 0.01 * 8 = 0.08; "
                 "the sine scale is 8 / 2 = 4, so the floor is 10 log10(0.08 / 16) = -23.0 dBFS."),
     success="White noise sits 10 log10(4 sum(w**2) / sum(w)**2) dB below its sample level: "

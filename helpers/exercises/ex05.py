@@ -48,7 +48,9 @@ EX_1 = ValueExercise(
     mistakes=[
         Mistake("sign", lambda: -_OCTAVE, Hint(
             "the sign: the higher frequency has the larger mel value, so the width "
-            "mel(8000) - mel(4000) is positive.")),
+            "mel(8000) - mel(4000) is positive.",
+            example="Slaney: 500 Hz = 7.5 mel and 1000 Hz = 15 mel, so the octave 500 -> 1000 Hz "
+                    "is 15 - 7.5 = +7.5 mel: the upper end minus the lower end.")),
         Mistake("htk", None, Hint(
             "that is the width on the HTK scale (2595 log10(1 + f/700)); this exercise asks "
             "for librosa's default, the Slaney scale.",
@@ -59,18 +61,27 @@ EX_1 = ValueExercise(
         Mistake("linear", None, Hint(
             "you used the linear part, f / (200/3), above 1 kHz. The Slaney scale is linear "
             "only below 1000 Hz (= 15 mel) and logarithmic above.",
-            "Above 1 kHz: m = 15 + 27 ln(f / 1000) / ln 6.4."),
+            "Above 1 kHz: m = 15 + 27 ln(f / 1000) / ln 6.4.",
+            example="3000 Hz: the linear part would say 3000 / (200/3) = 45 mel, but 3000 Hz lies "
+                    "above 1 kHz, so m = 15 + 27 ln 3 / ln 6.4 = 15 + 16.0 = 31.0 mel."),
                 detect=_near([4000 / (200 / 3)], 0.5)),
         Mistake("one-end", None, Hint(
             "that is the mel value of one end of the octave; the question asks for the width: "
-            "mel(8000 Hz) - mel(4000 Hz)."),
+            "mel(8000 Hz) - mel(4000 Hz).",
+            example="The octave 250 -> 500 Hz: mel(250) = 3.75 and mel(500) = 7.5, so its width "
+                    "is 7.5 - 3.75 = 3.75 mel; 7.5 is only where it ends."),
                 detect=_near([_slaney(8000), _slaney(4000), _htk(8000), _htk(4000)], 0.5)),
         Mistake("hertz", None, Hint(
-            "4000 is the width in hertz; convert both ends to mel first, then subtract."),
+            "4000 is the width in hertz; convert both ends to mel first, then subtract.",
+            example="The octave 300 -> 600 Hz is 300 Hz wide; in mel it is 600 / (200/3) - 300 / "
+                    "(200/3) = 9 - 4.5 = 4.5 mel."),
                 detect=_near([4000.0], 1.0)),
         Mistake("precision", None, Hint(
             "close, but the question asks for 0.1 mel: compute it with the formula rather than "
-            "reading it off a plot."), detect=_near([_OCTAVE], 0.2)),
+            "reading it off a plot.",
+            example="1000 -> 1500 Hz: 27 ln 1.5 / ln 6.4 = 27 x 0.405 / 1.856 = 5.90 mel, where a "
+                    "plot reads 'about 6'. Keep three digits in the logarithms and round only the "
+                    "result."), detect=_near([_OCTAVE], 0.2)),
     ],
     fallback=Hint(
         "convert 4000 Hz and 8000 Hz to mel on the Slaney scale (librosa's default, "
@@ -150,10 +161,15 @@ EX_2 = FunctionExercise(
                                                                     norm="ortho")), Hint(
             "your changes are half the size: a gain multiplies the AMPLITUDE; the mel "
             "spectrogram holds powers (gain**2), and power_to_db takes 10 log10 of them: "
-            "10 log10(g**2) = 20 log10(g) dB per band (notebook 04).")),
+            "10 log10(g**2) = 20 log10(g) dB per band (notebook 04).",
+            example="A gain of 2 on a band doubles its amplitude, so its power grows 4 times: 10 "
+                    "log10(4) = +6.02 dB = 20 log10(2); 10 log10(2) = +3.01 dB is half of that.")),
         Mistake("dct-not-ortho", _eq_with(lambda g: scipy.fft.dct(_db(g))), Hint(
             "the right idea, but scipy's default DCT scaling (norm=None): librosa's MFCCs use "
-            "the orthonormal DCT-II, norm='ortho' (section 4).")),
+            "the orthonormal DCT-II, norm='ortho' (section 4).",
+            example="d = [2, 2]: scipy.fft.dct(d) = [8, 0], while dct(d, norm='ortho') = [2.83, "
+                    "0] (2 + 2 = 4, times sqrt(1/2)). Only the orthonormal scaling is the one "
+                    "MFCCs use.")),
         Mistake("c0-only", _c0_only, Hint(
             "only c0 moves in your answer: that holds for a gain that is the SAME in every "
             "band (the whole clip louder). An equaliser changes bands by different amounts, "
@@ -166,15 +182,22 @@ EX_2 = FunctionExercise(
             "every coefficient moves by the same amount in your answer. A change of the bands' "
             "levels d (dB per band) moves the MFCCs by the DCT of d, a different number per "
             "coefficient.",
-            "Find d first (the dB change of each band), then its orthonormal DCT."),
+            "Find d first (the dB change of each band), then its orthonormal DCT.",
+            example="4 bands, d = [6, 0, 0, 0] dB (only the lowest band 6 dB up): the orthonormal "
+                    "DCT of d is [3.0, 3.92, 3.0, 1.62], a different change for each coefficient."),
                 detect=lambda out, case, ref: _every_coefficient(out, case)),
         Mistake("gains-not-db", _eq_with(lambda g: scipy.fft.dct(g, norm="ortho")), Hint(
             "you took the DCT of the gains themselves. The MFCCs are the DCT of the bands' "
-            "LEVELS in dB, so a gain must first become a change in dB: 20 log10(g).")),
+            "LEVELS in dB, so a gain must first become a change in dB: 20 log10(g).",
+            example="A gain of 1 on every band changes nothing: its dB change 20 log10(1) = 0 has "
+                    "a DCT of 0, but the DCT of the gains [1, 1, ...] themselves is not 0.")),
         Mistake("all-coefficients", lambda band_gains, n_mfcc: scipy.fft.dct(
             _db(band_gains), norm="ortho"),
                 Hint("return the first n_mfcc coefficients only (the MFCCs keep "
-                     "n_mfcc of the n_mels DCT coefficients)."),
+                     "n_mfcc of the n_mels DCT coefficients).",
+                     example="40 mel bands and 13 MFCCs: the DCT of the 40 dB changes has 40 "
+                             "coefficients, and the MFCCs keep the first 13, so their change has "
+                             "13 numbers too."),
                 detect=lambda out, case, ref: np.size(out) == len(case["band_gains"])
                 > case["n_mfcc"]),
     ],
@@ -271,19 +294,30 @@ EX_3 = FunctionExercise(
                     "training frame.")),
         Mistake("scale-inverted", _matching_with(_span, lambda ht, hn: hn / ht), Hint(
             "the unit conversion is upside down: a LONGER new hop gives BIGGER steps per new "
-            "frame, so per training frame they shrink by hop_train / hop_new.")),
+            "frame, so per training frame they shrink by hop_train / hop_new.",
+            example="Training hop 10 ms, new hop 20 ms: a rise of 0.4 per 20 ms frame is 0.2 per "
+                    "10 ms frame. A longer new hop: smaller values per training frame (x 10/20, "
+                    "not x 20/10).")),
         Mistake("per-second", _matching_with(_span, lambda ht, hn: 1 / hn), Hint(
             "those are deltas per SECOND; the training deltas were per training frame: "
-            "multiply by hop_train as well.")),
+            "multiply by hop_train as well.",
+            example="A slope of 0.5 per 25 ms frame is 0.5 / 0.025 = 20 per second; the model "
+                    "learnt 'per 10 ms frame', so 20 x 0.010 = 0.2 per training frame.")),
         Mistake("width-inverted", _matching_with(
             lambda ht, wt, hn: _odd_width(wt * hn / ht), lambda ht, hn: ht / hn), Hint(
                 "your width goes the wrong way: a LONGER new hop needs FEWER frames to span "
-                "the same seconds (width_train x hop_train / hop_new).")),
+                "the same seconds (width_train x hop_train / hop_new).",
+                example="Training: 5 frames every 12 ms span 60 ms. New hop 4 ms: 60 / 4 = 15 "
+                        "frames (a SHORTER hop, MORE frames); 5 x 4 / 12 = 1.7 frames would span "
+                        "only 7 ms.")),
         Mistake("even-width", None, Hint(
             "librosa.feature.delta needs an ODD width (at least 3): a centred fit has as many "
             "frames before as after the frame it is for. Round the span to the nearest odd "
             "number of frames.",
-            "Nearest odd number to x: 2 * round((x - 1) / 2) + 1, and at least 3."),
+            "Nearest odd number to x: 2 * round((x - 1) / 2) + 1, and at least 3.",
+            example="A span of 8.4 frames: the odd numbers around it are 7 (1.4 away) and 9 (0.6 "
+                    "away), so 9; a span of 2 frames becomes 3, the smallest width librosa "
+                    "accepts."),
                 raises=r"width must be an odd|odd integer"),
     ],
     fallback=Hint(
@@ -357,7 +391,10 @@ EX_4 = FunctionExercise(
                              "for row 0.")),
         Mistake("norm-only", lambda C, n_mels: _rescale(C, n_mels, 1.0), Hint(
             "you fixed the DCT scaling (right), but the values are still in natural-log units "
-            "(nepers of power), not dB: 10 log10(p) = (10 / ln 10) ln(p).")),
+            "(nepers of power), not dB: 10 log10(p) = (10 / ln 10) ln(p).",
+            example="A mel power of 100: ln(100) = 4.61, 10 log10(100) = 20 dB, and 4.61 x 10 / "
+                    "ln 10 = 4.61 x 4.34 = 20. The DCT is linear, so that factor carries through "
+                    "to every row.")),
         Mistake("twenty-for-power", lambda C, n_mels: _rescale(C, n_mels, 2 * _DB_PER_NEPER),
                 Hint("every row of yours is exactly TWICE librosa's. Two causes give that "
                      "same factor 2, and the numbers cannot tell them apart: 20 / ln 10 for "
@@ -366,18 +403,28 @@ EX_4 = FunctionExercise(
                      "big (sqrt(1 / n_mels) for c0 and sqrt(2 / n_mels) for the others, "
                      "instead of sqrt(1 / (4 n_mels)) and sqrt(1 / (2 n_mels))). Check both.",
                      "Recompute your factors on a tiny example: dct([1, 1, 1, 1]) = [8, 0, 0, "
-                     "0] and dct(..., norm='ortho') = [2, 0, 0, 0].")),
+                     "0] and dct(..., norm='ortho') = [2, 0, 0, 0].",
+                     example="Test each factor alone. The log: a power of 100 is 10 log10(100) = "
+                             "20 dB = ln(100) x 10 / ln 10, while ln(100) x 20 / ln 10 = 40 would "
+                             "read it as an amplitude. The DCT: x = [1, 1]: dct(x) = [4, 0], "
+                             "dct(x, norm='ortho') = [1.41, 0], a factor 0.354 for row 0.")),
         Mistake("c0-like-the-rest", lambda C, n_mels: _rescale(C, n_mels, _DB_PER_NEPER,
                                                                same=True), Hint(
             "all rows but c0 are right: the orthonormal DCT-II scales row 0 by "
             "sqrt(1 / (4 n_mels)) and the other rows by sqrt(1 / (2 n_mels)), relative to "
-            "scipy's default.", "Treat row 0 separately.")),
+            "scipy's default.", "Treat row 0 separately.",
+            example="x = [1, 0] (2 bands): dct(x) = [2, 1.41] and dct(x, norm='ortho') = [0.71, "
+                    "0.71]: row 0 shrinks by 0.354 and row 1 by 0.5, two different factors.")),
         Mistake("log10-without-10", lambda C, n_mels: _rescale(C, n_mels, 1 / np.log(10)),
                 Hint("you turned ln into log10 (divide by ln 10), but a decibel is 10 log10 "
-                     "of a power: multiply by 10 too.")),
+                     "of a power: multiply by 10 too.",
+                     example="A power of 1000: ln(1000) = 6.91, divided by ln 10 that is "
+                             "log10(1000) = 3; its level is 10 x 3 = 30 dB.")),
         Mistake("inverted", lambda C, n_mels: _rescale(C, n_mels, 1 / _DB_PER_NEPER), Hint(
             "the unit conversion is upside down: dB = (10 / ln 10) x ln, so the numbers grow "
-            "(by 4.34), they do not shrink.")),
+            "(by 4.34), they do not shrink.",
+            example="A power of 10: ln(10) = 2.30 and 10 log10(10) = 10 dB = 2.30 x 4.34; "
+                    "dividing by 4.34 gives 0.53, far from 10 dB.")),
     ],
     fallback=Hint(
         "two things differ, and both are linear: the logarithm (ln vs 10 log10) and the DCT's "

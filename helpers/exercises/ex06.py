@@ -72,7 +72,10 @@ EX_1 = _CountExercise(
         Mistake("not-an-int", None, Hint(
             "the right count, but not an int: a number of frames is a whole number (it sizes "
             "arrays and ranges), and a float such as 50.0 breaks np.zeros((n, ...)) and "
-            "range(n).", "Use // (floor division) on ints, or int(...) of the result."),
+            "range(n).", "Use // (floor division) on ints, or int(...) of the result.",
+            example="A count that comes out as 5.0 (from /): range(5.0) and np.zeros((5.0, 40)) "
+                    "both raise TypeError; the int 5 (from // on ints, or int(5.0)) works in "
+                    "both."),
                 detect=lambda out, case, ref: isinstance(out, (float, np.floating))
                 and float(out) == ref),
         Mistake("center-ignored", lambda s, sr, n, h, c: _frames(s, sr, n, h, False), Hint(
@@ -91,12 +94,18 @@ EX_1 = _CountExercise(
             "whole number of hops (3 s with hop 441 is exactly 150 hops): that is how the old "
             "script dropped every segment without a word.",
             "Count frames from how they are placed: the first starts at sample 0, each next "
-            "one `hop` later, and the last must still fit (after padding, when center=True).")),
+            "one `hop` later, and the last must still fit (after padding, when center=True).",
+            example="L = 800, hop = 200, n_fft = 400, center=True: padded to 800 + 2 x 200 = 1200 "
+                    "samples; frames start at 0, 200, ..., 800 (800 + 400 = 1200 still fits): 5 "
+                    "frames, while ceil(800 / 200) = 4.")),
         Mistake("truncated-samples", lambda s, sr, n, h, c: _frames(int(s * sr) / sr, sr, n, h, c),
                 Hint("segment_s x sr is not always a whole number (2.9999 s x 22,050 Hz = "
                      "66,147.8): round it to the nearest sample, as the notebook's "
                      "FeatureParams does; int() cuts the fraction off and can lose a frame.",
-                     "L = round(segment_s * sr) samples.")),
+                     "L = round(segment_s * sr) samples.",
+                     example="0.99999 s at 8000 Hz is 7999.92 samples: rounding gives 8000, int() "
+                             "gives 7999. With n_fft = 100, hop = 100, center=False that is 80 "
+                             "frames vs 79: one sample lost, one frame lost.")),
         Mistake("ceil-samples", lambda s, sr, n, h, c: _frames(
             int(np.ceil(s * sr)) / sr, sr, n, h, c), Hint(
                 "segment_s x sr is not always a whole number of samples: round it to the "
@@ -109,15 +118,23 @@ EX_1 = _CountExercise(
             _segment_samples(s, sr) + (n // 2 if c else 0) - n) // h, Hint(
                 "with center=True you padded only one end: librosa adds n_fft // 2 zeros at "
                 "the start AND n_fft // 2 at the end (so that frame m is centred on sample "
-                "m * hop).", "The padded length is L + 2 * (n_fft // 2).")),
+                "m * hop).", "The padded length is L + 2 * (n_fft // 2).",
+                example="L = 1000, n_fft = 200, hop = 100, center=True: 100 zeros before AND 100 "
+                        "after make 1200 samples, frames start at 0 .. 1000: 11 frames; with one "
+                        "end padded (1100 samples) only 10.")),
         Mistake("partial-frame", lambda s, sr, n, h, c: 1 + int(np.ceil(
             (_segment_samples(s, sr) + (2 * (n // 2) if c else 0) - n) / h)), Hint(
                 "you rounded up, so a last frame that runs past the end of the (padded) "
                 "segment is counted. librosa only makes frames that fit completely.",
-                "Count the whole hops that fit: round down.")),
+                "Count the whole hops that fit: round down.",
+                example="L = 1050, n_fft = 400, hop = 100, center=False: frames start at 0, 100, "
+                        "..., 600 (600 + 400 = 1000 <= 1050); one at 700 would need 1100 samples: "
+                        "7 frames. Rounding 650 / 100 up adds an 8th that runs past the end.")),
         Mistake("first-frame-missed", lambda s, sr, n, h, c: _frames(s, sr, n, h, c) - 1, Hint(
             "one frame short: (length - n_fft) // hop counts the hops AFTER the first frame; "
-            "the first frame (starting at sample 0) counts too.")),
+            "the first frame (starting at sample 0) counts too.",
+            example="L = 500, n_fft = 200, hop = 100, center=False: frames start at 0, 100, 200, "
+                    "300 (300 + 200 = 500): 3 hops after the first frame, but 4 frames.")),
     ],
     fallback=Hint(
         "center=False: frames lie entirely inside the segment of L = round(segment_s * sr) "
@@ -224,37 +241,54 @@ EX_2 = _SegmentsExercise(
             "the last segment is missing when it ends exactly at the end of y: "
             "range(0, len(y) - L, step) stops BEFORE len(y) - L, so the segment that starts "
             "there (and fits exactly) is never made.",
-            "The last start that fits is len(y) - L itself: range(0, len(y) - L + 1, step).",
+            "The last start that fits is len(y) - L itself, and range's stop is exclusive: the "
+            "stop must lie past that start.",
             example="len(y) = 10, L = 4, step = 3: starts 0, 3, 6 (6 + 4 = 10 fits); "
                     "range(0, 6, 3) gives only 0 and 3.")),
         Mistake("one-short", _overlap_one_short, Hint(
             "one segment short: the last segment that still fits completely is missing. "
             "Segment i fits when i * step + L <= len(y).",
-            "Count: 1 + (len(y) - L) // step (when len(y) >= L).")),
+            "Count the starts that fit: 0, step, 2 step, ... up to the last one at or before "
+            "len(y) - L.",
+            example="len(y) = 11, L = 5, step = 2: starts 0, 2, 4, 6 (6 + 5 = 11 fits), and 8 "
+                    "would need 13 samples: four segments, the last ending exactly at the end of "
+                    "y.")),
         Mistake("last-padded", _overlap_padded, Hint(
             "you padded a partial segment at the end: this exercise keeps only segments that "
-            "fit completely (a padded one would be mostly silence at 50 % overlap).")),
+            "fit completely (a padded one would be mostly silence at 50 % overlap).",
+            example="len(y) = 9, L = 4, step = 2: complete segments start at 0, 2 and 4 (4 + 4 = "
+                    "8 <= 9); the one at 6 would hold only 3 real samples: leave it out.")),
         Mistake("transposed", _overlap_transposed, Hint(
             "your array is (L, segments), librosa.util.frame's layout; the exercise asks for "
-            "(segments, L), one segment per row, like section 2's arrays.")),
+            "(segments, L), one segment per row, like section 2's arrays.",
+            example="y = [0, 1, 2, 3, 4, 5], L = 3, step = 3: the rows are [0 1 2] and [3 4 5], "
+                    "shape (2, 3), so out[0] is the first segment; shape (3, 2) would make out[0] "
+                    "= [0, 3].")),
         Mistake("short-signal", None, Hint(
             "a signal shorter than one segment must give an empty array of shape (0, L) (no "
             "segment fits), not an error, a padded segment, or np.array([]) of shape (0,), "
             "which does not stack with the (segments, L) arrays of other clips.",
-            "Handle len(y) < L first: return np.zeros((0, L))."),
+            "Handle len(y) < L before anything else, with an array that has no rows but still "
+            "L columns.",
+            example="A clip of 100 samples, L = 256: no segment fits, so 0 rows of 256 columns; "
+                    "stacked with another clip's (5, 256) segments that gives (5, 256). An array "
+                    "of shape (0,) cannot be stacked with them."),
                 detect=lambda out, case, ref: not _empty_ok(out, case["L"])
                 if np.asarray(case["y"]).size < case["L"] else (
                     np.shape(out) == np.shape(ref) and np.allclose(out, ref, atol=1e-6)),
                 raises=r"need at least one array|negative dimensions|cannot reshape|too short|"
                        r"window shape cannot be larger"),
         Mistake("uses-helper", None, Hint(
-            "write it with NumPy (or librosa.util.frame): {used} is the course's own code."),
+            "write it with NumPy (or librosa.util.frame): {used} is the course's own code.",
+            example="y = [0, 1, ..., 7], L = 4, step = 2, by hand: the slices that start at 0, 2 "
+                    "and 4 and hold 4 samples each, stacked as three rows."),
                 uses=True),
     ],
     fallback=Hint(
         "segment i holds y[i * step : i * step + L], for every i whose segment fits "
         "completely; stack them as rows.",
-        "The number of segments is 1 + (len(y) - L) // step when len(y) >= L, else 0.",
+        "Count the starts: the first at 0, the last the largest multiple of step that still "
+        "leaves room for L samples.",
         example="len(y) = 10, L = 4, step = 3: starts 0, 3, 6 (6 + 4 = 10 fits; 9 + 4 = 13 "
                 "does not): 1 + (10 - 4) // 3 = 3 segments."),
     success="Overlapping segments: more examples from the same audio (the neighbours share "
@@ -337,8 +371,7 @@ EX_3 = FunctionExercise(
                 Hint("the mean is right, and your std is a SAMPLE standard deviation (divided "
                      "by N - 1, ddof=1). The exercise asks for ddof=0, like np.std's default "
                      "and the files' own stds: divide by N, the number of frames.",
-                     "Pool the mean squares with the weights counts / counts.sum(); no -1 "
-                     "anywhere.",
+                     "Divide by the number of frames N, as np.std does by default: no -1 anywhere.",
                      example="Values 1 and 3: np.std([1, 3]) = 1 (ddof=0), np.std([1, 3], "
                              "ddof=1) = 1.41.")
                 , detect=_is_ddof1),
@@ -355,15 +388,17 @@ EX_3 = FunctionExercise(
         Mistake("counts-ignored", lambda means, stds, counts: _pooled_stats(
             means, stds, np.ones(len(counts))), Hint(
                 "your formula would be right if every file had the same number of frames: "
-                "weight each file by its count (its share of all the frames).")),
+                "weight each file by its count (its share of all the frames).",
+                example="File A: 1 frame, mean 0; file B: 9 frames, mean 10. All 10 frames have "
+                        "the mean (1 x 0 + 9 x 10) / 10 = 9, not (0 + 10) / 2 = 5.")),
         Mistake("mean-of-stds", lambda means, stds, counts: (
             _pooled_stats(means, stds, counts)[0],
             (_weights(counts) * np.asarray(stds, dtype=float)).sum(axis=0)), Hint(
                 "the mean is right; the spread is not: standard deviations do not average. "
                 "Variances (mean squares about the mean) do, once every file's values are "
                 "measured from the SAME pooled mean.",
-                "Each file's mean of x**2 is std**2 + mean**2; pool those, then subtract the "
-                "pooled mean squared.",
+                "What DOES average over files is each file's mean of x**2: how is that related to "
+                "the file's mean and std, and to the pooled std?",
                 example="Two files, each with std 1, one with mean -3, one with mean +3 (equal "
                         "counts): the pooled values lie around -3 and +3, so the pooled std is "
                         "sqrt(1 + 9) = 3.16, not 1.")),
@@ -373,7 +408,11 @@ EX_3 = FunctionExercise(
             Hint("you pooled the variances within each file (right, weighted), but forgot the "
                  "spread BETWEEN the files' means: files with different means spread the "
                  "pooled values further.",
-                 "Pooled variance = weighted mean of (std**2 + mean**2) - pooled mean**2.")),
+                 "Measure every file's values from the POOLED mean, not from the file's own "
+                 "mean: the further a file's mean lies from it, the more it spreads.",
+                 example="Two files of 2 frames, both with std 0, means 1 and 5: within the files "
+                         "there is no spread, yet the frames 1, 1, 5, 5 have std 2, all of it "
+                         "from the files' means lying 2 away from the pooled mean 3.")),
     ],
     fallback=Hint(
         "the pooled mean is the count-weighted mean of the files' means; for the pooled "
@@ -516,7 +555,10 @@ EX_4 = _SplitExercise(
             _stratified_split(file_ids, labels, k, seed)), Hint(
                 "return a boolean MASK, one True/False per segment (True: the segment's file "
                 "is a test file), not indices or file ids: X[mask] then selects the test "
-                "rows.", "np.isin(file_ids, test_files) gives that mask."),
+                "rows.", "np.isin(file_ids, test_files) gives that mask.",
+                example="file_ids [3, 3, 7, 1] with file 7 drawn: its index is [2], but the mask "
+                        "is [False, False, True, False], one bool per segment, as long as "
+                        "file_ids."),
                 detect=_flaw("not-a-mask")),
         Mistake("segments-not-files", _split_by_segment, Hint(
             "data leakage: some files have segments in BOTH splits. You chose segments; "
@@ -545,14 +587,23 @@ EX_4 = _SplitExercise(
         Mistake("with-replacement", _split_with_replacement, Hint(
             "some classes have fewer than k test files: your draw picked a file twice (or "
             "drew fewer than k in some class). Draw k distinct files per class, without "
-            "replacement (rng.choice(..., replace=False), or rng.permutation(...)[:k])."),
+            "replacement (rng.choice(..., replace=False), or rng.permutation(...)[:k]).",
+            example="Class c has files [2, 4, 6, 8] and k = 2: a draw with replacement may give "
+                    "[4, 4], ONE test file; shuffling the four and keeping the first two always "
+                    "gives two different files."),
                 detect=_flaw("with-replacement")),
         Mistake("inverted", _split_inverted, Hint(
             "train and test are swapped: True must mark the TEST segments (k files per "
-            "class)."), detect=_flaw("inverted")),
+            "class).",
+            example="Classes of 4 files each, k = 1, file 3 drawn in its class: the mask is True "
+                    "on file 3's segments only (1 file of 4 in the test split), False on the "
+                    "other three files'."), detect=_flaw("inverted")),
         Mistake("uses-library", None, Hint(
             "write the draw yourself with NumPy: {used} is not needed (and the course's own "
-            "split is the answer key)."), uses=True),
+            "split is the answer key).",
+            example="By hand: class 0 has files 10, 11, 12 and class 1 files 20, 21; with k = 1 "
+                    "draw one of [10, 11, 12] and one of [20, 21] from the seeded generator, then "
+                    "mark every segment of the two drawn files."), uses=True),
     ],
     fallback=Hint(
         "for each class: its distinct files, k of them drawn at random without replacement "
