@@ -8,8 +8,8 @@ from __future__ import annotations
 import importlib
 
 import pytest
-from conftest import spec_cases
 
+from tests.conftest import spec_cases
 from tools import course
 
 ROOT = course.ROOT

@@ -181,3 +181,18 @@ def test_fix_colleague_factor_two_hint_names_both_causes():
     r = exercises.check_fix_colleague(dct_factors_doubled)
     assert mistake(r) == "twenty-for-power"
     assert "20 / ln 10" in r.text() and "DCT factors" in r.text()
+
+
+def test_matching_delta_keeps_librosa_minimum_width():
+    """A reader's answer: the nearest odd width without the floor of 3; on a new hop five times
+    the training hop the span is under 3 frames and width 1 is not a delta."""
+    import math
+
+    def no_floor(C, hop_train, width_train, hop_new):
+        x = width_train * hop_train / hop_new
+        w = 2 * math.floor((x - 1) / 2 + 0.5) + 1
+        return librosa.feature.delta(np.asarray(C), width=w) * (hop_train / hop_new)
+
+    assert not ex05.check_matching_delta(no_floor)
+    assert any(c["width_train"] * c["hop_train"] / c["hop_new"] < 3
+               for c in ex05.EX_3.all_cases())

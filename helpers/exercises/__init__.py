@@ -18,7 +18,6 @@ import re as _re
 from . import _core, _progress, _spec
 from ._core import Hint, Prediction, Result, expect_all_correct, predict, reset, reveal
 from ._progress import progress
-from ._spec import case
 
 __all__ = ["Hint", "Prediction", "Result", "expect_all_correct", "predict", "reset", "reveal",
            "progress", "case", "_core", "_progress", "_spec"]
@@ -36,3 +35,12 @@ for _m in MODULES:
                           "module already exports: give its checks other names")
     globals().update({_n: getattr(_m, _n) for _n in _m.__all__})
     __all__ += list(_m.__all__)
+
+
+def case(exercise_id: str, number: int) -> dict:
+    """The inputs of case ``number`` of a function exercise's check (a copy), as messages name
+    them: ``args = case("06.3", 4); my_function(**args)`` reruns the case that failed."""
+    spec = _spec._REGISTRY.get(exercise_id)  # every exNN module above has registered its specs
+    if not isinstance(spec, _spec.FunctionExercise):
+        raise KeyError(f"no function exercise {exercise_id!r}")
+    return _spec.case_inputs(spec, number)

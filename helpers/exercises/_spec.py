@@ -94,7 +94,7 @@ from ._core import (
 )
 from ._routes import Forbidden
 
-__all__ = ["Mistake", "FunctionExercise", "ValueExercise", "check", "case", "normalise_label",
+__all__ = ["Mistake", "FunctionExercise", "ValueExercise", "check", "case_inputs", "normalise_label",
            "distance", "as_learner", "variants", "OUTPUTS"]
 
 OUTPUTS = ("array", "number", "tuple", "exact")
@@ -653,15 +653,9 @@ def _runner(spec):
 _REGISTRY: dict[str, FunctionExercise | ValueExercise] = {}
 
 
-def case(exercise_id: str, number: int) -> dict:
-    """The inputs of case ``number`` of a function exercise's check (a copy), as messages name
-    them: ``args = case("06.3", 4); my_function(**args)`` reruns the case that failed."""
-    spec = _REGISTRY.get(exercise_id)
-    if spec is None:
-        from . import ex01, ex02, ex03, ex04, ex05, ex06  # noqa: F401 - they register specs
-        spec = _REGISTRY.get(exercise_id)
-    if not isinstance(spec, FunctionExercise):
-        raise KeyError(f"no function exercise {exercise_id!r}")
+def case_inputs(spec: FunctionExercise, number: int) -> dict:
+    """A copy of the inputs of case ``number`` of ``spec``, as the learner's function gets them
+    (``helpers.exercises.case`` finds the spec by its id)."""
     chosen = spec.all_cases()[number]
     return copy.deepcopy(dict(spec.prepare(dict(chosen)) if spec.prepare else chosen))
 

@@ -245,11 +245,14 @@ def _matching_delta(C, hop_train, width_train, hop_new):
 
 
 def _matching_cases(rng):
-    """Training hops 5-32 ms, new hops from a third to three times as long, widths 5-13;
+    """Training hops 5-32 ms, new hops from a third to five times as long, widths 5-13;
     ratios chosen so that width_train x hop_train / hop_new is never half-way between two
     odd numbers (and, in some cases, not an odd number either, so that rounding matters)."""
     out = []
-    hops = [(0.010, 0.020), (0.016, 0.006), (0.032, 0.010), (0.0116, 0.0232), (0.015, 0.005)]
+    # the last pair makes the span shorter than 3 new frames for every width: librosa's
+    # minimum width (3) must be kept, not 1
+    hops = [(0.010, 0.020), (0.016, 0.006), (0.032, 0.010), (0.0116, 0.0232), (0.015, 0.005),
+            (0.010, 0.050)]
     for hop_train, hop_new in hops:
         widths = [w for w in (5, 7, 9, 11, 13)
                   if abs((w * hop_train / hop_new - 1) / 2 % 1 - 0.5) > 0.1]
