@@ -29,6 +29,8 @@ import re
 import tempfile
 from pathlib import Path
 
+from . import _core
+
 __all__ = ["progress", "progress_path", "record", "exercises_by_notebook", "Progress"]
 
 ENV = "AUDIO_COURSE_PROGRESS"
@@ -137,6 +139,10 @@ def exercises_by_notebook() -> dict[str, list[tuple[str, str]]]:
     for ex_id in sorted(found, key=_natural):
         by_nb.setdefault(ex_id.split(".")[0], []).append((ex_id, found[ex_id]))
     return by_nb
+
+
+if record not in _core.VERDICT_LISTENERS:
+    _core.VERDICT_LISTENERS.append(record)
 
 
 def _titles() -> dict[str, str]:
