@@ -3,15 +3,13 @@ notebooks' set-up cells and CITATION.cff are generated from it by `nbtool sync` 
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import tomllib
 from pathlib import Path
 
+from tools import nbtool
+
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("nbtool", ROOT / "tools" / "nbtool.py")
-nbtool = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(nbtool)
 GENERATED = {"README.md", "CITATION.cff"}
 
 

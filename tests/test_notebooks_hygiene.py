@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 from pathlib import Path
 
+from tools import nbtool
+
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("nbtool", ROOT / "tools" / "nbtool.py")
-nbtool = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(nbtool)
 NOTEBOOKS = nbtool._course.learner_notebooks(ROOT)
 
 

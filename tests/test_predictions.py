@@ -10,17 +10,15 @@ belongs to a prediction that exists, and planted give-aways are caught.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
+from tools import course, nbtool
+
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("nbtool", ROOT / "tools" / "nbtool.py")
-nbtool = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(nbtool)
-LESSONS = sorted((ROOT / "notebooks").glob("0[1-6]_*.ipynb"))
+LESSONS = [r["path"] for r in course.notebooks() if r.get("exercises")]  # 01-06, course.toml
 
 
 def _cells(path: Path) -> list:

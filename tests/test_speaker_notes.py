@@ -12,7 +12,6 @@ reveal.js's speaker notes. tests/publish/ checks the built slides and site.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import re
 import sys
@@ -22,13 +21,11 @@ import nbformat
 import pytest
 from nbconvert import SlidesExporter
 
+from tools import nbtool
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import publish  # noqa: E402
-
-spec = importlib.util.spec_from_file_location("nbtool", ROOT / "tools" / "nbtool.py")
-nbtool = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(nbtool)
 
 LEARNER = publish.learner_notebooks()
 
