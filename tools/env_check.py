@@ -34,9 +34,6 @@ try:  # from the repository root (`from tools import ...`), or as a script in to
 except ImportError:
     import course
 
-# The kernels these checks start record no exercise verdict (never the user's progress file)
-os.environ.setdefault("AUDIO_COURSE_PROGRESS", "off")
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -153,6 +150,8 @@ def colab() -> None:
 
 
 def main(argv: list[str]) -> int:
+    # the kernels these checks start record no exercise verdict (never the user's progress file)
+    os.environ.setdefault("AUDIO_COURSE_PROGRESS", "off")
     if argv[:1] == ["_execute"]:
         cwd = None
         if argv[1:2] == ["--cwd"]:
