@@ -59,6 +59,26 @@ MEASURE_JS = """() => {
 }"""
 
 
+MATHJAX_IDLE = ("window.MathJax && MathJax.isReady && MathJax.Hub"
+                " && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0")
+
+
+def wait_until_typeset(page, timeout_ms: int = 30_000) -> bool:
+    """Wait until MathJax exists, is idle and shows at least one typeset formula.
+
+    The deck's own script calls ``MathJax.Hub.Rerender`` on every ``slidechanged`` event, so
+    after the measuring loop (which visits every slide) the formulas are being re-rendered and
+    may be absent for a moment: count them only once that queue has drained again.
+    """
+    try:
+        page.wait_for_function(f"() => ({MATHJAX_IDLE}) && "
+                               "document.querySelector('.MathJax, .MathJax_Display') !== null",
+                               timeout=timeout_ms)
+    except Exception:  # playwright's TimeoutError: the caller's assertion names the problem
+        return False
+    return True
+
+
 def measure(page, deck, math: bool = False) -> dict:
     """Open ``deck``, wait until it is laid out (and, when ``math``, typeset), measure it."""
     page.failed_requests.clear()
@@ -71,14 +91,10 @@ def measure(page, deck, math: bool = False) -> dict:
         R => { window.Reveal = R; done(); }))""")
     # MathJax loads asynchronously: "no MathJax yet" is not "typeset". A deck with formulas
     # waits until MathJax exists, is idle and has typeset something; one without waits for idle.
-    ready = ("window.MathJax && MathJax.isReady && MathJax.Hub && MathJax.Hub.queue.pending === 0"
-             " && MathJax.Hub.queue.running === 0")
     if math:
-        page.wait_for_function(f"() => {ready} && "
-                               "document.querySelector('.MathJax, .MathJax_Display') !== null",
-                               timeout=30_000)
+        wait_until_typeset(page)
     else:
-        page.wait_for_function(f"() => !window.MathJax || ({ready})")
+        page.wait_for_function(f"() => !window.MathJax || ({MATHJAX_IDLE})")
     page.wait_for_timeout(300)
     assert "failed to load" not in page.inner_text("body"), f"{deck.name}: a script failed"
     page.wait_for_timeout(500)
@@ -120,7 +136,9 @@ def test_every_slide_fits_the_canvas(browser_page, deck):
     result = measure(browser_page, deck, math="$$" in source)
     assert len(result["slides"]) >= 3, "a lecture deck needs several slides"
     if "$$" in source:  # formulas: typeset by the deck's local MathJax
-        assert browser_page.locator(".MathJax, .MathJax_Display").count() > 0, "no formula"
+        assert wait_until_typeset(browser_page), (
+            f"{deck.name}: no typeset formula within 30 s of measuring (MathJax idle: "
+            f"{browser_page.evaluate(f'() => !!({MATHJAX_IDLE})')})")
     bad = problems_of(result)
     assert not bad, f"{deck.name}: {len(bad)} problem(s):\n" + "\n".join(bad)
 
