@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+from scipy.signal import lfilter as scipy_lfilter
 from scipy.signal import resample_poly
 
 HERE = Path(__file__).resolve().parent
@@ -283,6 +284,39 @@ def make_instruments(tmp: Path) -> list[dict]:
 
 
 # ---------------------------------------------------------------------------------------------
+# (e) A synthetic small-room impulse response (notebook 07: reverberation as augmentation)
+# ---------------------------------------------------------------------------------------------
+IR_SECONDS = 0.4
+IR_RT60 = 0.25  # seconds for the tail to decay by 60 dB
+
+
+def make_impulse_response() -> dict:
+    """A small room's impulse response, made from numbers alone (so it is the authors' own, CC0):
+    a direct path at t = 0, six early reflections (2-25 ms, each weaker, random sign) and a
+    diffuse tail of Gaussian noise whose energy decays by 60 dB in IR_RT60 seconds, darkened by a
+    one-pole low-pass (walls absorb high frequencies) and faded out over the last 20 ms."""
+    rng = np.random.default_rng(707)
+    n = int(round(IR_SECONDS * SR))
+    t = np.arange(n) / SR
+    ir = np.zeros(n)
+    ir[0] = 1.0
+    for delay_ms, gain in zip(np.sort(rng.uniform(2.0, 25.0, 6)), np.geomspace(0.6, 0.25, 6), strict=True):
+        ir[int(round(delay_ms * 1e-3 * SR))] += gain * rng.choice([-1.0, 1.0])
+    start = int(round(0.005 * SR))
+    tail = rng.standard_normal(n) * 10 ** (-3 * t / IR_RT60) * 0.12
+    tail[:start] = 0.0
+    ir += scipy_lfilter([0.35], [1.0, -0.65], tail)
+    k = int(0.02 * SR)
+    ir[-k:] *= np.linspace(1.0, 0.0, k)
+    rel = "impulse_responses/small_room.flac"
+    save(normalise(ir, 0.9), rel)
+    return dict(file=rel, label="", kind="impulse_response",
+                description=f"synthetic small-room impulse response: direct path, 6 early "
+                            f"reflections, noise tail with RT60 {IR_RT60} s, {IR_SECONDS} s",
+                source=NUMPY_SRC, author=ME, licence=OWN)
+
+
+# ---------------------------------------------------------------------------------------------
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -306,7 +340,15 @@ def write_manifest(rows: list[dict]) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--manifest", action="store_true", help="only re-hash existing files")
+    ap.add_argument("--impulse-response", action="store_true",
+                    help="only (re)make the impulse response (needs numpy alone) and re-hash")
     args = ap.parse_args()
+    if args.impulse_response:
+        with open(HERE / "MANIFEST.csv", encoding="utf-8") as fh:
+            rows = [{k: r[k] for k in MANIFEST_FIELDS[:7]} for r in csv.DictReader(fh)]
+        row = make_impulse_response()
+        write_manifest([r for r in rows if r["file"] != row["file"]] + [row])
+        return
     if args.manifest:
         with open(HERE / "MANIFEST.csv", encoding="utf-8") as fh:
             rows = [{k: r[k] for k in MANIFEST_FIELDS[:7]} for r in csv.DictReader(fh)]
@@ -318,7 +360,8 @@ def main() -> None:
                              "fluid-soundfont-gm espeak-ng")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        rows = [make_blues(tmp), *make_speech(tmp), *make_synthetic(), *make_instruments(tmp)]
+        rows = [make_blues(tmp), *make_speech(tmp), *make_synthetic(), *make_instruments(tmp),
+                make_impulse_response()]
     write_manifest(rows)
     total = sum((HERE / r["file"]).stat().st_size for r in rows)
     print(f"wrote {len(rows)} files, {total / 1e6:.2f} MB, and data/MANIFEST.csv")

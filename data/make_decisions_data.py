@@ -7,6 +7,7 @@ and reuses its MIDI writer and renderer.
 
     sudo apt-get install fluidsynth fluid-soundfont-gm
     python data/make_decisions_data.py     # writes data/families/ and its MANIFEST rows
+    python data/make_decisions_data.py --manifest  # only re-hashes data/families/ (after a merge)
 
 Run it after ``python data/make_data.py`` (which rewrites the whole manifest from its own list).
 
@@ -20,6 +21,7 @@ which is what makes a split by segment leak. All randomness comes from one fixed
 from __future__ import annotations
 
 import csv
+import sys
 import tempfile
 from pathlib import Path
 
@@ -127,6 +129,12 @@ def make_families(tmp: Path) -> list[dict]:
     return rows
 
 
+def _old_descriptions() -> dict:
+    with open(HERE / "MANIFEST.csv", encoding="utf-8") as fh:
+        return {r["file"]: r["description"] for r in csv.DictReader(fh)
+                if r["file"].startswith(FOLDER + "/")}
+
+
 def update_manifest(rows: list[dict]) -> None:
     """Replace this set's rows in MANIFEST.csv and keep every other row as it is."""
     with open(HERE / "MANIFEST.csv", encoding="utf-8") as fh:
@@ -140,8 +148,15 @@ def update_manifest(rows: list[dict]) -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as d:
-        rows = make_families(Path(d))
+    if "--manifest" in sys.argv[1:]:  # only re-hash the files already there (e.g. after a merge)
+        with open(HERE / FOLDER / "metadata.csv", encoding="utf-8") as fh:
+            meta = list(csv.DictReader(fh))
+        rows = [dict(file=f"{FOLDER}/{m['file']}", label=m["label"], kind="grouped",
+                     description=_old_descriptions().get(f"{FOLDER}/{m['file']}", ""),
+                     source=SRC, author=md.ME, licence=md.OWN) for m in meta]
+    else:
+        with tempfile.TemporaryDirectory() as d:
+            rows = make_families(Path(d))
     update_manifest(rows)
     total = sum((HERE / r["file"]).stat().st_size for r in rows)
     print(f"wrote {len(rows)} files, {total / 1e6:.2f} MB, and their MANIFEST.csv rows")
