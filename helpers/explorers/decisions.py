@@ -22,7 +22,7 @@ import numpy as np
 from .framework import Explorer, choice_slider
 
 __all__ = ["DecisionsExplorer", "decisions_explorer", "decisions_view", "family_data",
-           "feature_matrix", "make_folds", "cross_val_accuracy", "add_noise_snr", "SETTINGS"]
+           "feature_matrix", "make_folds", "cross_val_accuracy", "SETTINGS"]
 
 SR = 16000            # the families set is stored at 16 kHz
 SEGMENT = 8000        # 0.5 s segments
@@ -41,16 +41,6 @@ SETTINGS = {
     "augment": ("none", "noise+gain"),
     "test_audio": ("clean", "noisy"),
 }
-
-
-def add_noise_snr(segments, snr_db, rng):
-    """White noise ``snr_db`` dB below each row's mean power (snr_db: a number or one per row)."""
-    segments = np.asarray(segments, dtype=np.float64)
-    power = np.mean(segments ** 2, axis=-1, keepdims=True)
-    snr = np.broadcast_to(np.asarray(snr_db, dtype=np.float64).reshape(-1, 1)
-                          if np.ndim(snr_db) else snr_db, power.shape)
-    noise = rng.standard_normal(segments.shape)
-    return segments + noise * np.sqrt(power * 10 ** (-snr / 10))
 
 
 def _mel(segments):
@@ -85,6 +75,7 @@ def family_data(seed: int = 8) -> dict:
     the noisy (test) and the augmented (training copy) version of every segment. Cached."""
     import soundfile as sf
 
+    from .. import augment
     from ..data import data_dir
 
     root = data_dir() / "families"
@@ -104,10 +95,9 @@ def family_data(seed: int = 8) -> dict:
         inst += [instruments.index(m["instrument"])] * n
     segments = np.concatenate(segs)
     rng = np.random.default_rng(seed)
-    noisy = add_noise_snr(segments, NOISY_SNR_DB, rng)
-    n = len(segments)
-    aug = add_noise_snr(segments, rng.uniform(*AUG_SNR_DB, size=n), rng)
-    aug *= 10 ** (rng.uniform(*AUG_GAIN_DB, size=(n, 1)) / 20)
+    noisy = np.stack([augment.add_noise(s, NOISY_SNR_DB, rng=rng) for s in segments])
+    aug = np.stack([augment.gain_db(augment.add_noise(s, rng.uniform(*AUG_SNR_DB), rng=rng),
+                                    rng.uniform(*AUG_GAIN_DB)) for s in segments])
     return dict(segments=segments, label=np.array(label), file=np.array(file),
                 instrument=np.array(inst), label_names=label_names, instruments=instruments,
                 meta=meta, mel=_mel(segments), mel_noisy=_mel(noisy), mel_aug=_mel(aug),
@@ -159,28 +149,37 @@ def make_folds(data, split: str, seed: int) -> np.ndarray:
     return fold
 
 
-def cross_val_accuracy(data, *, split="group", standardise="train", ref="fixed",
-                       features="mfcc", augment="none", test_audio="clean", seed=0):
-    """Accuracy over all segments (each tested once, 3 folds) and the confusion matrix."""
+def _fit_predict(X, X_test, X_aug, y, fold, *, standardise, augment):
+    """Train on the other folds, predict each fold; return the predicted label per row."""
     from sklearn.linear_model import LogisticRegression
 
-    X = feature_matrix(data["mel"], data["desc"], features, ref)
-    X_test_all = X if test_audio == "clean" else feature_matrix(
-        data["mel_noisy"], data["desc_noisy"], features, ref)
-    X_aug = feature_matrix(data["mel_aug"], data["desc_aug"], features, ref)
-    y = data["label"]
-    fold = make_folds(data, split, seed)
     pred = np.empty_like(y)
     for k in range(N_FOLDS):
         tr, te = fold != k, fold == k
         X_tr, y_tr = X[tr], y[tr]
         if augment == "noise+gain":
             X_tr, y_tr = np.concatenate([X_tr, X_aug[tr]]), np.concatenate([y_tr, y_tr])
-        fit_on = X_tr if standardise == "train" else np.concatenate([X_tr, X_test_all[te]])
+        fit_on = X_tr if standardise == "train" else np.concatenate([X_tr, X_test[te]])
         mean, std = fit_on.mean(axis=0), fit_on.std(axis=0) + 1e-8
         model = LogisticRegression(C=0.01, max_iter=300)
         model.fit((X_tr - mean) / std, y_tr)
-        pred[te] = model.predict((X_test_all[te] - mean) / std)
+        pred[te] = model.predict((X_test[te] - mean) / std)
+    return pred
+
+
+def cross_val_accuracy(data, *, split="group", standardise="train", ref="fixed",
+                       features="mfcc", augment="none", test_audio="clean", seed=0):
+    """Accuracy over all segments (each tested once, 3 folds) and the confusion matrix."""
+    from threadpoolctl import threadpool_limits
+
+    X = feature_matrix(data["mel"], data["desc"], features, ref)
+    X_test = X if test_audio == "clean" else feature_matrix(
+        data["mel_noisy"], data["desc_noisy"], features, ref)
+    X_aug = feature_matrix(data["mel_aug"], data["desc_aug"], features, ref)
+    y = data["label"]
+    fold = make_folds(data, split, seed)
+    with threadpool_limits(limits=1):  # small matrices: one BLAS thread is fastest and steady
+        pred = _fit_predict(X, X_test, X_aug, y, fold, standardise=standardise, augment=augment)
     n = len(data["label_names"])
     confusion = np.zeros((n, n), dtype=int)
     np.add.at(confusion, (y, pred), 1)
