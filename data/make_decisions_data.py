@@ -25,12 +25,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+import make_data as md
 import numpy as np
 import scipy.signal
 import soundfile as sf
 from scipy.signal import resample_poly
-
-import make_data as md
 
 HERE = Path(__file__).resolve().parent
 FOLDER = "families"

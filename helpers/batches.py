@@ -119,7 +119,7 @@ class Batches:
                 starts = rng.integers(0, frames - crop + 1, size=idx.size)
             else:
                 starts = np.zeros(idx.size, dtype=int)
-            xb = np.stack([self.X[i, s:s + crop] for i, s in zip(idx, starts)])
+            xb = np.stack([self.X[i, s:s + crop] for i, s in zip(idx, starts, strict=True)])
             if self.augment is not None:
                 xb = np.stack([np.asarray(self.augment(x, rng)) for x in xb])
                 if xb.shape[1:] != (crop, *self.X.shape[2:]):

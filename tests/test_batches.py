@@ -41,7 +41,7 @@ def test_same_seed_same_batches_other_epoch_or_seed_differs():
     X, y = _data()
     one = _epoch(Batches(X, y, batch_size=4, crop_frames=8, seed=7), 0)
     two = _epoch(Batches(X, y, batch_size=4, crop_frames=8, seed=7), 0)
-    assert all(np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) for a, b in zip(one, two))
+    assert all(np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) for a, b in zip(one, two, strict=True))
     other_epoch = _epoch(Batches(X, y, batch_size=4, crop_frames=8, seed=7), 1)
     other_seed = _epoch(Batches(X, y, batch_size=4, crop_frames=8, seed=8), 0)
     assert not np.array_equal(one[0][0], other_epoch[0][0])

@@ -234,13 +234,13 @@ class DecisionsExplorer(Explorer):
         (self.dots,) = self.ax_acc.plot([], [], "o", ms=6, label="one seed")
         self.bar = self.ax_acc.errorbar([0], [0.5], yerr=[0.1], fmt="s", color="C3", ms=9,
                                         capsize=8, label="mean ± std")
-        self.ax_acc.legend(loc="lower right", fontsize="small")
-        self.ax_cm = fig.add_axes((0.55, 0.2, 0.4, 0.7))
+        self.ax_acc.legend(loc="upper right", fontsize="small")
+        self.ax_cm = fig.add_axes((0.58, 0.25, 0.38, 0.62))
         self.img = self.ax_cm.imshow(np.zeros((n, n)), cmap="Blues", vmin=0, vmax=1)
         self.ax_cm.set(xticks=range(n), yticks=range(n), xlabel="Predicted family",
                        ylabel="True family", title="Confusion (fraction of each true row)")
-        self.ax_cm.set_xticklabels(names, rotation=20)
-        self.ax_cm.set_yticklabels(names)
+        self.ax_cm.set_xticklabels(names, fontsize="small", rotation=15)
+        self.ax_cm.set_yticklabels(names, fontsize="small")
         self.texts = [[self.ax_cm.text(j, i, "", ha="center", va="center", fontsize="small")
                        for j in range(n)] for i in range(n)]
 
