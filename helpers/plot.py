@@ -469,8 +469,8 @@ def stft_tradeoff(y, sr, *, n_ffts=(256, 2048, 8192), hop_divisor=4, window="han
             db = to_db(np.abs(S), ref="max", top_db=top_db)
         else:  # long clip: a picture-sized image, max over blocks of frames and bins
             im = magnitude_image(y, n_fft=n_fft, hop_length=hop,
-                                 window=window_samples(window, n_fft), max_rows=512,
-                                 max_cols=1024, budget=1 << 26)
+                                 window=window_samples(window, n_fft), max_rows=256,
+                                 max_cols=768, budget=1 << 26)
             db = to_db(im["image"], ref=im["hi"], top_db=top_db)
             x0, x1, f0, f1 = image_extent(im, sr, hop, n_fft)
             kw = dict(x_coords=np.linspace(x0, x1, db.shape[1] + 1),

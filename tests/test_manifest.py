@@ -118,3 +118,39 @@ def test_check_environment_refuses_a_library_below_its_floor(monkeypatch):
     monkeypatch.setitem(helpers.MINIMUM_VERSIONS, "numpy", "99.0")
     with pytest.raises(RuntimeError, match=r"numpy .* is older than 99\.0"):
         helpers.check_environment(verbose=False)
+
+
+
+def _teacher_todos(root) -> list[str]:
+    """Where a ``TODO(teacher)`` from ``nbtool new``'s templates is still in a listed file."""
+    files = [root / "course.toml", root / "notebooks" / "glossary.md"]
+    for row in course.notebooks(root):
+        files += [row["path"], row["guide"]] + ([row["solutions"]] if row["solutions"] else [])
+        if row.get("exercises"):
+            files.append(root / "helpers" / "exercises" / f"{row['exercises']}.py")
+    for entry in course.explorers(root):
+        files.append(root / (course.explorer_module(entry).replace(".", "/") + ".py"))
+        files.append(root / "helpers" / "explorers" / f"{entry['name']}.py")
+    return sorted({f.relative_to(root).as_posix() for f in files
+                   if f.exists() and "TODO(teacher)" in f.read_text(encoding="utf-8")})
+
+
+def test_no_template_placeholder_is_left_in_a_listed_notebook():
+    """A notebook made by ``nbtool new`` is finished only when the teacher has replaced every
+    ``TODO(teacher)`` of the templates (notebook, solutions, checks, explorer, guide, manifest)."""
+    assert _teacher_todos(ROOT) == []
+
+
+@pytest.mark.parametrize("planted", ["notebooks/01_waveform.ipynb", "helpers/explorers/mfcc.py",
+                                     "docs/teaching/03_stft_spectrogram.md"])
+def test_the_placeholder_check_finds_a_planted_placeholder(tmp_path, planted):
+    for rel in ("course.toml", "notebooks", "helpers/exercises", "helpers/explorers",
+                "docs/teaching"):
+        src, dst = ROOT / rel, tmp_path / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, dst)
+    before = _teacher_todos(tmp_path)
+    target = tmp_path / planted
+    target.write_text(target.read_text(encoding="utf-8").replace("e", "TODO(teacher)", 1),
+                      encoding="utf-8")
+    assert _teacher_todos(tmp_path) == sorted(set(before) | {planted})

@@ -403,8 +403,8 @@ EX_4 = FunctionExercise(
                      "same factor 2, and the numbers cannot tell them apart: 20 / ln 10 for "
                      "the log (that converts the log of an AMPLITUDE; the mel spectrogram "
                      "holds powers, and power_to_db takes 10 log10), or DCT factors twice too "
-                     "big (sqrt(1 / n_mels) for c0 and sqrt(2 / n_mels) for the others, "
-                     "instead of sqrt(1 / (4 n_mels)) and sqrt(1 / (2 n_mels))). Check both.",
+                     "big (measure what norm='ortho' does to each row instead of deriving "
+                     "it). Check both.",
                      "Recompute your factors on a tiny example: dct([1, 1, 1, 1]) = [8, 0, 0, "
                      "0] and dct(..., norm='ortho') = [2, 0, 0, 0].",
                      example="Test each factor alone. The log: a power of 100 is 10 log10(100) = "
@@ -413,9 +413,10 @@ EX_4 = FunctionExercise(
                              "dct(x, norm='ortho') = [1.41, 0], a factor 0.354 for row 0.")),
         Mistake("c0-like-the-rest", lambda C, n_mels: _rescale(C, n_mels, _DB_PER_NEPER,
                                                                same=True), Hint(
-            "all rows but c0 are right: the orthonormal DCT-II scales row 0 by "
-            "sqrt(1 / (4 n_mels)) and the other rows by sqrt(1 / (2 n_mels)), relative to "
-            "scipy's default.", "Treat row 0 separately.",
+            "all rows but c0 are right: relative to scipy's default, the orthonormal DCT-II "
+            "scales row 0 by a different factor from the other rows.",
+            "Measure row 0's factor as you measured the others: dct(x, norm='ortho')[0] / "
+            "dct(x)[0] for a small x, at two values of n_mels, and see how it depends on n_mels.",
             example="x = [1, 0] (2 bands): dct(x) = [2, 1.41] and dct(x, norm='ortho') = [0.71, "
                     "0.71]: row 0 shrinks by 0.354 and row 1 by 0.5, two different factors.")),
         Mistake("log10-without-10", lambda C, n_mels: _rescale(C, n_mels, 1 / np.log(10)),

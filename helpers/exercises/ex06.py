@@ -118,7 +118,7 @@ EX_1 = _CountExercise(
             _segment_samples(s, sr) + (n // 2 if c else 0) - n) // h, Hint(
                 "with center=True you padded only one end: librosa adds n_fft // 2 zeros at "
                 "the start AND n_fft // 2 at the end (so that frame m is centred on sample "
-                "m * hop).", "The padded length is L + 2 * (n_fft // 2).",
+                "m * hop).", "How many zeros does the padded signal hold in all, then?",
                 example="L = 1000, n_fft = 200, hop = 100, center=True: 100 zeros before AND 100 "
                         "after make 1200 samples, frames start at 0 .. 1000: 11 frames; with one "
                         "end padded (1100 samples) only 10.")),
@@ -141,7 +141,8 @@ EX_1 = _CountExercise(
         "samples. center=True: librosa pads n_fft // 2 zeros at each end first.",
         "Frames = 1 + the number of whole hops that still leave room for one more frame.",
         example="L = 1000, n_fft = 400, hop = 100, center=False: starts 0, 100, ..., 600 "
-                "(600 + 400 = 1000 still fits): 1 + (1000 - 400) // 100 = 7 frames."),
+                "(600 + 400 = 1000 still fits; 700 + 400 does not): 7 frames. Now say it "
+                "for any L, n_fft and hop, then for the padded signal."),
     success="Right on every setting, with and without centring (and on the old script's "
             "trap, 3 s with hop 441).")
 
@@ -290,7 +291,7 @@ EX_2 = _SegmentsExercise(
         "Count the starts: the first at 0, the last the largest multiple of step that still "
         "leaves room for L samples.",
         example="len(y) = 10, L = 4, step = 3: starts 0, 3, 6 (6 + 4 = 10 fits; 9 + 4 = 13 "
-                "does not): 1 + (10 - 4) // 3 = 3 segments."),
+                "does not): 3 segments, the last ending exactly at the end of y."),
     success="Overlapping segments: more examples from the same audio (the neighbours share "
             "samples, so split by file before you cut, never after).")
 
@@ -415,14 +416,14 @@ EX_3 = FunctionExercise(
                          "from the files' means lying 2 away from the pooled mean 3.")),
     ],
     fallback=Hint(
-        "the pooled mean is the count-weighted mean of the files' means; for the pooled "
-        "standard deviation, pool each file's mean of x**2 (= std**2 + mean**2) the same way, "
-        "subtract the pooled mean squared, take the square root.",
-        "Check it: make three small random arrays, compare with np.concatenate(...).mean(0) "
-        "and .std(0).",
-        example="Files with (count, mean, std) = (2, 1, 0) and (2, 3, 0): the values are "
-                "1, 1, 3, 3; mean of x**2 = (2 x 1 + 2 x 9) / 4 = 5, minus 2**2: variance 1, "
-                "std 1."),
+        "the pooled mean is the count-weighted mean of the files' means. Standard "
+        "deviations do not pool that way; look for a per-file MEAN of something (a mean over "
+        "the file's frames pools by counts) that you can rebuild from the file's mean and std.",
+        "Check any idea numerically: make three small random arrays, compare with "
+        "np.concatenate(...).mean(0) and .std(0).",
+        example="Files with (count, mean, std) = (2, 1, 0) and (2, 3, 0): the frames are "
+                "1, 1, 3, 3, with mean 2 and std 1, although both files have std 0. Which "
+                "per-file number, averaged with weights 2/4 and 2/4, leads to that std of 1?"),
     success="The statistics of all the frames, from three numbers per file and coefficient: a "
             "worker never has to send its frames back.")
 
