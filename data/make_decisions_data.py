@@ -12,9 +12,10 @@ and reuses its MIDI writer and renderer.
 Run it after ``python data/make_data.py`` (which rewrites the whole manifest from its own list).
 
 The set: four instrument families (the labels), each played by six General MIDI instruments
-(the groups), three takes per instrument. A take is a random melody in a random register and
-tempo, "recorded" in its own room: a random reverberation tail, a random low-pass tilt, a random
-level and a faint noise floor. Segments of one take therefore share a melody, a room and a level,
+(the groups), three takes per instrument. A take is a random melody in one register that all
+families share (so pitch says nothing about the family) and a random tempo, "recorded" in its
+own room: a random reverberation tail, a random low-pass tilt, a random level and a faint noise
+floor. Segments of one take therefore share a melody, a room and a level,
 which is what makes a split by segment leak. All randomness comes from one fixed seed.
 """
 
@@ -49,8 +50,10 @@ FAMILIES = {
     "woodwind": {64: "soprano_sax", 65: "alto_sax", 68: "oboe", 71: "clarinet", 73: "flute",
                  74: "recorder"},
 }
-# playable ranges (MIDI notes) per family, so every instrument plays a plausible register
-RANGES = {"keyboard": (45, 79), "guitar": (45, 76), "brass": (43, 74), "woodwind": (57, 86)}
+# ONE register for every family (MIDI 55-74, G3-D5: where all 24 instruments above sound
+# sensibly). A family's own note range would let a classifier recognise the family by its
+# pitch alone (a "horse", Sturm 2014); with one shared range only the timbre tells them apart.
+REGISTER = (55, 74)
 
 SRC = (
     "rendered by data/make_decisions_data.py from MIDI written by the script, with FluidSynth "
@@ -59,9 +62,9 @@ SRC = (
 )
 
 
-def melody(rng, family: str, program: int, bpm: float) -> list:
-    lo, hi = RANGES[family]
-    low = int(rng.integers(lo, hi - 12))
+def melody(rng, program: int, bpm: float) -> list:
+    lo, hi = REGISTER
+    low = int(rng.integers(lo, hi - 12 + 1))  # the scale's top note is at most hi
     scale = low + np.array([0, 2, 4, 5, 7, 9, 11, 12])
     events = []
     md.program(events, 0, program)
@@ -102,7 +105,7 @@ def make_families(tmp: Path) -> list[dict]:
         for prog, name in programs.items():
             for take in range(TAKES):
                 bpm = float(rng.integers(80, 160))
-                events = melody(rng, family, prog, bpm)
+                events = melody(rng, prog, bpm)
                 midi, wav = tmp / "take.mid", tmp / "take.wav"
                 md.write_midi(midi, [events], bpm)
                 md.render_midi(midi, wav, gain=0.7)

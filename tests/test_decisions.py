@@ -84,7 +84,9 @@ def test_ref_max_is_per_segment_and_fixed_ref_keeps_the_level(data):
 def test_view_and_explorer_cache(data):
     v = d.decisions_view(data, split="segment", seeds=2)
     assert v["accuracies"].shape == (2,) and v["confusion"].sum() == 2 * 432
-    assert "mean ± std over 2 seeds" in v["readout"]
+    assert "mean ± standard error over 2 seeds" in v["readout"]
+    assert v["std"] == pytest.approx(np.std(v["accuracies"], ddof=1))
+    assert v["se"] == pytest.approx(v["std"] / np.sqrt(2))
     with pytest.raises(ValueError, match="split must be one of"):
         d.decisions_view(data, split="random")
     ex = d.decisions_explorer(data)
@@ -94,3 +96,39 @@ def test_view_and_explorer_cache(data):
     assert ex.last_view is first  # computed once, then kept
     with pytest.raises(TypeError, match="unknown setting"):
         d.decisions_explorer(data, model="svm")
+
+
+def _pitch_percentiles(segments):
+    """10th, 50th and 90th percentile of librosa.yin's pitch (MIDI) in each segment."""
+    f0 = librosa.yin(segments, fmin=80.0, fmax=1000.0, sr=16000, frame_length=1024,
+                     hop_length=512, center=False)
+    return np.percentile(librosa.hz_to_midi(f0), [10, 50, 90], axis=1).T
+
+
+def _group_cv(data, X, seed, C):
+    from sklearn.linear_model import LogisticRegression
+
+    y, fold = data["label"], d.make_folds(data, "group", seed)
+    pred = np.empty_like(y)
+    for k in range(3):
+        tr, te = fold != k, fold == k
+        mean, std = X[tr].mean(axis=0), X[tr].std(axis=0) + 1e-8
+        model = LogisticRegression(C=C, max_iter=500).fit((X[tr] - mean) / std, y[tr])
+        pred[te] = model.predict((X[te] - mean) / std)
+    return np.mean(pred == y)
+
+
+def test_pitch_alone_does_not_tell_the_families_apart(data):
+    """No "horse" (Sturm 2014): every family plays in the same register, so a classifier on
+    pitch alone is at chance, while the MFCC summary (timbre) is clearly above it."""
+    P = _pitch_percentiles(data["segments"])
+    medians = [np.median(P[data["label"] == f, 1]) for f in range(4)]
+    assert max(medians) - min(medians) < 3  # semitones between the families' median pitch
+    seeds = range(10)
+    for C in (0.01, 1.0):
+        pitch = np.array([_group_cv(data, P, s, C) for s in seeds])
+        se = pitch.std(ddof=1) / np.sqrt(pitch.size)
+        assert abs(pitch.mean() - 0.25) < 2.1 * se + 0.02, (C, pitch.mean(), se)
+    mfcc = np.array([d.cross_val_accuracy(data, seed=s)[0] for s in seeds])
+    assert mfcc.mean() - pitch.mean() > 0.1
+    assert np.all(mfcc > 0.3)
