@@ -58,11 +58,46 @@ def test_iterating_twice_gives_the_next_epoch():
     assert not np.array_equal(first[0], second[0])
 
 
-def test_no_shuffle_no_random_crop_is_the_stored_order_and_first_frames():
-    X, y = _data()
-    batches = _epoch(Batches(X, y, batch_size=10, crop_frames=6, shuffle=False,
-                             random_crop=False), 5)
-    assert np.array_equal(batches[0][0], X[:10, :6]) and np.array_equal(batches[2][0], X[20:, :6])
+def test_no_shuffle_centre_crop_is_the_stored_order_and_the_middle_frames():
+    X, y = _data()  # 40 frames: the middle 6 are frames 17..22
+    batches = _epoch(Batches(X, y, batch_size=10, crop_frames=6, shuffle=False, crop="centre"), 5)
+    assert np.array_equal(batches[0][0], X[:10, 17:23])
+    assert np.array_equal(batches[2][0], X[20:, 17:23])
+    assert np.array_equal(batches[0][0], _epoch(Batches(X, y, batch_size=10, crop_frames=6,
+                                                        shuffle=False, crop="centre"), 0)[0][0])
+    odd = next(Batches(X[:, :9], y, batch_size=3, crop_frames=4, shuffle=False,
+                       crop="centre").epoch(0))[0]
+    assert np.array_equal(odd[:, :, 0] % 1000, np.tile(np.arange(2, 6), (3, 1)))  # 2 + 4 + 3
+
+
+def test_windows_cover_every_frame_and_keep_the_example_together():
+    X, y = _data()  # 40 frames, windows of 12: starts 0, 12, 24 and a last one at 28
+    b = Batches(X, y, batch_size=4, crop_frames=12, shuffle=False, crop="windows")
+    assert list(b.window_starts()) == [0, 12, 24, 28]
+    batches = _epoch(b, 0)
+    xb, yb = batches[0]
+    assert xb.shape == (4, 4, 12, 5) and np.array_equal(yb, y[:4])
+    for e in range(4):
+        for w, s in enumerate(b.window_starts()):
+            assert np.array_equal(xb[e, w], X[e, s:s + 12])
+    covered = np.unique(np.concatenate([xb[0, w, :, 0] % 1000 for w in range(4)]))
+    assert np.array_equal(covered, np.arange(40))
+    exact = Batches(X, y, batch_size=4, crop_frames=10, crop="windows")
+    assert list(exact.window_starts()) == [0, 10, 20, 30]  # no extra window when it divides
+    with pytest.raises(ValueError, match="windows' is for evaluation"):
+        Batches(X, y, crop_frames=10, crop="windows", augment=lambda x, rng: x)
+
+
+def test_switching_augmentation_on_leaves_order_and_crops_unchanged():
+    X, y = _data(n=50)
+
+    def noise(x, rng):  # draws many numbers: with one shared stream, later crops would move
+        return x + 0 * rng.normal(size=(100,) + x.shape).sum(axis=0)
+
+    plain = _epoch(Batches(X, y, batch_size=8, crop_frames=8, seed=4), 3)
+    augmented = _epoch(Batches(X, y, batch_size=8, crop_frames=8, seed=4, augment=noise), 3)
+    for (xp, yp), (xa, ya) in zip(plain, augmented, strict=True):
+        assert np.array_equal(yp, ya) and np.array_equal(xp, xa)
 
 
 def test_random_crops_use_every_start():
@@ -118,6 +153,7 @@ def test_from_npz_reads_a_split(tmp_path):
     (dict(X=np.zeros((4, 5, 2)), batch_size=0), ValueError, "batch_size must be >= 1"),
     (dict(X=np.zeros((4, 5, 2)), batch_size=2.5), TypeError, "whole number"),
     (dict(X=np.zeros((4, 5, 2)), augment="noise"), TypeError, "augment must be a function"),
+    (dict(X=np.zeros((4, 5, 2)), crop="first"), ValueError, "crop must be one of"),
 ])
 def test_bad_inputs_raise_clear_errors(kwargs, exc, fragment):
     with pytest.raises(exc, match=fragment):
