@@ -24,7 +24,7 @@ import numpy as np
 from .framework import Explorer, choice_slider
 
 __all__ = ["DecisionsExplorer", "decisions_explorer", "decisions_view", "family_data",
-           "feature_matrix", "make_folds", "cross_val_accuracy", "SETTINGS"]
+           "feature_matrix", "make_folds", "cross_val_accuracy", "accuracy_of", "SETTINGS"]
 
 SR = 16000            # the families set is stored at 16 kHz
 SEGMENT = 8000        # 0.5 s segments
@@ -167,6 +167,20 @@ def _fit_predict(X, X_test, X_aug, y, fold, *, standardise, augment):
         model.fit((X_tr - mean) / std, y_tr)
         pred[te] = model.predict((X_test[te] - mean) / std)
     return pred
+
+
+def accuracy_of(X, data, *, split="group", seed=0) -> float:
+    """Cross-validated accuracy of the baseline model on any feature matrix ``X`` (one row per
+    segment, e.g. a control such as pitch alone), with the folds of ``make_folds``."""
+    from threadpoolctl import threadpool_limits
+
+    X, y = np.asarray(X, dtype=float), data["label"]
+    if X.ndim != 2 or X.shape[0] != y.size:
+        raise ValueError(f"X must have one row per segment ({y.size}), got shape {X.shape}.")
+    with threadpool_limits(limits=1):
+        pred = _fit_predict(X, X, X, y, make_folds(data, split, seed), standardise="train",
+                            augment="none")
+    return float(np.mean(pred == y))
 
 
 def cross_val_accuracy(data, *, split="group", standardise="train", ref="fixed",
