@@ -616,6 +616,14 @@ def _mismatch(spec: FunctionExercise, case, out, ref) -> str:
             i = np.unravel_index(int(np.argmax(off)), a.shape)
             return (f"{text}; at index {tuple(int(k) for k in i)} it holds {a[i]:.6g}, "
                     f"expected {b[i]:.6g}.")
+    if (spec.output == "exact" and spec.show_expected and a is not None and b is not None
+            and a.shape == b.shape and a.ndim == 1 and a.size > 6):
+        off = np.flatnonzero(a != b)  # which entries are wrong, not only the whole array
+        more = f" and {off.size - 8} more" if off.size > 8 else ""
+        oa, ob = np.asarray(out), np.asarray(ref)  # as given (True/False, not 1.0/0.0)
+        wrong = ", ".join(f"{int(i)} ({oa[i].item()!r}, expected {ob[i].item()!r})"
+                          for i in off[:8])
+        return f"{text}; wrong at index {wrong}{more}."
     if spec.show_expected:
         return f"{text}, expected {_short(_show(ref))}."
     return text + "."

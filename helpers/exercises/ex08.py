@@ -1,11 +1,13 @@
 """Exercise checks of notebook 08 (What the data decisions do to a model), as data (``_spec``).
 
 The ladder: 1 (warm-up) standardise test features with the training set's statistics, as in
-section 4; 2-4 put the decisions into situations the notebook does not show: find test rows
-that are exact copies of training rows (leakage by duplication, not by file), standardise a
-stack of log-mel patches per mel band with training statistics (the axes of a 3-D array), and
-turn segment probabilities into one label per clip (test-time aggregation over clips of
-different lengths). Each named mistake is a wrong method; ``tools/margins.py`` measures how far
+section 3; 2-4 put the decisions into situations the notebook does not show: find test rows
+that are exact copies of training rows (leakage by duplication, not by file; "identical" means
+every value equal, so a tolerance is a named mistake), standardise a stack of log-mel patches
+per mel band with training statistics (the axes of a 3-D array), and turn segment
+probabilities into one label per clip with two rules the notebooks did not show: a mean
+weighted by each segment's duration (a short last segment counts less) and abstaining (-1)
+below a confidence. Each named mistake is a wrong method; ``tools/margins.py`` measures how far
 each lies from the reference. Solutions: ``notebooks/solutions/08_data_decisions_solutions.ipynb``.
 """
 
@@ -58,6 +60,18 @@ def _mean_only(X_train, X_test):
     return np.asarray(X_test, dtype=float) - np.asarray(X_train).mean(axis=0)
 
 
+def _ddof1(X_train, X_test):
+    X_train, X_test = np.asarray(X_train, dtype=float), np.asarray(X_test, dtype=float)
+    return (X_test - X_train.mean(axis=0)) / X_train.std(axis=0, ddof=1)
+
+
+_CHANGED = Hint(
+    "your function changed the caller's array (an in-place -= or /=). The caller still needs "
+    "its features as they were: the same X_test may be standardised again, or plotted.",
+    "Compute the result into a new array and return it; leave the inputs untouched.",
+    example="after Xs = f(X_train, X_test), X_test must hold the same numbers as before the call.")
+
+
 EX_1 = FunctionExercise(
     "08.1", _standardise_from_train, _std_cases, output="array", rtol=1e-6, atol=1e-6,
     mistakes=[
@@ -82,11 +96,19 @@ EX_1 = FunctionExercise(
         Mistake("mean-only", _mean_only, Hint(
             "you subtracted the mean but did not divide by the standard deviation.",
             example="train column [0, 4]: mean 2, std 2; a test value 6 becomes (6 - 2) / 2 = 2.")),
+        Mistake("ddof-1", _ddof1, Hint(
+            "you divided by the sample standard deviation (ddof=1, n - 1 in the denominator). "
+            "Section 3, notebook 06 and scikit-learn's StandardScaler use the population one "
+            "(NumPy's default, ddof=0): the model must see the numbers it was trained with.",
+            example="train column [0, 2]: ddof=0 gives std 1, ddof=1 gives 1.41; a test value 3 "
+                    "becomes 2 with the first, 1.41 with the second.")),
     ],
     fallback=Hint("per column: subtract X_train's mean, divide by X_train's standard deviation.",
-                  "np.mean(..., axis=0) and np.std(..., axis=0) on the training rows only.",
+                  "Which axis of X_train runs over the examples? The statistics are taken along "
+                  "it, one pair per feature, and only then applied to X_test.",
                   example="train column [0, 2, 4] (mean 2, std 1.63): a test value 5 becomes "
                           "(5 - 2) / 1.63 = 1.84."),
+    changed_input=_CHANGED,
     success="the test set transformed with the training set's numbers only, as at deployment.")
 
 
@@ -97,24 +119,27 @@ def check_decisions_standardise(standardise_from_train):
 
 # ------------------------------------------------------- 08.2 duplicated rows (leakage)
 def _leaked_rows(X_train, X_test):
-    X_train, X_test = np.asarray(X_train), np.asarray(X_test)
-    train = {row.tobytes() for row in np.ascontiguousarray(X_train, dtype=float)}
-    return np.array([row.tobytes() in train
-                     for row in np.ascontiguousarray(X_test, dtype=float)], dtype=bool)
+    # identical = every value equal (==): tuples of floats compare and hash that way
+    train = set(map(tuple, np.asarray(X_train, dtype=float).tolist()))
+    return np.array([tuple(row) in train for row in np.asarray(X_test, dtype=float).tolist()],
+                    dtype=bool)
 
 
 def _dup_cases(rng):
     out = []
-    for n_tr, n_te, d in ((30, 12, 4), (int(rng.integers(40, 80)), int(rng.integers(15, 30)), 6),
-                          (12, 8, 3)):
-        X_tr = np.round(rng.normal(0, 1, (n_tr, d)), 2)
-        X_te = np.round(rng.normal(0, 1, (n_te, d)), 2)
-        k = int(rng.integers(2, max(3, n_te // 3)))
-        rows = rng.choice(n_te, k, replace=False)
-        X_te[rows] = X_tr[rng.choice(n_tr, k, replace=False)]           # copied segments
-        X_te[rows[0] - 1 if rows[0] > 0 else -1, 0] = X_tr[0, 0]           # one shared value
-        X_te[-1] = X_tr[-1]                                                 # same position
-        X_te[-1, -1] += 0.01                                                # ... almost a copy
+    for n_tr, n_te, d in ((30, 14, 4), (int(rng.integers(40, 80)), int(rng.integers(18, 30)), 6),
+                          (12, 12, 3)):
+        X_tr = rng.normal(0, 1, (n_tr, d))
+        X_te = rng.normal(0, 1, (n_te, d))
+        slots = rng.permutation(n_te - 1)  # test rows to plant things in (not the last one)
+        copies = slots[:3]
+        X_te[copies] = X_tr[rng.choice(n_tr, 3, replace=False)]          # copied segments
+        X_te[slots[3]] = X_te[copies[0]]                                   # a copy, twice
+        X_te[slots[4]] = X_te[slots[5]]                                    # repeated in test only
+        X_te[slots[6]] = X_tr[1][::-1]                                     # a train row reversed
+        X_te[slots[7], 0] = X_tr[0, 0]                                     # one shared value
+        X_te[slots[8]] = X_tr[2] * (1 + 1e-9)                              # almost a copy
+        X_te[-1] = X_tr[-1]                                                # same position
         out.append(dict(X_train=X_tr, X_test=X_te))
     return out
 
@@ -133,8 +158,31 @@ def _any_value(X_train, X_test):
 
 def _close_enough(X_train, X_test):
     X_train, X_test = np.asarray(X_train), np.asarray(X_test)
-    d = np.abs(X_test[:, None, :] - X_train[None, :, :]).max(axis=2)
-    return (d <= 0.05).any(axis=1)
+    return np.isclose(X_test[:, None, :], X_train[None, :, :]).all(axis=2).any(axis=1)
+
+
+def _in_test_too(X_train, X_test):
+    X_test = np.asarray(X_test)
+    _, first, counts = np.unique(X_test, axis=0, return_index=True, return_counts=True)
+    out = _leaked_rows(X_train, X_test)
+    repeated = np.zeros(len(X_test), dtype=bool)
+    for i, c in zip(first, counts, strict=True):
+        if c > 1:
+            repeated[np.all(X_test == X_test[i], axis=1)] = True
+    return out | repeated
+
+
+def _first_copy_only(X_train, X_test):
+    X_test = np.asarray(X_test)
+    out = _leaked_rows(X_train, X_test)
+    _, first = np.unique(X_test, axis=0, return_index=True)
+    keep = np.zeros(len(X_test), dtype=bool)
+    keep[first] = True
+    return out & keep
+
+
+def _sorted_rows(X_train, X_test):
+    return _leaked_rows(np.sort(X_train, axis=1), np.sort(X_test, axis=1))
 
 
 EX_2 = FunctionExercise(
@@ -150,16 +198,34 @@ EX_2 = FunctionExercise(
             "whole row (a whole segment) that is identical, every value of it.",
             example="train [[1, 2]], test [[1, 5]]: the value 1 is shared, but the row [1, 5] is "
                     "not a copy, so it is not leaked.")),
-        Mistake("close", _close_enough, Hint(
-            "you accepted rows that are only close. Here a leak is an exact copy (a duplicated "
-            "file); nearby rows are different recordings.",
-            example="train [[0.50, 1.00]], test [[0.50, 1.01]]: not equal, so not leaked.")),
+        Mistake("tolerance", _close_enough, Hint(
+            "you matched rows within a tolerance (np.isclose / np.allclose, rounding, a small "
+            "distance). The task asks for identical rows: a duplicated file gives every value "
+            "exactly; a row that differs anywhere, even by one part in a billion, is another "
+            "recording and must not be flagged.",
+            example="train [[0.5, 1.0]], test [[0.5, 1.000000001]]: np.isclose says yes, == says "
+                    "no; the answer is False.")),
+        Mistake("repeated-in-test", _in_test_too, Hint(
+            "you also flagged rows that repeat inside the test set. Leakage is a test row that "
+            "the model saw in training; two equal test rows that are not in X_train leak "
+            "nothing.",
+            example="train [[1, 2]], test [[5, 6], [5, 6], [1, 2]]: [False, False, True].")),
+        Mistake("first-copy-only", _first_copy_only, Hint(
+            "when a copied row appears twice in X_test you flagged only its first appearance. "
+            "Each test row gets its own answer: both copies are leaked.",
+            example="train [[1, 2]], test [[1, 2], [3, 4], [1, 2]]: [True, False, True].")),
+        Mistake("order-ignored", _sorted_rows, Hint(
+            "you compared the rows' values regardless of their order (sorted rows, sets). The "
+            "features have positions: [1, 2] and [2, 1] are different segments.",
+            example="train [[1, 2]], test [[2, 1]]: not a copy, so False.")),
     ],
-    fallback=Hint("one boolean per test row: True when the whole row equals some training row.",
-                  "Turn each row into something hashable (a tuple, or row.tobytes()) and look it "
-                  "up in a set of the training rows.",
+    fallback=Hint("one True/False per test row: True when the whole row equals some training "
+                  "row, wherever that row sits in X_train.",
+                  "A row is many numbers; how could you compare whole rows at once, or turn a "
+                  "row into one thing you can look up (what can go into a Python set)?",
                   example="train [[1, 2], [3, 4]], test [[3, 4], [2, 1]]: [True, False]."),
-    success="every copied row found, wherever it sits, and no near-miss flagged.")
+    success="every copied row found, wherever it sits, repeats included, and no near-miss "
+            "flagged.")
 
 
 def check_decisions_duplicates(leaked_rows):
@@ -209,13 +275,19 @@ def _per_frame(train, test):
             / train.std(axis=(0, 1), keepdims=True))
 
 
+def _band_ddof1(train, test):
+    train = np.asarray(train, dtype=float)
+    return ((np.asarray(test) - train.mean(axis=(0, 2), keepdims=True))
+            / train.std(axis=(0, 2), keepdims=True, ddof=1))
+
+
 EX_3 = FunctionExercise(
-    "08.3", _band_standardise, _band_cases, output="array", rtol=1e-6, atol=1e-6,
+    "08.3", _band_standardise, _band_cases, output="array", rtol=1e-6, atol=1e-5,
     mistakes=[
         Mistake("band-and-frame", _band_and_frame, Hint(
             "you kept one mean per band AND per frame (axis=0 only). A crop may start anywhere, so "
             "frame 3 means nothing special: pool the frames too.",
-            "Per band: average over the examples and the frames, axis=(0, 2).",
+            "Per band: average over every axis except the bands' one.",
             example="a (100, 32, 50) stack: per-band statistics have shape (1, 32, 1), 32 means; "
                     "axis=0 gives 32 x 50 = 1600 of them.")),
         Mistake("global", _global, Hint(
@@ -233,12 +305,19 @@ EX_3 = FunctionExercise(
             "apply them to the test stack.",
             example="train band at mean -30 dB, std 5; a test value of -20 dB becomes +2, whatever "
                     "the other test values are.")),
+        Mistake("ddof-1", _band_ddof1, Hint(
+            "you used the sample standard deviation (ddof=1). Exercise 1, section 3 and notebook "
+            "06 use NumPy's default (ddof=0); keep one convention, the one the model was trained "
+            "with.",
+            example="a band holding [0, 2] in training: std 1 with ddof=0, 1.41 with ddof=1.")),
     ],
-    fallback=Hint("per mel band (axis 1): the mean and std of the training stack over examples and "
-                  "frames, then (test - mean) / std.",
-                  "keepdims=True keeps shapes (1, bands, 1) that broadcast against the stack.",
+    fallback=Hint("per mel band: the mean and std of the training stack over everything that "
+                  "is not a band (the examples and the frames), then applied to the test stack.",
+                  "Which axes do you average over, and what shape must the statistics have to "
+                  "line up with a (examples, bands, frames) stack when you subtract them?",
                   example="a (3, 2, 4) train stack whose band 0 holds only -60 and band 1 only "
                           "-10 and -20: band means -60 and -15."),
+    changed_input=_CHANGED,
     success="one mean and one std per mel band, from the training stack only.")
 
 
@@ -248,86 +327,155 @@ def check_decisions_band_standardise(band_standardise):
 
 
 # ------------------------------------------------------ 08.4 test-time aggregation per clip
-def _clip_labels(probs, clip_ids):
-    probs, clip_ids = np.asarray(probs, dtype=float), np.asarray(clip_ids)
-    return np.array([int(np.argmax(probs[clip_ids == c].mean(axis=0)))
-                     for c in np.unique(clip_ids)])
+def _combine(probs, clip_ids, durations):
+    """(sorted clip ids, one duration-weighted mean row of probabilities per clip)."""
+    probs = np.asarray(probs, dtype=float)
+    ids, w = np.asarray(clip_ids), np.asarray(durations, dtype=float)
+    clips = np.unique(ids)
+    return clips, np.stack([(w[ids == c, None] * probs[ids == c]).sum(axis=0) / w[ids == c].sum()
+                            for c in clips])
+
+
+def _clip_labels(probs, clip_ids, durations, min_confidence):
+    _, p = _combine(probs, clip_ids, durations)
+    best = p.argmax(axis=1)
+    return np.where(p.max(axis=1) < min_confidence, -1, best)
+
+
+_CLIP_IDS = np.array([-17, -3, 0, 4, 9, 10, 23, 99, 100, 250, 1001, 7])
 
 
 def _clip_cases(rng):
     out = []
-    for n_clips, n_classes in ((6, 3), (int(rng.integers(8, 15)), 4), (10, 5)):
-        ids = rng.permutation(np.arange(100, 100 + 7 * n_clips, 7))  # not 0..n-1, not sorted
-        rows, probs = [], []
-        for i, c in enumerate(ids):
-            n = int(rng.integers(3, 7)) if i < 2 else int(rng.integers(1, 7))
-            p = rng.dirichlet(np.full(n_classes, 0.6), size=n)
-            a, b = rng.choice(n_classes, 2, replace=False)
-            if i == 0:  # one confident segment against weak votes: the vote differs
-                p[:] = 0.0
-                p[0, [a, b]] = 0.95, 0.05
-                p[1:, [a, b]] = 0.35, 0.45
-            elif i == 1:  # a moderate segment against firmer ones: the most confident differs
-                p[:] = 0.0
-                p[0, [a, b]] = 0.7, 0.3
-                p[1:, [a, b]] = 0.2, 0.6
-            if i < 2:
-                p += (1 - p.sum(axis=1, keepdims=True)) / n_classes
-            rows += [c] * n
-            probs.append(p)
-        order = rng.permutation(len(rows))  # segments of a clip are not contiguous
-        out.append(dict(probs=np.concatenate(probs)[order], clip_ids=np.array(rows)[order]))
+    for n_classes, extra in ((3, 2), (4, int(rng.integers(3, 7))), (5, 4)):
+        thr = float(rng.uniform(0.4, 0.5))
+        clips = []  # (probs, durations) per clip
+
+        def fill(p):  # spread what is left of each row over the other classes
+            p = np.asarray(p, dtype=float)
+            rest = (1 - p.sum(axis=1, keepdims=True)) / np.maximum((p == 0).sum(axis=1,
+                                                                   keepdims=True), 1)
+            return np.where(p == 0, rest, p)
+
+        a, b, c = rng.choice(n_classes, 3, replace=False)
+        # 1. three full segments lean to a, a short tail is sure of b: the weights decide
+        p = np.zeros((4, n_classes))
+        p[:3, a], p[:3, b], p[3, b] = 0.6, 0.3, 0.97
+        clips.append((fill(p), np.array([0.5, 0.5, 0.5, rng.uniform(0.05, 0.12)])))
+        # 2. confident segments that disagree: the weighted mean is unsure -> abstain
+        p = np.zeros((3, n_classes))
+        p[0, a], p[1, b], p[2, c] = 0.75, 0.75, 0.75
+        clips.append((fill(p), np.array([0.5, 0.5, 0.5])))
+        # 3. one sure segment against two weak votes: the vote differs from the mean
+        p = np.zeros((3, n_classes))
+        p[0, a], p[0, b] = 0.98, 0.02
+        p[1:, a], p[1:, b] = 0.33, 0.45
+        clips.append((fill(p), np.array([0.5, 0.5, 0.5])))
+        while len(clips) < 3 + extra:  # random clips, clearly above or below the threshold
+            n = int(rng.integers(1, 6))
+            p = rng.dirichlet(np.full(n_classes, 0.5), size=n)
+            w = np.r_[np.full(n - 1, 0.5), rng.uniform(0.05, 0.5)]
+            top = ((w[:, None] * p).sum(axis=0) / w.sum()).max()
+            if abs(top - thr) > 0.03:
+                clips.append((p, w))
+        ids = rng.permutation(_CLIP_IDS)[:len(clips)]
+        rows = np.concatenate([[i] * len(w) for i, (_, w) in zip(ids, clips, strict=True)])
+        order = rng.permutation(rows.size)  # segments of a clip are not contiguous
+        out.append(dict(probs=np.concatenate([p for p, _ in clips])[order],
+                        clip_ids=rows[order],
+                        durations=np.concatenate([w for _, w in clips])[order],
+                        min_confidence=round(thr, 3)))
     return out
 
 
-def _vote(probs, clip_ids):
-    probs, clip_ids = np.asarray(probs), np.asarray(clip_ids)
-    return np.array([int(np.bincount(np.argmax(probs[clip_ids == c], axis=1),
-                                     minlength=probs.shape[1]).argmax())
-                     for c in np.unique(clip_ids)])
+def _unweighted(probs, clip_ids, durations, min_confidence):
+    return _clip_labels(probs, clip_ids, np.ones(len(clip_ids)), min_confidence)
 
 
-def _most_confident(probs, clip_ids):
-    probs, clip_ids = np.asarray(probs), np.asarray(clip_ids)
-    return np.array([int(np.unravel_index(np.argmax(probs[clip_ids == c]),
-                                          probs[clip_ids == c].shape)[1])
-                     for c in np.unique(clip_ids)])
+def _never_abstains(probs, clip_ids, durations, min_confidence):
+    return _combine(probs, clip_ids, durations)[1].argmax(axis=1)
 
 
-def _first_seen_order(probs, clip_ids):
-    probs, clip_ids = np.asarray(probs), np.asarray(clip_ids)
-    _, first = np.unique(clip_ids, return_index=True)
-    order = clip_ids[np.sort(first)]
-    return np.array([int(np.argmax(probs[clip_ids == c].mean(axis=0))) for c in order])
+def _unnormalised(probs, clip_ids, durations, min_confidence):
+    ids, w = np.asarray(clip_ids), np.asarray(durations, dtype=float)
+    _, p = _combine(probs, clip_ids, durations)
+    total = np.array([w[ids == c].sum() for c in np.unique(ids)])
+    p = p * total[:, None]  # the weighted sum, not divided by the clip's duration
+    return np.where(p.max(axis=1) < min_confidence, -1, p.argmax(axis=1))
+
+
+def _vote(probs, clip_ids, durations, min_confidence):
+    probs, ids = np.asarray(probs), np.asarray(clip_ids)
+    labels = probs.argmax(axis=1)
+    return np.array([int(np.bincount(labels[ids == c], minlength=probs.shape[1]).argmax())
+                     for c in np.unique(ids)])
+
+
+def _id_order(key):
+    def method(probs, clip_ids, durations, min_confidence):
+        ids = np.asarray(clip_ids)
+        labels = dict(zip(np.unique(ids).tolist(),
+                          _clip_labels(probs, clip_ids, durations, min_confidence).tolist(),
+                          strict=True))
+        return np.array([labels[c] for c in key(ids)])
+    return method
+
+
+def _as_text(ids):
+    return sorted(set(ids.tolist()), key=str)
+
+
+def _first_seen(ids):
+    return list(dict.fromkeys(ids.tolist()))
 
 
 EX_4 = FunctionExercise(
     "08.4", _clip_labels, _clip_cases, output="exact",
     mistakes=[
+        Mistake("unweighted", _unweighted, Hint(
+            "every segment counted the same, so a 0.1 s tail weighs as much as a 0.5 s segment. "
+            "Weight each segment's probabilities by its duration, then divide by the clip's "
+            "total duration so the combined row still sums to 1.",
+            example="segments of 0.5 s [0.6, 0.4] and 0.1 s [0.0, 1.0]: the plain mean is "
+                    "[0.3, 0.7]; weighted, (0.5·[0.6, 0.4] + 0.1·[0, 1]) / 0.6 = [0.5, 0.5].")),
+        Mistake("never-abstains", _never_abstains, Hint(
+            "you always returned a class. When the combined probability of the best class is "
+            "below min_confidence the clip gets -1: the model is not sure enough to say.",
+            example="combined [0.40, 0.35, 0.25] with min_confidence 0.45: the answer is -1, "
+                    "not 0.")),
+        Mistake("not-divided", _unnormalised, Hint(
+            "your combined probabilities are weighted sums that were not divided by the clip's "
+            "total duration: a 1.5 s clip's row then adds up to 1.5, and it is never below "
+            "min_confidence. The best class is right; the abstentions are not.",
+            example="three 0.5 s segments [0.4, 0.6], [0.8, 0.2], [0.3, 0.7]: the weighted sum is "
+                    "[0.75, 0.75]; divided by 1.5 s it is [0.5, 0.5].")),
         Mistake("vote", _vote, Hint(
             "that is a majority vote of the segments' labels. The task combines the "
-            "probabilities: average them per clip, then take the largest.",
-            example="segments [0.9, 0.1], [0.4, 0.6], [0.4, 0.6]: the vote says class 1 (two "
-                    "segments), the mean [0.57, 0.43] says class 0.")),
-        Mistake("most-confident", _most_confident, Hint(
-            "you took the class of the single most confident segment; one loud segment then "
-            "decides the clip. Average every segment's probabilities.",
-            example="segments [0.8, 0.2], [0.3, 0.7], [0.3, 0.7]: the most confident says 0, the "
-                    "mean [0.47, 0.53] says 1.")),
-        Mistake("first-seen-order", _first_seen_order, Hint(
+            "probabilities themselves (weighted by duration), then takes the largest.",
+            example="segments [0.9, 0.1], [0.4, 0.6], [0.4, 0.6] of 0.5 s: the vote says class 1, "
+                    "the mean [0.57, 0.43] says class 0.")),
+        Mistake("ids-as-text", _id_order(_as_text), Hint(
+            "the labels are right but the clips are in the order of their ids as text "
+            "('-3' < '10' < '9'); the task wants increasing numbers.",
+            example="clip ids 9, 10, -3: the answer lists -3, then 9, then 10.")),
+        Mistake("first-seen-order", _id_order(_first_seen), Hint(
             "the labels are right but in the order the clips first appear; the task wants them "
             "in increasing order of clip id.",
-            example="clip ids [12, 12, 5, 9]: the answer lists clip 5, then 9, then 12 "
-                    "(np.unique gives that order).")),
+            example="clip ids [12, 12, 5, 9]: the answer lists clip 5, then 9, then 12.")),
     ],
-    fallback=Hint("per clip id (in increasing order): the mean of its rows of probs, then argmax.",
-                  "np.unique(clip_ids) lists the clips in order; probs[clip_ids == c] picks the "
-                  "rows of clip c.",
-                  example="probs [[0.2, 0.8], [0.6, 0.4]], clip_ids [3, 3]: mean [0.4, 0.6] -> "
-                          "[1]."),
-    success="one label per clip from its mean probability, whatever the number of segments.")
+    fallback=Hint("one label per clip, clips in increasing order of id: the duration-weighted "
+                  "mean of the clip's probability rows, its best class, or -1 when that best "
+                  "probability is below min_confidence.",
+                  "Work it out for one clip on paper first: which rows belong to it, how much "
+                  "each counts, what the combined row is, and then which of the two answers "
+                  "(a class or -1) it gets.",
+                  example="rows [0.2, 0.8] (0.5 s) and [0.6, 0.4] (0.1 s) of clip 3, "
+                          "min_confidence 0.6: (0.5·[0.2, 0.8] + 0.1·[0.6, 0.4]) / 0.6 = "
+                          "[0.27, 0.73] -> [1]."),
+    success="one label per clip from its duration-weighted mean probability, -1 where the "
+            "model is not sure enough, whatever the number and length of the segments.")
 
 
 def check_decisions_clip_labels(clip_labels):
-    """08, exercise 4: one label per clip from segment probabilities."""
+    """08, exercise 4: one label (or -1) per clip from weighted segment probabilities."""
     return check(EX_4, clip_labels)
