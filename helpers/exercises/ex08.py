@@ -69,7 +69,8 @@ _CHANGED = Hint(
     "your function changed the caller's array (an in-place -= or /=). The caller still needs "
     "its features as they were: the same X_test may be standardised again, or plotted.",
     "Compute the result into a new array and return it; leave the inputs untouched.",
-    example="after Xs = f(X_train, X_test), X_test must hold the same numbers as before the call.")
+    example="after Xs = f(X_train, X_test), X_test must hold the same numbers as before the call.",
+    mistake="changed-input")
 
 
 EX_1 = FunctionExercise(
@@ -378,7 +379,11 @@ def _clip_cases(rng):
             top = ((w[:, None] * p).sum(axis=0) / w.sum()).max()
             if abs(top - thr) > 0.03:
                 clips.append((p, w))
-        ids = rng.permutation(_CLIP_IDS)[:len(clips)]
+        groups = [_CLIP_IDS[_CLIP_IDS < 0], _CLIP_IDS[(_CLIP_IDS >= 0) & (_CLIP_IDS < 10)],
+                  _CLIP_IDS[(_CLIP_IDS >= 10) & (_CLIP_IDS < 100)], _CLIP_IDS[_CLIP_IDS >= 100]]
+        ids = np.array([rng.choice(g) for g in groups])  # every sign and number of digits
+        rest = rng.permutation(np.setdiff1d(_CLIP_IDS, ids))[:len(clips) - ids.size]
+        ids = rng.permutation(np.r_[ids, rest])
         rows = np.concatenate([[i] * len(w) for i, (_, w) in zip(ids, clips, strict=True)])
         order = rng.permutation(rows.size)  # segments of a clip are not contiguous
         out.append(dict(probs=np.concatenate([p for p, _ in clips])[order],
