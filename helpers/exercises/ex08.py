@@ -297,8 +297,8 @@ EX_3 = FunctionExercise(
             example="bands at -70 dB and -20 dB: with one global mean (-45 dB) the first sits at "
                     "-25 dB below it and the second 25 dB above; per band both are centred.")),
         Mistake("per-frame", _per_frame, Hint(
-            "you pooled over examples and bands (axis=(0, 1)): that is one mean per frame. The "
-            "bands are axis 1; pool over axes 0 and 2.",
+            "you pooled over examples and bands (axis=(0, 1)): that is one mean per frame. "
+            "Which axis holds the bands? That is the one axis the statistics must keep.",
             example="for a (10, 40, 20) stack, per-band statistics have 40 values, per-frame "
                     "statistics 20.")),
         Mistake("test-stats", _test_bands, Hint(
