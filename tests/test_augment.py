@@ -277,3 +277,28 @@ def test_normalise_refuses_silence_and_lufs_without_sr():
         A.normalise(np.ones(100), method="lufs", target_db=-23)
     with pytest.raises(ValueError, match="method"):
         A.normalise(np.ones(100), method="ebu", target_db=-23)
+
+
+# --- the augment explorer's view computes through these functions --------------------------
+def test_augment_view_matches_the_teaching_chain():
+    from helpers.explorers.augment import augment_explorer, augment_view, augment_waveform
+
+    y = _signal(9, n=3 * SR).astype(np.float32)
+    x, stretched = augment_waveform(y, SR, snr_db=12.0, rate=1.25, n_steps=2.0)
+    ref = librosa.effects.time_stretch(librosa.effects.pitch_shift(y, sr=SR, n_steps=2.0),
+                                       rate=1.25)
+    assert stretched == ref.size
+    clean = A.pad_or_crop(ref, y.size)
+    assert A.snr_db(clean.astype(float), x.astype(float)) == pytest.approx(12.0, abs=1e-3)
+    v = augment_view(y, SR, snr_db=12.0, rate=1.25, n_steps=2.0, freq_width=5, time_width=9)
+    mel = librosa.power_to_db(librosa.feature.melspectrogram(
+        y=v["y"], sr=SR, n_fft=1024, hop_length=256, n_mels=64), ref=1.0)
+    masked = v["log_mel"] != mel
+    assert masked.all(axis=1).sum() == 5 and masked.all(axis=0).sum() == 9
+    np.testing.assert_allclose(v["log_mel"][~masked], mel[~masked], atol=1e-4)
+    assert "12 dB SNR" in v["readout"] and "padded" in v["readout"]
+    ex = augment_explorer(y, SR)  # every move well under a second on a 3 s clip
+    for move in (dict(n_steps=-5.0), dict(rate=0.8), dict(snr_db=0.0), dict(time_width=30)):
+        ex.update(**move)
+        assert ex.timings[-1]["cpu_ms"] < 1000, (move, ex.timings[-1])
+    assert ex.player.value[:4] == b"RIFF"
