@@ -302,3 +302,19 @@ def test_augment_view_matches_the_teaching_chain():
         ex.update(**move)
         assert ex.timings[-1]["cpu_ms"] < 1000, (move, ex.timings[-1])
     assert ex.player.value[:4] == b"RIFF"
+
+
+def test_augment_explorer_blitting_equals_a_full_draw():
+    import io
+
+    from PIL import Image
+
+    from helpers.explorers.augment import augment_explorer
+
+    ex = augment_explorer(_signal(10, n=3 * SR).astype(np.float32), SR)
+    for move in (dict(snr_db=0.0), dict(freq_width=10, time_width=40),
+                 dict(rate=1.5, n_steps=-4.0)):
+        ex.update(**move)
+        blitted = np.asarray(Image.open(io.BytesIO(ex.png())))
+        ex.background_dirty = True
+        np.testing.assert_array_equal(blitted, np.asarray(Image.open(io.BytesIO(ex.png()))))
