@@ -16,20 +16,37 @@ def _status(result):
 
 
 # --- 07.1 -------------------------------------------------------------------------------------
+def _simulated(seed):
+    """The SNR measured on one draw of noise (section 5's cell run backwards): an estimate."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(66150) / 22050
+    sine, noise = 0.3 * np.sin(2 * np.pi * 440 * t), 0.02 * rng.standard_normal(t.size)
+    return 10 * np.log10(np.mean(sine ** 2) / np.mean(noise ** 2))
+
+
 @pytest.mark.parametrize("answer, mistake", [
-    (0.3 / np.sqrt(2) / 10 ** 0.75, None),
-    (np.sqrt(0.3 ** 2 / 2 / 10 ** 1.5), None),
-    ("0.0377", None),
-    (0.3 ** 2 / 2 / 10 ** 1.5, "variance"),
-    (0.3 / 10 ** 0.75, "peak"),
-    (np.sqrt(0.045 / 10 ** 0.75), "amplitude-db"),
-    (0.3 / np.sqrt(2) * 10 ** 0.75, "sign"),
+    (10 * np.log10(0.045 / 0.0004), None),
+    (20 * np.log10(0.3 / np.sqrt(2) / 0.02), None),
+    ("20.51", None),
+    (20 * np.log10(0.3 / 0.02), "peak"),
+    (10 * np.log10(0.3 / np.sqrt(2) / 0.02), "amplitude-db"),
+    (10 * np.log10(0.045 / 0.02), "std-as-power"),
+    (-20.51, "sign"),
+    (20.6, "estimate"),
 ])
-def test_noise_std(answer, mistake):
+def test_snr_of_sine(answer, mistake):
     status, got = _status(ex07.check_noise_std_for_snr(answer))
     assert status == ("correct" if mistake is None else "wrong")
     if mistake:
         assert got == mistake
+
+
+def test_a_simulated_snr_is_an_estimate_not_the_answer():
+    """The number from drawn noise moves with the draw; the exact value is 10 log10(112.5)."""
+    values = [_simulated(seed) for seed in range(8)]
+    assert np.ptp(values) > 0.02  # it moves with the draw ...
+    assert all(abs(v - ex07._SNR) < 0.2 for v in values)  # ... and stays near the answer
+    assert ex07._SNR == pytest.approx(20.5115, abs=1e-4)
 
 
 # --- 07.2 -------------------------------------------------------------------------------------
@@ -50,7 +67,14 @@ def helper_version(y, snr_db, noise):
     return augment.add_noise(y, snr_db, rng=np.random.default_rng(0), noise=noise)
 
 
+def noise_variance_version(y, snr_db, noise):
+    """The noise's power as its variance (the learner-report answer): the noise has zero mean,
+    so this is the same power."""
+    return y + np.sqrt(np.var(y) / (np.var(noise) * 10 ** (snr_db / 10))) * noise
+
+
 @pytest.mark.parametrize("fn, mistake", [(variance_version, None), (rms_version, None),
+                                         (noise_variance_version, None),
                                          (helper_version, "dc-counted")])
 def test_noise_without_dc(fn, mistake):
     status, got = _status(ex07.check_noise_without_dc(fn))
@@ -130,37 +154,72 @@ def test_crop_plan_facts():
 
 
 # --- 07.4 -------------------------------------------------------------------------------------
-def loop_version(train, test):
-    total = sum(c.shape[1] for c in train.values())
-    mean = sum(c.sum(axis=1) for c in train.values()) / total
-    var = sum(((c - mean[:, None]) ** 2).sum(axis=1) for c in train.values()) / total
-    return mean, np.sqrt(var)
+def loop_version(batch, n_frames, min_std):
+    total = int(np.sum(n_frames))
+    mean = sum(c[:, :n].sum(axis=1) for c, n in zip(batch, n_frames, strict=True)) / total
+    var = sum(((c[:, :n] - mean[:, None]) ** 2).sum(axis=1)
+              for c, n in zip(batch, n_frames, strict=True)) / total
+    return mean, np.clip(np.sqrt(var), min_std, None)
 
 
-def leaky_version(train, test):
-    frames = np.hstack([*train.values(), *test.values()])
-    return frames.mean(axis=1), frames.std(axis=1)
+def mask_version(batch, n_frames, min_std):
+    """A boolean mask of the real frames, then NumPy's masked statistics."""
+    real = np.arange(batch.shape[2]) < np.asarray(n_frames)[:, None]  # (clips, frames)
+    values = np.moveaxis(batch, 1, 0)[:, real]  # (n_mels, real frames)
+    return values.mean(axis=1), np.maximum(values.std(axis=1), min_std)
 
 
-def clip_means_version(train, test):
-    means = np.array([c.mean(axis=1) for c in train.values()])
-    stds = np.array([c.std(axis=1) for c in train.values()])
-    return means.mean(axis=0), stds.mean(axis=0)
+def ddof1_version(batch, n_frames, min_std):
+    joined = np.hstack([c[:, :n] for c, n in zip(batch, n_frames, strict=True)])
+    return joined.mean(axis=1), np.maximum(joined.std(axis=1, ddof=1), min_std)
 
 
-def global_version(train, test):
-    frames = np.hstack(list(train.values()))
-    return np.full(frames.shape[0], frames.mean()), np.full(frames.shape[0], frames.std())
+def section9_copy(batch, n_frames, min_std):
+    """Section 9's cell without keepdims, on the batch: the padding counted."""
+    frames = np.concatenate(list(batch), axis=1)
+    return frames.mean(axis=1), np.maximum(frames.std(axis=1), min_std)
+
+
+def masked_sum_version(batch, n_frames, min_std):
+    mask = (np.arange(batch.shape[2]) < np.asarray(n_frames)[:, None])[:, None, :]
+    mean = (batch * mask).mean(axis=(0, 2))  # zeroed padding, still in the count
+    sd = np.sqrt((((batch - mean[:, None]) ** 2) * mask).mean(axis=(0, 2)))
+    return mean, np.maximum(sd, min_std)
+
+
+def clip_means_version(batch, n_frames, min_std):
+    means = np.array([c[:, :n].mean(axis=1) for c, n in zip(batch, n_frames, strict=True)])
+    stds = np.array([c[:, :n].std(axis=1) for c, n in zip(batch, n_frames, strict=True)])
+    return means.mean(axis=0), np.maximum(stds.mean(axis=0), min_std)
+
+
+def no_floor_version(batch, n_frames, min_std):
+    joined = np.hstack([c[:, :n] for c, n in zip(batch, n_frames, strict=True)])
+    return joined.mean(axis=1), joined.std(axis=1)
 
 
 @pytest.mark.parametrize("fn, mistake", [
     (loop_version, None),
-    (leaky_version, "test-leak"),
+    (mask_version, None),
+    (ddof1_version, None),
+    (section9_copy, "padding-counted"),
+    (masked_sum_version, "mask-all-frames"),
     (clip_means_version, "clip-means"),
-    (global_version, "global"),
+    (no_floor_version, "no-floor"),
 ])
 def test_band_statistics(fn, mistake):
     status, got = _status(ex07.check_band_statistics(fn))
     assert status == ("correct" if mistake is None else "wrong"), got
     if mistake:
         assert got == mistake
+
+
+def test_band_cases_have_padding_and_near_empty_bands():
+    """Every case pads some clip, and some band's real spread is below the floor (else the two
+    mistakes they name could not be told from the answer)."""
+    for case in ex07.EX_4.all_cases():
+        batch, n, floor = case["batch"], case["n_frames"], case["min_std"]
+        assert n.min() < batch.shape[2] and n.max() == batch.shape[2] and n.sum() > 1000
+        assert np.all(batch[0, :, n[0]:] == -100.0)
+        joined = np.hstack([c[:, :k] for c, k in zip(batch, n, strict=True)])
+        assert np.any(joined.std(axis=1) < floor) and np.any(joined.std(axis=1) > floor)

@@ -1,9 +1,10 @@
 """Exercise checks of notebook 07 (From clips to model inputs): declarative specs (``_spec.py``).
 
-07.1 (warm-up) the noise level for an SNR; 07.2 noise at an SNR when the recording has a DC
+07.1 (warm-up) the SNR of a sine over noise of a given standard deviation (the notebook went
+the other way, from an SNR to a noise scale); 07.2 noise at an SNR when the recording has a DC
 offset; 07.3 a test-time crop plan that also works for clips shorter than the input; 07.4
-(stretch) per-band standardisation statistics from the training split only, over clips of
-different lengths. Each mistake is a wrong method a learner really writes; ``make margins``
+(stretch) per-band standardisation statistics of a padded batch: real frames only, and a floor
+on the standard deviation. Each mistake is a wrong method a learner really writes; ``make margins``
 shows each one's distance from the reference in tolerances (>= 3).
 """
 
@@ -18,45 +19,57 @@ __all__ = ["check_noise_std_for_snr", "check_noise_without_dc", "check_crop_plan
            "check_band_statistics"]
 
 
-# ------------------------------------------------------- 07.1 noise level for an SNR (warm-up)
-_AMP, _SNR = 0.3, 15.0
-_STD = float(_AMP / np.sqrt(2) / 10 ** (_SNR / 20))  # RMS of the sine / 10^(SNR/20)
+# ------------------------------------------------------- 07.1 the SNR of a sine over noise (warm-up)
+_AMP, _NOISE_STD = 0.3, 0.02
+_SNR = float(10 * np.log10((_AMP ** 2 / 2) / _NOISE_STD ** 2))  # 20.51 dB
+
+
+def _near_estimate(v, *_):
+    """Within 0.2 dB but not within the tolerance: an SNR measured on one draw of noise."""
+    return 0.01 < abs(float(v) - _SNR) <= 0.2
+
 
 EX_1 = ValueExercise(
-    "07.1", accept=lambda v: abs(v - _STD) <= 2e-3 * _STD, answer=_STD, rtol=2e-3,
-    what="one standard deviation (amplitude units)",
+    "07.1", accept=lambda v: abs(v - _SNR) <= 0.01, answer=_SNR, rtol=0.0, atol=0.01,
+    what="one number of dB (to 2 decimals)",
     mistakes=[
-        Mistake("variance", lambda: _AMP ** 2 / 2 / 10 ** (_SNR / 10), Hint(
-            "that is the noise's power (its variance); the question asks for its standard "
-            "deviation, the square root.",
-            "An SNR in dB is a ratio of powers: it gives the noise power; then take the root.",
-            example="a sine of amplitude 1 (power 0.5) at 10 dB: noise power 0.05, standard "
-                    "deviation sqrt(0.05) = 0.22.")),
-        Mistake("peak", lambda: _AMP / 10 ** (_SNR / 20), Hint(
-            "you divided the sine's peak amplitude; the SNR compares powers (mean squares), "
-            "and a sine's mean square is amplitude^2 / 2, not amplitude^2.",
-            "Use the sine's RMS, amplitude / sqrt(2).",
-            example="a sine of amplitude 1 at 20 dB: RMS 0.707, so the noise RMS is 0.0707 "
-                    "(dividing the peak gives 0.1, 3 dB too much noise).")),
-        Mistake("amplitude-db", lambda: np.sqrt(_AMP ** 2 / 2 / 10 ** (_SNR / 20)), Hint(
-            "you used 10^(SNR/20) on a power ratio: 20 log10 is for amplitudes, 10 log10 "
-            "for powers.",
-            example="a power ratio of 100 is 20 dB (10 log10 100); an amplitude ratio of 10 is "
-                    "also 20 dB (20 log10 10).")),
-        Mistake("sign", lambda: _AMP / np.sqrt(2) * 10 ** (_SNR / 20), Hint(
-            "the noise came out louder than the signal: a positive SNR means the signal is the "
-            "stronger one, so divide by 10^(SNR/20).",
-            example="at +6 dB the noise RMS is half the signal's RMS.")),
+        Mistake("peak", lambda: 20 * np.log10(_AMP / _NOISE_STD), Hint(
+            "you compared the sine's peak amplitude with the noise: an SNR compares powers "
+            "(mean squares), and a sine's mean square is not its amplitude squared.",
+            "Average sin^2 over one period: what fraction of amplitude^2 is it?",
+            example="a square wave of amplitude 1 has mean square 1; a sine of amplitude 1 "
+                    "spends most of its time below 1, so its mean square is smaller.")),
+        Mistake("amplitude-db", lambda: 10 * np.log10(_AMP / np.sqrt(2) / _NOISE_STD), Hint(
+            "you took 10 log10 of a ratio of amplitudes (RMS values): 10 log10 is for powers, "
+            "20 log10 for amplitudes.",
+            example="an RMS ratio of 10 is a power ratio of 100: 20 dB either way.")),
+        Mistake("std-as-power", lambda: 10 * np.log10(_AMP ** 2 / 2 / _NOISE_STD), Hint(
+            "0.02 is the noise's standard deviation, an amplitude; its power is its square "
+            "(white noise with zero mean: power = variance).",
+            example="noise of standard deviation 0.1 has power 0.01.")),
+        Mistake("sign", lambda: -_SNR, Hint(
+            "the ratio is upside down: the SNR is signal power over noise power, positive when "
+            "the signal is the stronger one.",
+            example="a signal 100 times the noise's power: +20 dB.")),
+        Mistake("estimate", lambda: _SNR + 0.05, Hint(
+            "close, but it moves with the noise you drew: an SNR measured on one draw of random "
+            "noise is an estimate. Compute it from the two powers instead.",
+            "The sine's power follows from its amplitude, the noise's from its standard "
+            "deviation; no random numbers are needed.",
+            example="noise of standard deviation 0.1 has power 0.01 exactly; one draw of 1000 "
+                    "samples of it measures anywhere from about 0.0094 to 0.0106."),
+            detect=_near_estimate),
     ],
-    fallback=Hint("signal power (mean square) / 10^(SNR/10) is the noise power; its root is "
-                  "the standard deviation of white noise.",
-                  example="a sine of amplitude 2 (power 2) at 0 dB: noise power 2, standard "
-                          "deviation 1.41."),
-    success="noise RMS = signal RMS / 10^(SNR/20): the noise's standard deviation.")
+    fallback=Hint("SNR = 10 log10(signal power / noise power), each power a mean square: the "
+                  "sine's from its amplitude, the noise's from its standard deviation.",
+                  example="a sine of amplitude 2 (power 2) over noise of standard deviation 1 "
+                          "(power 1): 3.0 dB."),
+    success="the sine's power a^2/2 over the noise's variance, in 10 log10: the SNR.")
 
 
 def check_noise_std_for_snr(answer):
-    """Exercise 07.1: the noise standard deviation for a sine of amplitude 0.3 at 15 dB SNR."""
+    """Exercise 07.1: the SNR of a sine of amplitude 0.3 over white noise of standard
+    deviation 0.02, in dB."""
     return check(EX_1, answer)
 
 
@@ -76,6 +89,7 @@ def _dc_cases(rng):
         y = dc + rng.uniform(0.05, 0.3) * np.sin(2 * np.pi * rng.uniform(150, 900) * t)
         y[: int(rng.integers(n // 8, n // 3))] = dc  # a silent start: only the offset
         noise = rng.standard_normal(n) * rng.uniform(0.5, 2.0)
+        noise -= noise.mean()  # zero mean (the task says so): its power is its variance
         out.append(dict(y=y, snr_db=float(rng.uniform(-3, 25)), noise=noise))
     return out
 
@@ -210,7 +224,9 @@ EX_3 = FunctionExercise(
                     "exactly at 1300.")),
         Mistake("duplicates", _duplicates_kept, Hint(
             "some starts repeat: when the clip is only a little longer than the input, fewer "
-            "distinct crops exist than n_crops. Keep each start once (np.unique).",
+            "distinct crops exist than n_crops. Keep each start once.",
+            "Which starts can coincide after rounding down? They are neighbours in your "
+            "increasing list: drop a start equal to the one before it.",
             example="1002 samples, input 1000, 5 crops: the distinct starts are 0, 1, 2.")),
         Mistake("one-crop-at-start", _first_not_centre, Hint(
             "with one crop, take the middle of the clip (the start of a recording is often "
@@ -229,82 +245,98 @@ def check_crop_plan(crop_plan):
     return check(EX_3, crop_plan)
 
 
-# --------------------------------------- 07.4 per-band statistics, train only (stretch)
-def _band_statistics(train, test):
-    frames = np.concatenate(list(train.values()), axis=1)  # (n_mels, all training frames)
-    return frames.mean(axis=1), frames.std(axis=1)
+# ------------------------------ 07.4 per-band statistics of a padded batch (stretch)
+_PAD_DB = -100.0  # the log-mel of zero padding: power_to_db's floor (amin 1e-10, ref 1.0)
 
 
-def _band_cases(rng):
+def _band_statistics(batch, n_frames, min_std):
+    real = np.concatenate([clip[:, :n] for clip, n in zip(batch, n_frames, strict=True)],
+                          axis=1)  # (n_mels, every real frame once)
+    return real.mean(axis=1), np.maximum(real.std(axis=1), min_std)
+
+
+def _batch_cases(rng):
     out = []
     for n_mels in (int(rng.integers(8, 20)), int(rng.integers(30, 64))):
+        n_clips, T = 6, int(rng.integers(500, 700))
         tilt = np.linspace(-20, -70, n_mels)[:, None]
-
-        def clip(frames, level, tilt=tilt, n_mels=n_mels):
-            return tilt + level + rng.normal(0, rng.uniform(2, 6), (n_mels, frames))
-
-        train = {f"clip_{i:02d}": clip(int(rng.integers(5, 200)), rng.uniform(-15, 15))
-                 for i in range(4)}
-        test = {f"clip_{i:02d}": clip(int(rng.integers(5, 200)), rng.uniform(5, 25))
-                for i in range(4, 6)}
-        out.append(dict(train=train, test=test))
+        spread = rng.uniform(2, 6, (n_mels, 1))
+        n_frames = rng.integers(T // 3, T + 1, n_clips)
+        n_frames[int(rng.integers(0, n_clips))] = T  # the longest clip sets the length
+        batch = np.full((n_clips, n_mels, T), _PAD_DB)
+        for i, n in enumerate(n_frames):
+            clip = tilt + rng.uniform(-15, 15) + spread * rng.standard_normal((n_mels, n))
+            clip[-2:] = -85 + 0.3 * rng.standard_normal((2, n))  # near-empty top bands
+            batch[i, :, :n] = clip
+        out.append(dict(batch=batch, n_frames=n_frames, min_std=float(rng.uniform(1, 3))))
     return out
 
 
-def _all_data(train, test):
-    return _band_statistics({**train, **test}, {})
+def _padding_counted(batch, n_frames, min_std):
+    frames = np.concatenate(list(batch), axis=1)  # section 9's join, padding and all
+    return frames.mean(axis=1), np.maximum(frames.std(axis=1), min_std)
 
 
-def _mean_of_clip_means(train, test):
-    return (np.mean([c.mean(axis=1) for c in train.values()], axis=0),
-            np.mean([c.std(axis=1) for c in train.values()], axis=0))
+def _no_floor(batch, n_frames, min_std):
+    real = np.concatenate([c[:, :n] for c, n in zip(batch, n_frames, strict=True)], axis=1)
+    return real.mean(axis=1), real.std(axis=1)
 
 
-def _global(train, test):
-    frames = np.concatenate(list(train.values()), axis=1)
-    n = frames.shape[0]
-    return np.full(n, frames.mean()), np.full(n, frames.std())
+def _clip_means(batch, n_frames, min_std):
+    parts = [c[:, :n] for c, n in zip(batch, n_frames, strict=True)]
+    return (np.mean([p.mean(axis=1) for p in parts], axis=0),
+            np.maximum(np.mean([p.std(axis=1) for p in parts], axis=0), min_std))
 
 
-def _per_frame_axis(train, test):
-    frames = np.concatenate(list(train.values()), axis=1)
-    return frames.mean(axis=0), frames.std(axis=0)
+def _mask_all_frames(batch, n_frames, min_std):
+    mask = np.arange(batch.shape[2])[None, :] < np.asarray(n_frames)[:, None]  # (clips, T)
+    mask = mask[:, None, :]
+    total = batch.shape[0] * batch.shape[2]  # every frame, padding included
+    mean = (batch * mask).sum(axis=(0, 2)) / total
+    var = (((batch - mean[None, :, None]) ** 2) * mask).sum(axis=(0, 2)) / total
+    return mean, np.maximum(np.sqrt(var), min_std)
 
 
 EX_4 = FunctionExercise(
-    "07.4", _band_statistics, _band_cases, output="tuple", rtol=1e-6, atol=1e-6,
+    "07.4", _band_statistics, _batch_cases, output="tuple", rtol=1e-3, atol=1e-3,
     parts=("mean", "std"), mistakes=[
-        Mistake("test-leak", _all_data, Hint(
-            "your statistics include the test clips: the test split must stay unseen, or the "
-            "evaluation measures a model that had a look at it.",
-            "Compute both statistics from train only; test is there to be standardised later.",
-            example="a test set recorded 10 dB louder pulls an all-data mean up; with train "
-                    "statistics it shows as +10 dB / std: a shift the model must cope with.")),
-        Mistake("clip-means", _mean_of_clip_means, Hint(
-            "you averaged per-clip statistics: a short clip then counts as much as a long "
-            "one, and the mean of per-clip standard deviations misses how clips differ from "
-            "each other.",
-            "Put every training frame side by side (join the clips along time), then one "
-            "mean and one std per band.",
+        Mistake("padding-counted", _padding_counted, Hint(
+            "your statistics include the padding: the frames after n_frames[i] are not sound "
+            "but -100 dB fill, and they pull every band's mean down and its spread up.",
+            "Keep, of each clip, only its first n_frames[i] frames, then compute.",
+            example="a band at -40 dB in 300 real frames, padded with 200 frames of -100 dB: "
+                    "mean over all 500 frames -64 dB, not -40.")),
+        Mistake("mask-all-frames", _mask_all_frames, Hint(
+            "you zeroed the padding but still divided by every frame, padding included: the "
+            "mean shrinks towards 0 by the fraction of padded frames.",
+            "Divide by the number of real frames.",
+            example="300 real frames at -40 dB in 500 frames: a sum of -12000 over 500 gives "
+                    "-24 dB.")),
+        Mistake("clip-means", _clip_means, Hint(
+            "you averaged per-clip statistics: a short clip then counts as much as a long one, "
+            "and the mean of per-clip standard deviations misses how clips differ from each "
+            "other.",
+            "Every real frame counts once: gather them first, then one mean and one std per "
+            "band.",
             example="clips of 10 frames at 0 dB and 90 frames at 10 dB: the mean over frames "
                     "is 9 dB, the mean of the two clip means 5 dB.")),
-        Mistake("global", _global, Hint(
-            "one number for all bands is global standardisation; the exercise asks for one "
-            "mean and one std per mel band (per row).",
-            example="a (40, T) log-mel gives 40 means, one per band, not one.")),
-        Mistake("wrong-axis", _per_frame_axis, Hint(
-            "you reduced over the bands (axis 0): that gives a statistic per frame. Reduce "
-            "over time (axis 1), after joining the clips.",
-            example="for an array of shape (bands, frames), .mean(axis=1) has one value per "
-                    "band.")),
+        Mistake("no-floor", _no_floor, Hint(
+            "some bands' standard deviations are below min_std: near-empty bands hardly vary, "
+            "and dividing by their tiny spread would blow up any change there (section 9).",
+            "Raise every standard deviation below the floor to the floor; leave the means.",
+            example="a band with SD 0.3 dB and a floor of 2 dB: divide by 2, so +12 dB there "
+                    "is 6 units, not 40.")),
     ],
-    fallback=Hint("join the training clips along time, then mean and standard deviation of "
-                  "each row.",
-                  example="two clips (3, 5) and (3, 7): joined (3, 12); the statistics have "
-                          "shape (3,)."),
-    success="per-band statistics from training frames only: the test split stays unseen.")
+    fallback=Hint("of each clip only its first n_frames[i] frames (the rest is padding), every "
+                  "real frame counted once; then per band (per row) a mean and a standard "
+                  "deviation, the latter not below min_std.",
+                  example="two clips (3 bands, 5 frames) with 2 and 5 real frames: 7 frames per "
+                          "band; the statistics have shape (3,)."),
+    success="per-band statistics over real frames only, with a floor for near-empty bands. "
+            "(np.std(ddof=1) passes too: with over a thousand frames the two differ by less "
+            "than 0.1 %.)")
 
 
 def check_band_statistics(band_statistics):
-    """Exercise 07.4: per-band mean and std from the training log-mels only."""
+    """Exercise 07.4: per-band mean and std of a padded batch: real frames only, std floored."""
     return check(EX_4, band_statistics)
