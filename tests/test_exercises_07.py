@@ -83,6 +83,17 @@ def test_noise_without_dc(fn, mistake):
         assert got == mistake
 
 
+def in_place_version(y, snr_db, noise):
+    """The examiner's accepted answer: right values, but the caller's y is changed."""
+    y += np.sqrt(np.var(y) / (np.mean(noise ** 2) * 10 ** (snr_db / 10))) * noise
+    return y
+
+
+def test_noise_added_in_place_is_named():
+    status, got = _status(ex07.check_noise_without_dc(in_place_version))
+    assert (status, got) == ("wrong", "changed-input")
+
+
 def test_the_right_answer_keeps_the_snr_of_the_sound():
     case = ex07.EX_2.all_cases()[0]
     y, snr, noise = case["y"], case["snr_db"], case["noise"]
@@ -131,8 +142,50 @@ def start_version(n_samples, length, n_crops):
     return linspace_version(n_samples, length, n_crops)
 
 
+def float_version(n_samples, length, n_crops):
+    return np.array(linspace_version(n_samples, length, n_crops), dtype=float)
+
+
+def bool_version(n_samples, length, n_crops):
+    out = np.array(linspace_version(n_samples, length, n_crops))
+    return out.astype(bool) if out.size == 1 and out[0] == 0 else out
+
+
+def one_crop_first_version(n_samples, length, n_crops):
+    if n_crops == 1:  # before asking whether the clip is long enough
+        return [(n_samples - length) // 2]
+    return linspace_version(n_samples, length, n_crops)
+
+
+def two_centred_version(n_samples, length, n_crops):
+    if n_samples > length and n_crops == 2:
+        return [(n_samples - length) // 2]
+    return linspace_version(n_samples, length, n_crops)
+
+
+def float32_version(n_samples, length, n_crops):
+    if n_samples <= length:
+        return [0]
+    if n_crops == 1:
+        return [(n_samples - length) // 2]
+    step = np.float32((n_samples - length) / (n_crops - 1))
+    return sorted(set((np.arange(n_crops) * step).astype(int)))  # float64 of a float32
+
+
+def halves_version(n_samples, length, n_crops):
+    if n_samples > length and n_crops == 1:
+        return [n_samples // 2 - length // 2]  # one sample off for an odd length
+    return linspace_version(n_samples, length, n_crops)
+
+
 @pytest.mark.parametrize("fn, mistake", [
     (linspace_version, None),
+    (float_version, "not-whole-numbers"),
+    (bool_version, "other"),
+    (one_crop_first_version, "short-one-crop"),
+    (two_centred_version, "two-as-one"),
+    (float32_version, "float-rounding"),
+    (halves_version, "other"),
     (repeated_version, "padded-repeated"),
     (short_last_version, "last-crop-short"),
     (duplicate_version, "duplicates"),
@@ -198,6 +251,19 @@ def no_floor_version(batch, n_frames, min_std):
     return joined.mean(axis=1), joined.std(axis=1)
 
 
+def by_value_version(batch, n_frames, min_std):
+    frames = np.hstack(list(batch))
+    real = frames[:, (frames > -100).any(axis=0)]  # silent real frames dropped too
+    return real.mean(axis=1), np.maximum(real.std(axis=1), min_std)
+
+
+def unique_frames_version(batch, n_frames, min_std):
+    """The examiner's accepted answer: np.unique drops repeated frames (silence repeats)."""
+    joined = np.unique(np.hstack([c[:, :n] for c, n in zip(batch, n_frames, strict=True)]),
+                       axis=1)
+    return joined.mean(axis=1), np.maximum(joined.std(axis=1), min_std)
+
+
 @pytest.mark.parametrize("fn, mistake", [
     (loop_version, None),
     (mask_version, None),
@@ -206,6 +272,8 @@ def no_floor_version(batch, n_frames, min_std):
     (masked_sum_version, "mask-all-frames"),
     (clip_means_version, "clip-means"),
     (no_floor_version, "no-floor"),
+    (by_value_version, "by-value"),
+    (unique_frames_version, "other"),
 ])
 def test_band_statistics(fn, mistake):
     status, got = _status(ex07.check_band_statistics(fn))

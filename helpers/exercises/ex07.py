@@ -10,6 +10,9 @@ shows each one's distance from the reference in tolerances (>= 3).
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
 
 from ._core import Hint
@@ -138,6 +141,15 @@ EX_2 = FunctionExercise(
                   "factor so their ratio is 10^(SNR/10).",
                   example="sound power 0.02, noise power 0.5, 10 dB: the scaled noise must have "
                           "power 0.002, so multiply by sqrt(0.002 / 0.5) = 0.063."),
+    changed_input=Hint(
+        "your function changed the caller's `y` (or `noise`) in place (e.g. `y += g * noise`): "
+        "whoever called it has lost the clean recording, and a pipeline that augments the same "
+        "clip every epoch would pile noise on noise.",
+        "Return a NEW array (an expression such as y + g * noise makes one); leave both inputs "
+        "as they were.",
+        example="a = np.ones(3); b = a; b += 1 changes a too (both are now [2, 2, 2]), while "
+                "c = a + 1 is a new array and a stays [1, 1, 1].",
+        mistake="changed-input"),
     success="the SNR counts the sound, not the DC offset; the offset stays in the clip.")
 
 
@@ -157,7 +169,8 @@ def _crop_plan(n_samples, length, n_crops):
 
 
 def _plan_cases(rng):
-    length = int(rng.choice([8000, 16000, 22050]))
+    length = int(rng.choice([8000, 16000, 22050, 11025]))
+    odd = int(rng.choice([11025, 7999, 16001]))  # an odd input length
     return [
         dict(n_samples=int(rng.integers(3, 9)) * length + int(rng.integers(1, 999)),
              length=length, n_crops=int(rng.integers(3, 7))),
@@ -166,6 +179,14 @@ def _plan_cases(rng):
         dict(n_samples=length + int(rng.integers(1, 4)), length=length, n_crops=5),
         dict(n_samples=int(rng.integers(2, 5)) * length + 1, length=length, n_crops=1),
         dict(n_samples=length, length=length, n_crops=3),
+        # one crop of a short clip; two crops of a long one
+        dict(n_samples=int(rng.integers(length // 4, length)), length=length, n_crops=1),
+        dict(n_samples=int(rng.integers(3, 6)) * length + int(rng.integers(1, 999)),
+             length=length, n_crops=2),
+        # an odd input and an even clip: the centre is (n_samples - length) // 2 exactly
+        dict(n_samples=odd * int(rng.choice([3, 5])) + 1, length=odd, n_crops=1),
+        # starts that are whole numbers of samples only with exact (integer) arithmetic
+        dict(n_samples=length + 30000 * int(rng.integers(1, 3)), length=length, n_crops=10),
     ]
 
 
@@ -197,6 +218,33 @@ def _duplicates_kept(n, length, n_crops):
     return np.arange(n_crops) * (n - length) // (n_crops - 1)
 
 
+def _float_starts(n, length, n_crops):
+    return _crop_plan(n, length, n_crops).astype(float)
+
+
+def _float32_step(n, length, n_crops):
+    if n <= length:
+        return np.array([0])
+    if n_crops == 1:
+        return np.array([(n - length) // 2])
+    step = np.float32((n - length) / (n_crops - 1))
+    return np.unique((np.arange(n_crops) * step).astype(int))
+
+
+def _one_crop_first(n, length, n_crops):
+    if n_crops == 1:  # asked before whether the clip is long enough
+        return np.array([(n - length) // 2])
+    return _crop_plan(n, length, n_crops)
+
+
+def _two_as_one(n, length, n_crops):
+    if n <= length:
+        return np.array([0])
+    if n_crops <= 2:
+        return np.array([(n - length) // 2])
+    return _crop_plan(n, length, n_crops)
+
+
 def _first_not_centre(n, length, n_crops):
     if n <= length:
         return np.array([0])
@@ -205,8 +253,39 @@ def _first_not_centre(n, length, n_crops):
     return _crop_plan(n, length, n_crops)
 
 
-EX_3 = FunctionExercise(
+@dataclass(frozen=True, eq=False)
+class _StartsExercise(FunctionExercise):
+    """Exact, and whole numbers: starts that are floats (or booleans) cannot index samples."""
+
+    def distance(self, out, ref, case: dict) -> float:
+        if not isinstance(out, (str, bytes)):
+            try:
+                kind = np.asarray(out).dtype.kind
+            except (TypeError, ValueError):
+                kind = "O"
+            if kind not in "iu":
+                return math.inf
+        return super().distance(out, ref, case)
+
+
+def _same_values_not_integers(out, case, ref) -> bool:
+    try:
+        a = np.asarray(out)
+        return a.dtype.kind not in "iu" and a.shape == ref.shape and np.array_equal(a, ref)
+    except (TypeError, ValueError):
+        return False
+
+
+EX_3 = _StartsExercise(
     "07.3", _crop_plan, _plan_cases, output="exact", mistakes=[
+        Mistake("not-whole-numbers", _float_starts, Hint(
+            "the starts have the right values but are not whole numbers (integers): "
+            "y[start:start + length] needs integer indices, so floats (or booleans) fail "
+            "as soon as they are used.",
+            "Compute them in integer arithmetic, or convert an integer-valued result with "
+            ".astype(int) before returning it.",
+            example="y[np.float64(2.0):5] raises TypeError; y[int(2.0):5] works."),
+            detect=_same_values_not_integers),
         Mistake("padded-repeated", _repeat_padded, Hint(
             "a clip no longer than the input gives the same zero-padded crop every time: "
             "averaging copies of one prediction adds nothing. Plan one crop.",
@@ -228,6 +307,24 @@ EX_3 = FunctionExercise(
             "Which starts can coincide after rounding down? They are neighbours in your "
             "increasing list: drop a start equal to the one before it.",
             example="1002 samples, input 1000, 5 crops: the distinct starts are 0, 1, 2.")),
+        Mistake("short-one-crop", _one_crop_first, Hint(
+            "a clip shorter than the input, with one crop, got a negative start: the centred "
+            "start only exists when the clip is longer than the input.",
+            "Ask first whether the clip is long enough; only then how many crops.",
+            example="600 samples into an input of 1000, one crop: (600 - 1000) // 2 = -200 "
+                    "would read before the clip starts; the plan is one crop at 0.")),
+        Mistake("two-as-one", _two_as_one, Hint(
+            "with two crops you returned one centred crop: n_crops counts the crops, and two "
+            "evenly spread crops sit at the very start and the very end of the clip.",
+            example="a 5000-sample clip, input 1000, 2 crops: starts 0 and 4000.")),
+        Mistake("float-rounding", _float32_step, Hint(
+            "some starts are one sample short: a fractional step times k, in floating point, "
+            "can land just below a whole number (19999.998), and rounding down then loses a "
+            "sample.",
+            "Keep the computation in whole numbers: multiply before you divide, and divide "
+            "with integer division.",
+            example="60000 / 9 * 3 in float32 is 19999.998, which rounds down to 19999; "
+                    "3 * 60000 // 9 is exactly 20000.")),
         Mistake("one-crop-at-start", _first_not_centre, Hint(
             "with one crop, take the middle of the clip (the start of a recording is often "
             "silence or a count-in): offset (n_samples - length) // 2.",
@@ -267,8 +364,10 @@ def _batch_cases(rng):
         for i, n in enumerate(n_frames):
             clip = tilt + rng.uniform(-15, 15) + spread * rng.standard_normal((n_mels, n))
             clip[-2:] = -85 + 0.3 * rng.standard_normal((2, n))  # near-empty top bands
+            if i % 2 == 0:  # a silent start: real frames, as low as the padding
+                clip[:, :int(rng.integers(5, 30))] = _PAD_DB
             batch[i, :, :n] = clip
-        out.append(dict(batch=batch, n_frames=n_frames, min_std=float(rng.uniform(1, 3))))
+        out.append(dict(batch=batch, n_frames=n_frames, min_std=float(rng.uniform(4, 6))))
     return out
 
 
@@ -286,6 +385,12 @@ def _clip_means(batch, n_frames, min_std):
     parts = [c[:, :n] for c, n in zip(batch, n_frames, strict=True)]
     return (np.mean([p.mean(axis=1) for p in parts], axis=0),
             np.maximum(np.mean([p.std(axis=1) for p in parts], axis=0), min_std))
+
+
+def _by_value(batch, n_frames, min_std):
+    frames = np.concatenate(list(batch), axis=1)
+    real = frames[:, np.any(frames > _PAD_DB, axis=0)]  # padding told by its value
+    return real.mean(axis=1), np.maximum(real.std(axis=1), min_std)
 
 
 def _mask_all_frames(batch, n_frames, min_std):
@@ -306,6 +411,12 @@ EX_4 = FunctionExercise(
             "Keep, of each clip, only its first n_frames[i] frames, then compute.",
             example="a band at -40 dB in 300 real frames, padded with 200 frames of -100 dB: "
                     "mean over all 500 frames -64 dB, not -40.")),
+        Mistake("by-value", _by_value, Hint(
+            "you told padding from sound by its value (-100 dB): silent frames at the start of "
+            "a recording are as low, yet they are real frames of the clip and count.",
+            "n_frames says where each clip's real frames end: use it, not the values.",
+            example="a clip that starts with 0.2 s of digital silence: those frames are part "
+                    "of the recording (the model will meet such frames too).")),
         Mistake("mask-all-frames", _mask_all_frames, Hint(
             "you zeroed the padding but still divided by every frame, padding included: the "
             "mean shrinks towards 0 by the fraction of padded frames.",
