@@ -4,7 +4,7 @@ answer key.
 A hint has three stages (``helpers.exercises._core.Hint``): the named mistake, a stronger
 pointer, and ``example``, a worked example on a DIFFERENT case than the exercise's. Two facts
 are checked here for every hint (every mistake's, the fallback, ``forbid_hint`` and
-``changed_input``) of every spec of ``ex01`` ... ``ex06``:
+``changed_input``) of every spec of every exercise module the course lists (``tools.course.exercise_modules``):
 
 * the example is there: non-empty (20 characters or more), not a copy of stage 1 or 2;
 * it does not contain the answer: neither a piece of the reference function's code that
@@ -21,6 +21,7 @@ numbers are caught, and honest worked examples on other numbers are not.
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import re
 import textwrap
@@ -28,11 +29,12 @@ import textwrap
 import numpy as np
 import pytest
 
-from helpers.exercises import ex01, ex02, ex03, ex04, ex05, ex06
+from helpers.exercises import ex01, ex04, ex05, ex06
 from helpers.exercises._core import Hint
 from helpers.exercises._spec import FunctionExercise, ValueExercise
+from tools import course
 
-MODULES = (ex01, ex02, ex03, ex04, ex05, ex06)
+MODULES = tuple(importlib.import_module(name) for name in course.exercise_modules())
 
 
 def _specs() -> list:

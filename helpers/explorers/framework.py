@@ -402,7 +402,8 @@ def text_band(text: str, width_px: int, font_px: float, *, bold: bool = False):
     from matplotlib.figure import Figure
     from PIL import Image
 
-    chars = max(20, int(width_px / (0.55 * font_px)))  # average glyph ~0.55 em wide
+    # average glyph ~0.55 em wide, ~0.62 em in bold (a long bold title ran off the edge)
+    chars = max(20, int(width_px / ((0.62 if bold else 0.55) * font_px)))
     lines = textwrap.wrap(text, chars) or [""]
     line_px = 1.35 * font_px
     height = int(round(len(lines) * line_px + 0.6 * font_px))
