@@ -14,8 +14,8 @@ import numpy as np
 
 from ..audio import os_exc
 from ..data import data_dir, shipped_data_dir
-from .params import SPLITS, FeatureParams, _params
 from .compute import _audio_sha256_or_error, _extract_for_build
+from .params import SPLITS, FeatureParams, _params
 from .run import _import_dask_bag, _progress, _results
 from .scan import _check_layout, _check_root, _clips_from, scan_folder
 from .split import _check_fractions, split_by_file
