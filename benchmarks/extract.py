@@ -10,8 +10,9 @@ What it measures
 ----------------
 Input: ``--tracks`` 30-second WAV tracks (16-bit PCM, 22,050 Hz mono) written to a temporary
 folder ``<tmp>/tracks/<label>/track_NNNN.wav`` (``--workdir`` chooses where ``<tmp>`` goes;
-never data/); each is the shipped labelled clips of one class (data/instruments) concatenated and
-cut to 30 s (1,000 tracks = 1.3 GB on disk). Every approach computes 13 MFCCs of each 3 s
+never data/); each is the shipped labelled clips of one class (data/instruments) in a random
+order, from a random first sample, concatenated and cut to 30 s (1,000 tracks = 1.3 GB on disk;
+no two the same audio, as in a real collection: ours checks for duplicates). Every approach computes 13 MFCCs of each 3 s
 segment (n_fft 2048, hop 512) of every track:
 
 1. **original**: the old course script, faithfully: walk the folder, for every track and each of
@@ -118,7 +119,11 @@ def original_save_mfcc(dataset_path, json_path, num_mfcc=13, n_fft=2048, hop_len
 
 # ------------------------------------------------------------------------------------------
 def make_tracks(folder: Path, n_tracks: int) -> list[Path]:
-    """30 s tracks from the shipped labelled clips, one class per track, round-robin classes."""
+    """30 s tracks from the shipped labelled clips, one class per track, round-robin classes:
+    each a different random order of its class's clips (seeded by the track number), starting
+    at a random sample of the first one, so no two tracks hold the same audio (a set of copies
+    would also time ``build_dataset``'s duplicate check, which hashes the audio of files whose
+    features match, and group the copies in one split)."""
     import soundfile as sf
 
     import helpers
@@ -132,9 +137,12 @@ def make_tracks(folder: Path, n_tracks: int) -> list[Path]:
     for t in range(n_tracks):
         k = t % len(names)
         pool = clips[k]
-        parts, total, j = [], 0, t  # start at a different clip for each track
+        rng = np.random.default_rng(t)
+        order = rng.permutation(len(pool))
+        parts = [pool[order[0]][int(rng.integers(pool[order[0]].size)):]]
+        total, j = parts[0].size, 1
         while total < SAMPLES_PER_TRACK:
-            parts.append(pool[j % len(pool)])
+            parts.append(pool[order[j % len(pool)]])
             total += parts[-1].size
             j += 1
         y = np.concatenate(parts)[:SAMPLES_PER_TRACK]
@@ -402,8 +410,9 @@ def child(approach: str, root: Path, out: Path, warm: Path, scheduler=None) -> d
         f = out / f"{approach}.npz"
         result["output_mb"] = f.stat().st_size / 1e6
         result["sha256"] = hashlib.sha256(f.read_bytes()).hexdigest()
-        result["segments"] = int(sum(ds.load_dataset(f)["counts"][f"segments_{s}"]
-                                     for s in ds.SPLITS))
+        counts = ds.load_dataset(f)["counts"]
+        result["segments"] = int(sum(counts[f"segments_{s}"] for s in ds.SPLITS))
+        result["duplicate_groups"] = counts.get("duplicate_groups", 0)
     return result
 
 
@@ -608,7 +617,9 @@ def main(argv=None) -> int:
     ok &= same
     print(f"byte-identical .npz from {', '.join(shas)}: {same} (sha256 {best['threads']['sha256'][:16]})")
     print(f"segments kept: ours {best['threads']['segments']} (center=False: frames inside the "
-          "segment); the original keeps those with ceil(66150/512) frames")
+          "segment); the original keeps those with ceil(66150/512) frames; groups of duplicate "
+          f"tracks found by ours: {best['threads']['duplicate_groups']} (the tracks are all "
+          "different)")
     print(f"load average at the end {_loadavg()}")
     return 0 if ok else 1
 
