@@ -222,7 +222,7 @@ def build_dataset(root=None, params=None, *, out_dir="outputs", name: str | None
                 bar.update()
         failed = [(rel[i], r["error"]) for i, r in enumerate(per_file) if "error" in r]
         dup_groups = _duplicate_groups(per_file, lambda idx: _audio_hashes(
-            [paths[i] for i in idx], p, backend=backend, scheduler=scheduler))
+            [paths[i] for i in idx], p, backend=backend, n_jobs=n_jobs, scheduler=scheduler))
         across = [g for g in dup_groups if len({int(labels[i]) for i in g}) > 1]
         if errors == "raise" and (failed or scan_problems or across):
             raise ValueError(_strict_message(
@@ -291,11 +291,13 @@ def _duplicate_groups(per_file: list[dict], audio_hashes) -> list[list[int]]:
     return sorted((sorted(g) for g in by_hash.values() if len(g) > 1), key=lambda g: g[0])
 
 
-def _audio_hashes(paths: list[str], p: FeatureParams, *, backend: str, scheduler) -> list:
+def _audio_hashes(paths: list[str], p: FeatureParams, *, backend: str, n_jobs: int,
+                  scheduler) -> list:
     """SHA-256 of the decoded audio of ``paths`` (None for a file that cannot be read now),
     on the build's Dask cluster when it has one (the files may be readable only there), else
-    here, one after the other (few files: those whose features match another's)."""
-    results = _results(paths, p, backend="dask" if backend == "dask" else "serial",
+    on ``n_jobs`` threads here (decoding and hashing release the GIL; no process pool is
+    started for what are usually few files)."""
+    results = _results(paths, p, backend=backend, n_jobs=n_jobs, prefer="threads",
                        scheduler=scheduler, func=_audio_sha256_or_error)
     with contextlib.closing(results):
         return [r.get("audio_sha256") for r in results]
