@@ -108,6 +108,30 @@ def test_fast_features_match_per_segment_reference(feature, hop):
         np.testing.assert_allclose(X, ref, rtol=0, atol=ATOL)
 
 
+@pytest.mark.parametrize("kw", [
+    dict(),                                                    # 46 frames: several segments/block
+    dict(segment_s=3.0, hop_length=512),                       # 126 frames: blocks of 64 + 62
+    dict(segment_s=0.5, n_fft=512, hop_length=128, n_mels=40, fmin=300.0, fmax=6000.0),
+])
+def test_compiled_power_mel_gives_numpys_bytes(kw):
+    """The numba pass (|X|^2 + sparse mel) computes the same float32 operations in the same
+    order as NumPy's square + transposed add + scipy's CSR product: the same bytes, so the
+    datasets written before it are unchanged."""
+    from helpers.dataset import compute
+
+    assert compute._power_mel_kernel() is not None  # numba is there (librosa needs it)
+    p = ds.FeatureParams(**kw)
+    rng = np.random.default_rng(len(kw))
+    for y in (rng.standard_normal(7 * p.segment_samples + 123).astype(np.float32),
+              0.3 * _tone(523.0, 5 * p.segment_s, seed=4), np.zeros(p.segment_samples, np.float32)):
+        n = y.size // p.segment_samples
+        frames = compute._segment_frames(y, 0, n, p)
+        fast = compute._mel_power(frames, p)
+        plain = compute._mel_power(frames, p, compiled=False)
+        assert fast.shape == (n, p.frames_per_segment, p.n_mels)
+        np.testing.assert_array_equal(fast.view(np.uint32), plain.view(np.uint32))
+
+
 def test_reference_is_librosa_mfcc_with_center_false():
     y, _ = helpers.load("piano_01")
     p = ds.FeatureParams()
@@ -755,6 +779,49 @@ def test_dask_local_scheduler_gives_the_same_bytes(small_set, tmp_path):
     got = ds.build_dataset(small_set, out_dir=tmp_path / "dask", backend="dask",
                            scheduler="threads", **kw)["path"]
     assert _sha(got) == _sha(ref)
+
+
+@pytest.mark.parametrize("backend", ["joblib", "dask"])
+def test_duplicates_need_the_same_audio_not_only_the_same_features(tmp_path, monkeypatch,
+                                                                    backend):
+    """The builder hashes the audio only of files whose features match (the only ones that can
+    be copies), and the audio decides: a file whose features equal another's but whose samples
+    differ (a change in the 102 samples of a 3 s segment that no frame reads, or in a dropped
+    remainder) is not a duplicate; the same samples in another format are."""
+    from helpers.dataset import build
+
+    hashed = []
+    real = build._audio_sha256_or_error
+
+    def counting(path, params, method=None):
+        hashed.append(Path(path).name)
+        return real(path, params, method)
+
+    monkeypatch.setattr(build, "_audio_sha256_or_error", counting)
+    p = ds.FeatureParams(segment_s=1.0, hop_length=512, remainder="drop")
+    root = _make_set(tmp_path / "set", durations=(1.0, 1.3, 2.0, 2.3))
+    kw = dict(out_dir=tmp_path / "out", progress=False, summary=False, backend=backend,
+              **({"scheduler": "sync"} if backend == "dask" else {}))
+    ds.build_dataset(root, p, **kw)
+    assert hashed == []  # no two files with the same features: no audio hashed
+    y, _ = sf.read(root / "low" / "clip_1.wav", dtype="float32")  # 1.3 s: a dropped 0.3 s
+    unseen = (p.frames_per_segment - 1) * p.hop_length + p.n_fft  # after the last frame
+    assert unseen < p.segment_samples
+    for name, change in [("tail_changed.wav", slice(p.segment_samples + 10, None)),
+                         ("unseen_changed.wav", slice(unseen, p.segment_samples))]:
+        z = y.copy()
+        z[change] *= -1
+        sf.write(root / "low" / name, z, SR, subtype="FLOAT")
+    sf.write(root / "low" / "same.flac", y, SR, format="FLAC", subtype="PCM_24")
+    y24, _ = sf.read(root / "low" / "same.flac", dtype="float32")
+    sf.write(root / "low" / "clip_1.wav", y24, SR, subtype="FLOAT")  # the FLAC's exact samples
+    out = ds.build_dataset(root, p, **kw)
+    assert out["duplicates"] == [["low/clip_1.wav", "low/same.flac"]]
+    assert sorted(hashed) == sorted(["clip_1.wav", "same.flac", "tail_changed.wav",
+                                     "unseen_changed.wav"])  # the candidates, no other file
+    report = {e["file"]: e for e in out["report"]}
+    assert "duplicates" not in report["low/tail_changed.wav"]
+    assert "duplicates" not in report["low/unseen_changed.wav"]
 
 
 def test_extract_files_names_the_full_path_of_a_broken_file(tmp_path):

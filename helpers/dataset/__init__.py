@@ -19,10 +19,11 @@ and are skipped. ``errors="skip"`` (default) builds from what can be used and re
 ``errors="raise"`` stops before writing anything and lists every unusable file (found while
 scanning or while decoding) in one error.
 
-Duplicates (leakage): the decoded audio of every file (mono, resampled to ``params.sr``,
-float32: the samples the features are computed from) is hashed with SHA-256. Files with the
-same hash are one recording: the report lists them, ``split_by_file`` keeps them in one split,
-and ``errors="raise"`` refuses the same audio under two labels.
+Duplicates (leakage): files whose decoded audio (mono, resampled to ``params.sr``, float32:
+the samples the features are computed from) has the same SHA-256 are one recording: the report
+lists them, ``split_by_file`` keeps them in one split, and ``errors="raise"`` refuses the same
+audio under two labels. (``build_dataset`` hashes the audio of the files whose features are
+identical, the only ones that can be copies; ``extract_file`` returns every file's hash.)
 
 Segmenting policy (never silent): a clip of ``n`` samples gives ``n // L`` full segments of
 ``L`` samples; the remainder (and a clip shorter than one segment) is **padded** with zeros at

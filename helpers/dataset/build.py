@@ -14,6 +14,7 @@ import numpy as np
 
 from ..audio import os_exc
 from ..data import data_dir, shipped_data_dir
+from .compute import _audio_sha256_or_error, _extract_for_build
 from .params import SPLITS, FeatureParams, _params
 from .run import _import_dask_bag, _progress, _results
 from .scan import _check_layout, _check_root, _clips_from, scan_folder
@@ -142,9 +143,11 @@ def build_dataset(root=None, params=None, *, out_dir="outputs", name: str | None
     (counted, reported, not an error). A root with a single label folder is refused: a
     classifier needs at least two classes.
 
-    **Duplicates**: the decoded samples of each file (mono, at ``params.sr``, float32) are
-    hashed (SHA-256; not the file bytes, so the same audio saved as WAV and FLAC, or under two
-    names, is found). Files with the same hash are kept in one split (``split_by_file``'s
+    **Duplicates**: files whose decoded samples (mono, at ``params.sr``, float32) have the
+    same SHA-256 are one recording (not the file bytes, so the same audio saved as WAV and
+    FLAC, or under two names, is found); only files whose features are identical can be, so
+    only those are decoded again and hashed. Files with the same hash are kept in one split
+    (``split_by_file``'s
     ``groups``), listed in ``result["duplicates"]`` (groups of paths relative to the root), in
     each one's ``report`` entry (``duplicates``: the other files; ``reason``) and in the
     summary; the same audio under two labels is also a labelling error, refused by
@@ -203,7 +206,7 @@ def build_dataset(root=None, params=None, *, out_dir="outputs", name: str | None
         n_total = 0
         paths = [str(f) for f in files]
         results = _results(paths, p, backend=backend, n_jobs=n_jobs, prefer=prefer,
-                           scheduler=scheduler)
+                           scheduler=scheduler, func=_extract_for_build)
         with open(work / "features.f32", "wb") as raw, contextlib.closing(results), \
                 _progress(len(files), progress) as bar:
             for r in results:
@@ -214,11 +217,12 @@ def build_dataset(root=None, params=None, *, out_dir="outputs", name: str | None
                     raw.write(X.data)
                     per_file.append(dict(start=n_total, n=X.shape[0], starts_s=r["starts_s"],
                                          counts=r["counts"], notes=r["notes"],
-                                         duration_s=r["duration_s"], sha=r["audio_sha256"]))
+                                         duration_s=r["duration_s"], key=r["features_key"]))
                     n_total += X.shape[0]
                 bar.update()
         failed = [(rel[i], r["error"]) for i, r in enumerate(per_file) if "error" in r]
-        dup_groups = _duplicate_groups(per_file)
+        dup_groups = _duplicate_groups(per_file, lambda idx: _audio_hashes(
+            [paths[i] for i in idx], p, backend=backend, n_jobs=n_jobs, scheduler=scheduler))
         across = [g for g in dup_groups if len({int(labels[i]) for i in g}) > 1]
         if errors == "raise" and (failed or scan_problems or across):
             raise ValueError(_strict_message(
@@ -265,14 +269,38 @@ def build_dataset(root=None, params=None, *, out_dir="outputs", name: str | None
                 duplicates=duplicates, summary=text)
 
 
-def _duplicate_groups(per_file: list[dict]) -> list[list[int]]:
+def _duplicate_groups(per_file: list[dict], audio_hashes) -> list[list[int]]:
     """Indices of files with the same decoded audio (same SHA-256), groups of 2 or more, each
-    sorted, in the order of their first file."""
-    by_hash: dict = {}
+    sorted, in the order of their first file.
+
+    Identical audio has identical features, so only files with the same ``key`` (number of
+    samples + SHA-256 of the features, see ``compute._extract``) can be duplicates: only
+    those are decoded again and their audio hashed (``audio_hashes(indices)`` -> one SHA-256
+    or None per index); an ordinary dataset has none, and pays for no audio hash."""
+    by_key: dict = {}
     for i, r in enumerate(per_file):
-        if "sha" in r:
-            by_hash.setdefault(r["sha"], []).append(i)
-    return [g for g in by_hash.values() if len(g) > 1]
+        if "key" in r:
+            by_key.setdefault(r["key"], []).append(i)
+    candidates = [i for g in by_key.values() if len(g) > 1 for i in g]
+    if not candidates:
+        return []
+    by_hash: dict = {}
+    for i, sha in zip(candidates, audio_hashes(candidates), strict=True):
+        if sha is not None:  # unreadable since the first pass: not known to be a copy
+            by_hash.setdefault(sha, []).append(i)
+    return sorted((sorted(g) for g in by_hash.values() if len(g) > 1), key=lambda g: g[0])
+
+
+def _audio_hashes(paths: list[str], p: FeatureParams, *, backend: str, n_jobs: int,
+                  scheduler) -> list:
+    """SHA-256 of the decoded audio of ``paths`` (None for a file that cannot be read now),
+    on the build's Dask cluster when it has one (the files may be readable only there), else
+    on ``n_jobs`` threads here (decoding and hashing release the GIL; no process pool is
+    started for what are usually few files)."""
+    results = _results(paths, p, backend=backend, n_jobs=n_jobs, prefer="threads",
+                       scheduler=scheduler, func=_audio_sha256_or_error)
+    with contextlib.closing(results):
+        return [r.get("audio_sha256") for r in results]
 
 
 def _strict_message(root: Path, problems: list[tuple[str, str]], across=(), limit: int = 30
@@ -303,7 +331,8 @@ class _FirstPass:
     raw_path : the features of every usable file, float32, one file after the other.
     per_file : one record per file (in the order of ``rel``): ``start`` (its first segment in
         ``raw_path``), ``n`` (segments), ``starts_s``, ``counts``, ``notes``, ``duration_s``,
-        ``sha``; or ``error`` (and ``n=0``) for a file that could not be used.
+        ``key`` (``compute._extract``'s ``features_key``); or ``error`` (and ``n=0``) for a
+        file that could not be used.
     rel, labels, split : per file, its path relative to the root, label index, split (0/1/2).
     entries : ``scan_folder``'s entries (every file under the root).
     dup_groups : indices of files with identical audio (``_duplicate_groups``).
