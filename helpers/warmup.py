@@ -48,12 +48,29 @@ def warm(verbose: bool = True) -> list[Path]:
     librosa.util.peak_pick(np.abs(y[:2048]), pre_max=3, post_max=3, pre_avg=3, post_avg=3,
                            delta=0.1, wait=5)  # local maxima helpers
     librosa.onset.onset_strength(y=y, sr=sr)
+    librosa.effects.time_stretch(y.astype(np.float64), rate=1.25)  # 07: the phase vocoder
+    librosa.effects.pitch_shift(y.astype(np.float64), sr=sr, n_steps=2)
+    _warm_dataset_kernel()
     files = cache_files()
     if verbose:
         where = os.environ.get("NUMBA_CACHE_DIR") or "librosa's __pycache__ folders"
         print(f"numba cache warm: {len(files)} compiled librosa functions in {where} "
               f"({time.perf_counter() - start:.1f} s)")
     return files
+
+
+def _warm_dataset_kernel() -> None:
+    """Compile ``helpers.dataset``'s |X|^2 + mel loop (cached next to its module) for both of its
+    block layouts, so the first ``build_dataset`` of a fresh install does not pay for it."""
+    import numpy as np
+
+    from .dataset.compute import _mel_power
+    from .dataset.params import FeatureParams
+
+    p = FeatureParams()
+    rng = np.random.default_rng(0)
+    for segments, frames in ((1, 70), (3, 10)):  # long segments; several short ones per block
+        _mel_power(rng.standard_normal((segments, frames, p.n_fft)).astype(np.float32), p)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ def _notebook_workload() -> None:
     librosa.feature.delta(C, order=2)
     librosa.pcen(np.abs(S) * 2**31, sr=sr, hop_length=256)
     librosa.onset.onset_detect(y=y, sr=sr)
+    librosa.effects.time_stretch(y.astype(np.float64), rate=0.8)  # 07's augmentations
+    librosa.effects.pitch_shift(y.astype(np.float64), sr=sr, n_steps=-3)
 
 
 def test_after_the_warmup_the_notebook_calls_compile_nothing_new():
