@@ -60,17 +60,11 @@ def warm(verbose: bool = True) -> list[Path]:
 
 
 def _warm_dataset_kernel() -> None:
-    """Compile ``helpers.dataset``'s |X|^2 + mel loop (cached next to its module) for both of its
-    block layouts, so the first ``build_dataset`` of a fresh install does not pay for it."""
-    import numpy as np
+    """Compile ``helpers.dataset``'s |X|^2 + mel loop (cached next to its module), so the first
+    ``build_dataset`` of a fresh install does not pay for it."""
+    from .dataset.compute import compile_kernel
 
-    from .dataset.compute import _mel_power
-    from .dataset.params import FeatureParams
-
-    p = FeatureParams()
-    rng = np.random.default_rng(0)
-    for segments, frames in ((1, 70), (3, 10)):  # long segments; several short ones per block
-        _mel_power(rng.standard_normal((segments, frames, p.n_fft)).astype(np.float32), p)
+    compile_kernel()
 
 
 if __name__ == "__main__":

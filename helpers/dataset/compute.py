@@ -91,6 +91,16 @@ def _power_mel_kernel():
     return power_mel
 
 
+def compile_kernel() -> None:
+    """Compile (or load from numba's disk cache) the ``|X|^2`` + mel loop for both block layouts
+    of ``_mel_power``, on a few random frames: ``python -m helpers.warmup`` calls it at install
+    time, so the first ``build_dataset`` does not pay for compiling."""
+    p = FeatureParams()
+    rng = np.random.default_rng(0)
+    for segments, frames in ((1, 70), (3, 10)):  # long segments; several short ones per block
+        _mel_power(rng.standard_normal((segments, frames, p.n_fft)).astype(np.float32), p)
+
+
 def _mel_power(frames, p: FeatureParams, block: int = 64, compiled: bool = True) -> np.ndarray:
     """Mel power ``(segments, frames, n_mels)`` of ``frames`` ``(segments, frames, n_fft)``
     (any strided view; ``center=False`` framing done by the caller).
