@@ -131,23 +131,26 @@ def feature_matrix(mel, desc, features: str, ref: str) -> np.ndarray:
 def make_folds(data, split: str, seed: int) -> np.ndarray:
     """Fold number (0..2) of every segment; each label spread evenly over the folds.
 
-    segment: segments shuffled freely; file: all segments of a take in one fold; group: all
-    takes of an instrument in one fold (the test instruments are never heard in training)."""
-    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
-
-    y = data["label"]
+    segment: segments dealt freely; file: all segments of a take in one fold; group: all
+    takes of an instrument in one fold (the test instruments are never heard in training).
+    For each label in turn, its units (segments, takes or instruments, in sorted order) are
+    shuffled by ``np.random.default_rng(seed)`` and dealt round-robin to the folds.
+    scikit-learn's ``StratifiedGroupKFold(shuffle=True)`` does the same job, but which
+    groups it puts together for a given seed changed between its versions (1.6, Colab's,
+    and 1.9 gave other folds), and with it every number of notebook 08's table: dealing the
+    folds here makes them the same on every version."""
+    y = np.asarray(data["label"])
     if split == "segment":
-        cv = StratifiedKFold(n_splits=N_FOLDS, shuffle=True, random_state=seed)
-        parts = cv.split(np.zeros(len(y)), y)
+        units = np.arange(y.size)
     elif split in ("file", "group"):
-        groups = data["file"] if split == "file" else data["instrument"]
-        cv = StratifiedGroupKFold(n_splits=N_FOLDS, shuffle=True, random_state=seed)
-        parts = cv.split(np.zeros(len(y)), y, groups)
+        units = np.asarray(data["file"] if split == "file" else data["instrument"])
     else:
         raise ValueError(f"split must be one of {SETTINGS['split']}, got {split!r}.")
-    fold = np.empty(len(y), dtype=int)
-    for k, (_, test) in enumerate(parts):
-        fold[test] = k
+    rng = np.random.default_rng(seed)
+    fold = np.empty(y.size, dtype=int)
+    for label in np.unique(y):
+        for k, unit in enumerate(rng.permutation(np.unique(units[y == label]))):
+            fold[units == unit] = k % N_FOLDS
     return fold
 
 
