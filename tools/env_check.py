@@ -70,6 +70,24 @@ def _freeze(py: Path) -> dict[str, str]:
     return {p["name"].lower(): p["version"] for p in json.loads(out)}
 
 
+def execute_parallel(paths: list[str], cwd: str | None = None, jobs: int | None = None) -> None:
+    """Execute the first notebook alone (on Colab its set-up cell installs the course, which
+    the others then find), then the rest in ``jobs`` processes (``AUDIO_COURSE_CHECK_JOBS``,
+    default: the number of cores, at most 2), each notebook in its own fresh kernel."""
+    jobs = jobs or max(1, min(2, int(os.environ.get("AUDIO_COURSE_CHECK_JOBS", os.cpu_count() or 1))))
+    execute(paths[:1], cwd=cwd)
+    rest = paths[1:]
+    if jobs == 1 or len(rest) < 2:
+        execute(rest, cwd=cwd)
+        return
+    extra = ["--cwd", cwd] if cwd else []
+    procs = [subprocess.Popen([sys.executable, __file__, "_execute", "--serial", *extra,
+                               *rest[k::jobs]]) for k in range(jobs)]
+    codes = [p.wait() for p in procs]
+    if any(codes):
+        raise SystemExit(f"a notebook failed (exit codes {codes}): see its error above")
+
+
 def execute(paths: list[str], cwd: str | None = None) -> None:
     """Run inside the checked environment: execute each notebook in a fresh kernel."""
     import nbformat
@@ -153,10 +171,13 @@ def main(argv: list[str]) -> int:
     # the kernels these checks start record no exercise verdict (never the user's progress file)
     os.environ.setdefault("AUDIO_COURSE_PROGRESS", "off")
     if argv[:1] == ["_execute"]:
+        serial = argv[1:2] == ["--serial"]
+        if serial:
+            argv = argv[1:]
         cwd = None
         if argv[1:2] == ["--cwd"]:
             cwd, argv = argv[2], argv[2:]
-        execute(argv[1:], cwd=cwd)
+        (execute if serial else execute_parallel)(argv[1:], cwd=cwd)
         return 0
     if argv[:1] == ["binder"]:
         binder()
