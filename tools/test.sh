@@ -42,10 +42,10 @@ versions() { "$1" -c 'import sys, librosa; print(f"Python {sys.version.split()[0
 
 "$PY" -m helpers.warmup >/dev/null  # no-op when the cache is warm (make installs warm it)
 if [ "$BROWSER" = 1 ]; then
-  phase "pytest on $(versions "$PY"): unit tests, solutions notebooks, learner notebooks in JupyterLab + Chromium (~2.5 min)"
+  phase "pytest on $(versions "$PY"): unit tests, solutions notebooks, learner notebooks in JupyterLab + Chromium (~4 min)"
   run_pytest "$PY" tests/ notebooks/solutions/ --ignore=tests/publish
 else
-  phase "pytest on $(versions "$PY"): unit tests and every notebook through nbval (~2 min)"
+  phase "pytest on $(versions "$PY"): unit tests and every notebook through nbval (~3 min)"
   run_pytest "$PY" tests/ notebooks/ --ignore=tests/browser --ignore=tests/publish
 fi
 
@@ -86,7 +86,7 @@ elif PY312=$(find_py312); then
     "$V312/bin/python" -m helpers.warmup
     echo "$STAMP" > "$V312/.installed"
   fi
-  phase "pytest on $(versions "$V312/bin/python"): unit tests and every notebook through nbval (~2 min)"
+  phase "pytest on $(versions "$V312/bin/python"): unit tests and every notebook through nbval (~3 min)"
   run_pytest "$V312/bin/python" tests/ notebooks/ --ignore=tests/browser --ignore=tests/publish
 else
   phase "librosa 1.0 run SKIPPED: no Python >= 3.12 found (install python3.12 to enable)"
