@@ -50,21 +50,15 @@ def warm(verbose: bool = True) -> list[Path]:
     librosa.onset.onset_strength(y=y, sr=sr)
     librosa.effects.time_stretch(y.astype(np.float64), rate=1.25)  # 07: the phase vocoder
     librosa.effects.pitch_shift(y.astype(np.float64), sr=sr, n_steps=2)
-    _warm_dataset_kernel()
+    from .dataset.compute import compile_kernel
+
+    compile_kernel()  # the dataset's |X|^2 + mel loop, so a first build_dataset does not pay
     files = cache_files()
     if verbose:
         where = os.environ.get("NUMBA_CACHE_DIR") or "librosa's __pycache__ folders"
         print(f"numba cache warm: {len(files)} compiled librosa functions in {where} "
               f"({time.perf_counter() - start:.1f} s)")
     return files
-
-
-def _warm_dataset_kernel() -> None:
-    """Compile ``helpers.dataset``'s |X|^2 + mel loop (cached next to its module), so the first
-    ``build_dataset`` of a fresh install does not pay for it."""
-    from .dataset.compute import compile_kernel
-
-    compile_kernel()
 
 
 if __name__ == "__main__":

@@ -553,13 +553,18 @@ _CHORDS = _make_chords()
 PEAK_TOLERANCE_HZ = 1.0
 
 
+def _same(x, y, atol: float = 1e-8) -> bool:
+    """Same shape and equal within ``atol`` (and np.allclose's default relative tolerance)."""
+    return x.shape == y.shape and np.allclose(x, y, atol=atol)
+
+
 @exercise("02.4")
 def check_peak_frequencies(peak_frequencies):
     """02_fft_spectrum, exercise 4: ``peak_frequencies(y, sr, n)`` returns the frequencies (Hz)
     of the ``n`` strongest peaks of the spectrum of ``y`` (any order), each within 1 Hz. It runs
     on chords the learner has not seen (2-4 notes, 1-1.5 s, other sample rates), one with a
     quiet note 5 Hz from a loud one; ``helpers.spectral`` peak pickers are not allowed."""
-    answers = []
+    answers, truths = [], []  # truths: the notes of the chords checked so far
     for sr, seconds, notes, n, hum in _CHORDS:
         y = _chord(sr, seconds, notes, hum)
         truth = np.array(sorted(f for f, _, _ in notes))
@@ -577,15 +582,14 @@ def check_peak_frequencies(peak_frequencies):
                 "runs your function on other chords. Compute the answer from y.",
                 "Spectrum of y, its frequency axis, then the highest local maxima.",
                 mistake="hard-coded"), where)
-        earlier = [np.sort([f for f, _, _ in c[2]]) for c in _CHORDS[:len(answers) - 1]]
-        if (len(answers) > 1 and answers[-1].shape == answers[-2].shape
-                and np.allclose(answers[-1], answers[-2])) or any(
-                e.shape == a.shape and np.allclose(a, e, atol=PEAK_TOLERANCE_HZ)
-                and not (truth.shape == a.shape and np.allclose(truth, a, atol=PEAK_TOLERANCE_HZ))
-                for e in earlier):
+        # the previous answer again, or the notes of an earlier chord (not also this one's)
+        if (len(answers) > 1 and _same(answers[-1], answers[-2])) or any(
+                _same(a, e, PEAK_TOLERANCE_HZ) and not _same(a, truth, PEAK_TOLERANCE_HZ)
+                for e in truths):
             stop_wrong(Hint(
                 "your function returns the same frequencies for two different chords: the "
                 "answer must come from y.", mistake="hard-coded"), where)
+        truths.append(truth)
         if a.size > n:
             stop_wrong(Hint(f"asked for n={n} frequencies, got {a.size}.",
                             "Keep the n highest peaks (sort by height, take n).",
